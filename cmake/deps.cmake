@@ -1,0 +1,27 @@
+# Every dependency comes from Debian through pkg-config.  A missing one stops
+# configure and names the package that provides it.
+find_package(PkgConfig)
+if(NOT PKG_CONFIG_FOUND)
+  message(FATAL_ERROR "pkg-config not found: apt-get install pkg-config (or run ./dev setup)")
+endif()
+set(THREADS_PREFER_PTHREAD_FLAG ON)
+find_package(Threads REQUIRED)
+
+function(cutover_require var module debpkg)
+  pkg_check_modules(${var} QUIET IMPORTED_TARGET ${module})
+  if(NOT ${var}_FOUND)
+    message(FATAL_ERROR "${module} not found: apt-get install ${debpkg} (or run ./dev setup)")
+  endif()
+  message(STATUS "${module} ${${var}_VERSION}")
+endfunction()
+
+cutover_require(CURL libcurl libcurl4-openssl-dev)
+cutover_require(CJSON libcjson libcjson-dev)
+cutover_require(SQLITE3 sqlite3 libsqlite3-dev)
+cutover_require(MHD libmicrohttpd libmicrohttpd-dev)
+cutover_require(CRYPTO libcrypto libssl-dev)
+cutover_require(INIH inih libinih-dev)
+cutover_require(NCURSESW "ncursesw;panelw" libncurses-dev)
+if(CUTOVER_TESTS)
+  cutover_require(CMOCKA cmocka libcmocka-dev)
+endif()

@@ -1,0 +1,145 @@
+/* cli.c: argv dispatch for `cutover`.  The command table (commands.h) is the
+ * single source for dispatch and for the help text. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "cutover/cli.h"
+#include "cli/commands.h"
+
+struct command {
+	const char *name, *usage, *summary;
+	int (*fn)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+#define CUTOVER_COMMAND_ROW(name, usage, summary, fn) { #name, usage, summary, fn },
+	CUTOVER_COMMANDS(CUTOVER_COMMAND_ROW)
+#undef CUTOVER_COMMAND_ROW
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void print_help(FILE *out)
+{
+	fprintf(out,
+		"cutover %s: a terminal console for live cloud-migration cutovers\n"
+		"\n"
+		"Usage:\n"
+		"  cutover [RUNBOOK]          open the console (default ./cutover.json)\n"
+		"  cutover COMMAND [ARGS]     run one command headless\n"
+		"\n"
+		"Commands:\n", CUTOVER_VERSION);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\n"
+		"Options:\n"
+		"  -h, --help       show this help\n"
+		"  -V, --version    print the version\n"
+		"\n"
+		"Run `cutover help COMMAND` for one command's options.\n"
+		"Documentation: docs/ and `man cutover`.\n");
+}
+
+void cli_usage(const char *name)
+{
+	const struct command *c = find_command(name);
+
+	if (c)
+		fprintf(stderr, "usage: cutover %s %s\n", c->name, c->usage);
+}
+
+int cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 2) {
+		print_help(stdout);
+		return CLI_EXIT_OK;
+	}
+	c = find_command(argv[1]);
+	if (!c) {
+		fprintf(stderr, "cutover: no command '%s'; `cutover --help` lists them\n", argv[1]);
+		return CLI_EXIT_USAGE;
+	}
+	printf("usage: cutover %s %s\n\n%s\n", c->name, c->usage, c->summary);
+	return CLI_EXIT_OK;
+}
+
+int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("cutover %s\n", CUTOVER_VERSION);
+	return CLI_EXIT_OK;
+}
+
+static int open_console(const struct cli_frontend *fe, int argc, char **argv)
+{
+	if (access(argv[0], R_OK) != 0) {
+		fprintf(stderr, "cutover: cannot read runbook %s\n"
+			"  `cutover --help` lists the commands; `cutover demo` opens a rehearsal.\n",
+			argv[0]);
+		return CLI_EXIT_USAGE;
+	}
+	return fe->run_console(argc, argv);
+}
+
+int cli_main(int argc, char **argv, const struct cli_frontend *fe)
+{
+	const struct command *c;
+	int rc;
+
+	if (argc < 2) {
+		static char default_runbook[] = "cutover.json";
+		char *args[] = { default_runbook, NULL };
+
+		if (access(default_runbook, F_OK) != 0) {
+			fprintf(stderr,
+				"cutover: no runbook given and no ./cutover.json here.\n"
+				"  Start with one of:\n"
+				"    cutover demo            rehearse on a built-in example, no AWS account needed\n"
+				"    cutover RUNBOOK.json    watch a cutover described by a runbook\n"
+				"    cutover check RUNBOOK   validate a runbook\n"
+				"    cutover --help          every command\n");
+			return CLI_EXIT_USAGE;
+		}
+		return open_console(fe, 1, args);
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		print_help(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)
+		return cmd_version(0, NULL);
+
+	c = find_command(argv[1]);
+	if (!c) {
+		if (argv[1][0] == '-') {
+			fprintf(stderr, "cutover: unknown option %s; `cutover --help` lists them\n", argv[1]);
+			return CLI_EXIT_USAGE;
+		}
+		if (strchr(argv[1], '.') || strchr(argv[1], '/'))
+			return open_console(fe, argc - 1, argv + 1);
+		fprintf(stderr, "cutover: no command '%s'; `cutover --help` lists them\n", argv[1]);
+		return CLI_EXIT_USAGE;
+	}
+	/* Once, before any thread: libcurl's global state is not thread-safe. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "cutover: libcurl failed to initialise\n");
+		return CLI_EXIT_FAIL;
+	}
+	rc = c->fn(argc - 1, argv + 1);
+	curl_global_cleanup();
+	return rc;
+}

@@ -1,0 +1,18 @@
+/* commands.h: the subcommand table.  One line per subcommand generates the
+ * dispatch table and `cutover --help`; each cmd_NAME lives in cmd_NAME.c.
+ *   _(name, "usage after the name", "one-line summary", function)        */
+#ifndef CUTOVER_COMMANDS_H
+#define CUTOVER_COMMANDS_H
+
+#define CUTOVER_COMMANDS(_) \
+	_(help,    "[COMMAND]", "Show help for cutover or one command", cmd_help) \
+	_(version, "", "Print the version", cmd_version)
+
+#define CUTOVER_COMMAND_DECL(name, usage, summary, fn) int fn(int argc, char **argv);
+CUTOVER_COMMANDS(CUTOVER_COMMAND_DECL)
+#undef CUTOVER_COMMAND_DECL
+
+/* Print the usage line of one command to stderr; for "try --help" errors. */
+void cli_usage(const char *name);
+
+#endif
