@@ -216,7 +216,11 @@ enum cutover_status credential_process_run(const char *cmd, const char *what, in
 	sigaddset(&dflt, SIGWINCH);
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &dflt);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	/* its own process group, so a timeout kills the helper's children too
+	 * (`aws` forks python, which may hold our pipe open) */
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+					POSIX_SPAWN_SETPGROUP);
 	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
 	if (rc != 0) {
 		pid = -1;
@@ -342,6 +346,7 @@ enum cutover_status credential_process_run(const char *cmd, const char *what, in
 				  what, argv[0], perr.msg);
 out:
 	if (pid > 0) {
+		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;

@@ -551,7 +551,7 @@ static void test_process_failures(void **state)
 		{ "killed", "kill -9 $$\n", NULL, 0, CUTOVER_EEXEC, "killed by signal 9" },
 		{ "too much output", "yes SECRETSTDOUT | head -c 200000\n", NULL, 0, CUTOVER_EPARSE,
 		  "more than 65536 bytes" },
-		{ "timeout", "echo SECRETSTDOUT\nexec sleep 10\n", NULL, 300, CUTOVER_ETIMEOUT,
+		{ "timeout", "echo SECRETSTDOUT\nsleep 10\necho done\n", NULL, 300, CUTOVER_ETIMEOUT,
 		  "did not finish within 300 ms" },
 		{ "missing program", NULL, "/nonexistent/helper --x", 0, CUTOVER_EEXEC,
 		  "cannot run \"/nonexistent/helper\"" },
