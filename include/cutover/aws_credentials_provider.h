@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "cutover/aws_config.h"
 #include "cutover/aws_types.h"
 #include "cutover/status.h"
 
@@ -60,6 +61,11 @@ void aws_credentials_provider_destroy(struct aws_credentials_provider *p);
  * ...), or CUTOVER_EAUTH when the credentials it gave have expired. */
 enum cutover_status aws_credentials_provider_get(void *provider, struct aws_credentials *out,
 						 struct cutover_err *err) CUTOVER_MUST_CHECK;
+
+/* The config snapshot the provider loaded (for aws_config_resolve_region()
+ * and aws_config_resolve_endpoint(), so both see the same files).  Borrowed,
+ * immutable, valid until the provider is destroyed; any thread. */
+const struct aws_config *aws_credentials_provider_config(const struct aws_credentials_provider *p);
 
 /* What the console shows about the credentials in use. */
 struct aws_credentials_info {

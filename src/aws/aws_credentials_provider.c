@@ -462,6 +462,11 @@ give:
 	return CUTOVER_OK;
 }
 
+const struct aws_config *aws_credentials_provider_config(const struct aws_credentials_provider *p)
+{
+	return p ? p->cfg : NULL;
+}
+
 void aws_credentials_provider_info(struct aws_credentials_provider *p,
 				   struct aws_credentials_info *out)
 {

@@ -648,6 +648,8 @@ static void test_process_refresh(void **state)
 	p = refresh_provider();
 	aws_credentials_provider_info(p, &info);
 	assert_false(info.have);
+	assert_string_equal(info.profile, "default");
+	assert_string_equal(aws_config_profile(aws_credentials_provider_config(p)), "default");
 	assert_int_equal(aws_credentials_provider_expiration(p), 0);
 
 	expect_key(p, "AKIDPROC1");
