@@ -81,7 +81,7 @@ struct aws_endpoint {
 	char url[AWS_ENDPOINT_URL_MAX];    /* scheme://host[:port][/path], no trailing '/' */
 	char signing_region[AWS_REGION_MAX];
 	const char *signing_name;          /* static: "states", "ssm", "monitoring", "sts" */
-	char source[96];                   /* "AWS_ENDPOINT_URL_SFN", "[services local] in FILE", "default" */
+	char source[96];                   /* "AWS_ENDPOINT_URL_SFN", "[services x] sfn in F:L", "default" */
 	bool custom;                       /* not the regional AWS host */
 };
 
