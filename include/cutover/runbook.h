@@ -296,7 +296,7 @@ const char *runbook_direction_name(enum runbook_direction d);
 double runbook_source_default_s(enum runbook_source src);
 
 /* The normalized runbook as JSON text (defaults filled in, references by
- * id, two-space indent, newline-terminated), built from the structs.  The
+ * id, tab-indented, newline-terminated), built from the structs.  The
  * caller frees *out.  CUTOVER_ENOMEM only. */
 enum cutover_status runbook_to_json(const struct runbook *rb, char **out) CUTOVER_MUST_CHECK;
 
