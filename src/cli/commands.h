@@ -6,7 +6,8 @@
 
 #define CUTOVER_COMMANDS(_) \
 	_(help,    "[COMMAND]", "Show help for cutover or one command", cmd_help) \
-	_(version, "", "Print the version", cmd_version)
+	_(version, "", "Print the version", cmd_version) \
+	_(check,   "RUNBOOK [--json]", "Validate a runbook; --json prints it normalized", cmd_check)
 
 #define CUTOVER_COMMAND_DECL(name, usage, summary, fn) int fn(int argc, char **argv);
 CUTOVER_COMMANDS(CUTOVER_COMMAND_DECL)
