@@ -78,6 +78,7 @@ static void report(struct ctx *c, size_t off, enum diag_severity sev, const char
 static void err_val(struct ctx *c, struct jv v, const char *fmt, ...) CUTOVER_PRINTF(3, 4);
 static void err_key(struct ctx *c, struct jv v, const char *fmt, ...) CUTOVER_PRINTF(3, 4);
 static void warn_val(struct ctx *c, struct jv v, const char *fmt, ...) CUTOVER_PRINTF(3, 4);
+static void warn_key(struct ctx *c, struct jv v, const char *fmt, ...) CUTOVER_PRINTF(3, 4);
 
 static void err_val(struct ctx *c, struct jv v, const char *fmt, ...)
 {
@@ -103,6 +104,15 @@ static void warn_val(struct ctx *c, struct jv v, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	report(c, jsonpos_off(c->ix, v.n), DIAG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+static void warn_key(struct ctx *c, struct jv v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(c, jsonpos_key_off(c->ix, v.n), DIAG_WARNING, fmt, ap);
 	va_end(ap);
 }
 
@@ -1264,7 +1274,7 @@ static void map_trigger(struct ctx *c, struct jv g, struct runbook_gauge *gg)
 			t->direction = ha ? RUNBOOK_ABOVE : RUNBOOK_BELOW;
 			t->threshold = d;
 			if (t->direction != gg->direction)
-				warn_val(c, ha ? above : below, "trigger fires %s %g but the gauge's \"direction\" "
+				warn_key(c, ha ? above : below, "trigger fires %s %g but the gauge's \"direction\" "
 					 "is \"%s\"", ha ? "above" : "below", d,
 					 direction_names[gg->direction]);
 		}
@@ -1345,7 +1355,7 @@ static void map_gauge(struct ctx *c, struct jv arr, struct jv e, struct runbook_
 					"letters, digits and _ (CloudWatch's rule for metric-math ids)",
 					q(&a, m.j->string));
 			else if (g->expression && !mentions(g->expression, m.j->string))
-				warn_val(c, m, "metric %s is not used in \"expression\"", q(&a, m.j->string));
+				warn_key(c, m, "metric %s is not used in \"expression\"", q(&a, m.j->string));
 			map_metric(c, m, m.j->string, &g->metrics[g->nmetrics++]);
 		}
 		break;
