@@ -631,9 +631,10 @@ static const char *const partitions[] = {
 static bool states_arn(const char *s, const char *resource_type, size_t nparts,
 		       const char **names, char *why, size_t n)
 {
-	char part[7][256];
+	char part[8][256];   /* arn:P:S:R:A:TYPE:NAME[:NAME] */
 	size_t np = 0, len = 0;
 	struct qbuf a;
+	bool known = false;
 
 	if (strncmp(s, "arn:", 4) != 0) {
 		snprintf(why, n, "it does not start with \"arn:\"");
@@ -641,7 +642,7 @@ static bool states_arn(const char *s, const char *resource_type, size_t nparts,
 	}
 	for (const char *p = s;; p++) {
 		if (*p == ':' || *p == '\0') {
-			if (np < 7) {
+			if (np < 8) {
 				part[np][len < 255 ? len : 255] = '\0';
 				np++;
 			} else {
@@ -652,7 +653,7 @@ static bool states_arn(const char *s, const char *resource_type, size_t nparts,
 				break;
 			continue;
 		}
-		if (np < 7 && len < 255)
+		if (np < 8 && len < 255)
 			part[np][len] = *p;
 		len++;
 	}
@@ -660,8 +661,6 @@ static bool states_arn(const char *s, const char *resource_type, size_t nparts,
 		snprintf(why, n, "it has %zu of the 6 ':'-separated parts", np);
 		return false;
 	}
-	bool known = false;
-
 	for (size_t i = 0; partitions[i] && !known; i++)
 		known = strcmp(partitions[i], part[1]) == 0;
 	if (!known) {
@@ -1581,10 +1580,8 @@ static void map_step(struct ctx *c, struct jv e, struct runbook_step *st)
 		map_sfn_stop(c, act, st);
 		break;
 	case RUNBOOK_STEP_EXEC: {
-		size_t n;
-
-		if (get_strings(c, e, "exec", true, true, &st->exec.argv, &n) == GOT_OK)
-			st->exec.argc = n;
+		/* argc is set even on errors, so that destroy frees what was copied. */
+		get_strings(c, e, "exec", true, true, &st->exec.argv, &st->exec.argc);
 		st->exec.timeout_s = 60;
 		get_uint(c, e, "timeout_s", false, 1, 86400, &st->exec.timeout_s, NULL);
 		break;

@@ -102,6 +102,10 @@ static const struct bad bad_cases[] = {
 	{ H "\"executions\":{\"m\":{\"state_machine_arn\":\"" SM "\",\n\"execution_arn\":"
 	  "@\"arn:aws:states:us-east-1:123456789012:execution:other:run1\"}}}",
 	  "\"execution_arn\" belongs to state machine \"other\", not to \"main\" of \"state_machine_arn\"", 0 },
+	{ H "\"executions\":{\"m\":{\"state_machine_arn\":\"" SM "\",\n\"execution_arn\":"
+	  "@\"arn:aws:states:us-east-1:123456789012:execution:main:\"}}}",
+	  "\"execution_arn\" is not an execution ARN: name \"\" after \"execution\" is empty or has blanks; "
+	  "expected arn:PARTITION:states:REGION:ACCOUNT:execution:STATE_MACHINE:NAME", 0 },
 	{ H "\"executions\":{@\"a b\":{\"state_machine_arn\":\"" SM "\"}}}",
 	  "invalid id \"a b\": use 1 to 64 characters from A-Z a-z 0-9 _ . -", 0 },
 	{ H "\"executions\":{\"m\":{\"state_machine_arn\":\"" SM "\",@\"titel\":\"M\"}}}",
