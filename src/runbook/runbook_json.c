@@ -116,40 +116,58 @@ static void warn_key(struct ctx *c, struct jv v, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A string for a message: quoted, control characters escaped, long ones
- * cut (a 10 MB value must not become a 10 MB message). */
+/* A string for a message: quoted, long ones cut (a 10 MB value must not
+ * become a 10 MB message), and anything a terminal could act on escaped:
+ * C0 and C1 controls, DEL, and the Unicode line separators and bidi
+ * overrides.  Strings here are valid UTF-8: jsonpos checked the raw text,
+ * and cJSON's \u decoding yields UTF-8. */
 struct qbuf {
-	char s[80];
+	char s[96];
 };
+
+static bool dangerous_cp(unsigned long cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x200E || cp == 0x200F ||
+	       (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
 
 static const char *q(struct qbuf *b, const char *s)
 {
-	size_t o = 0, max = sizeof(b->s) - 6;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t o = 0, max = sizeof(b->s) - 6;   /* room for `..."` and the NUL */
 
 	b->s[o++] = '"';
-	for (; *s && o < max; s++) {
-		unsigned char ch = (unsigned char)*s;
+	while (*u) {
+		size_t n = *u < 0x80 ? 1 : *u < 0xE0 ? 2 : *u < 0xF0 ? 3 : 4;
+		unsigned long cp = n == 1 ? *u : (unsigned long)(*u & (0x7F >> n));
+		char piece[8];
+		size_t plen;
 
-		if (ch < 0x20 || ch == 0x7F) {
-			if (o + 4 >= max)
+		for (size_t i = 1; i < n; i++) {
+			if ((u[i] & 0xC0) != 0x80) {
+				n = i;          /* not UTF-8 after all: take what we have */
 				break;
-			snprintf(b->s + o, 5, "\\x%02X", ch);
-			o += 4;
-		} else if (ch == '"' || ch == '\\') {
-			b->s[o++] = '\\';
-			b->s[o++] = (char)ch;
-		} else {
-			b->s[o++] = (char)ch;
+			}
+			cp = (cp << 6) | (u[i] & 0x3F);
 		}
-	}
-	if (*s) {
-		/* Do not cut a UTF-8 sequence in half. */
-		while (o > 1 && ((unsigned char)b->s[o - 1] & 0xC0) == 0x80)
-			o--;
-		if (o > 1 && ((unsigned char)b->s[o - 1] & 0xC0) == 0xC0)
-			o--;
-		memcpy(b->s + o, "...", 3);
-		o += 3;
+		if (dangerous_cp(cp)) {
+			plen = (size_t)snprintf(piece, sizeof(piece), "\\u%04lX", cp);
+		} else if (cp == '"' || cp == '\\') {
+			piece[0] = '\\';
+			piece[1] = (char)cp;
+			plen = 2;
+		} else {
+			memcpy(piece, u, n);
+			plen = n;
+		}
+		if (o + plen > max) {
+			memcpy(b->s + o, "...", 3);
+			o += 3;
+			break;
+		}
+		memcpy(b->s + o, piece, plen);
+		o += plen;
+		u += n;
 	}
 	b->s[o++] = '"';
 	b->s[o] = '\0';
@@ -879,10 +897,14 @@ static void map_executions(struct ctx *c, struct jv root)
 
 				for (int k = 0; k < 6; k++)
 					en = strchr(en, ':') + 1;
-				if (span_to_colon(en) != strlen(sm) || strncmp(en, sm, strlen(sm)) != 0)
-					err_val(c, v, "\"execution_arn\" belongs to state machine \"%.*s\", "
-						"not to \"%s\" of \"state_machine_arn\"",
-						(int)span_to_colon(en), en, sm);
+				if (span_to_colon(en) != strlen(sm) || strncmp(en, sm, strlen(sm)) != 0) {
+					char name[256];
+					struct qbuf qa, qb;
+
+					snprintf(name, sizeof(name), "%.*s", (int)span_to_colon(en), en);
+					err_val(c, v, "\"execution_arn\" belongs to state machine %s, "
+						"not to %s of \"state_machine_arn\"", q(&qa, name), q(&qb, sm));
+				}
 			}
 		}
 	}
@@ -1990,6 +2012,7 @@ enum cutover_status runbook_json_map(const struct jsonpos *ix, struct runbook *r
 	};
 	struct ctx c;
 	cJSON *root;
+	const char *at = NULL;
 	struct jv r, v;
 	const char *s;
 	struct qbuf a;
@@ -1998,11 +2021,12 @@ enum cutover_status runbook_json_map(const struct jsonpos *ix, struct runbook *r
 	c.ix = ix;
 	c.d = diags;
 	c.rb = rb;
-	root = cJSON_ParseWithLength(ix->clean, ix->len);
+	root = cJSON_ParseWithLengthOpts(ix->clean, ix->len, &at, false);
 	if (!root) {
 		/* jsonpos accepted the syntax, so this is cJSON running out of memory
-		 * or disagreeing; say which byte it stopped at either way. */
-		const char *at = cJSON_GetErrorPtr();
+		 * or disagreeing; say which byte it stopped at either way.  (The
+		 * position comes from return_parse_end, not cJSON_GetErrorPtr's
+		 * global.) */
 		int line = 0, col = 0;
 
 		if (at && at >= ix->clean && at <= ix->clean + ix->len)

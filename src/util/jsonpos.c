@@ -111,7 +111,18 @@ static void describe(const struct scan *sc, size_t off, char *buf, size_t n)
 	} else if (utf8_len(s + off, sc->len - off) == 0) {
 		snprintf(buf, n, "invalid UTF-8 (byte 0x%02X)", c);
 	} else {
-		snprintf(buf, n, "'%.*s'", (int)utf8_len(s + off, sc->len - off), (const char *)s + off);
+		size_t len = utf8_len(s + off, sc->len - off);
+		unsigned long cp = c & (0x7Fu >> len);
+
+		for (size_t i = 1; i < len; i++)
+			cp = (cp << 6) | (s[off + i] & 0x3Fu);
+		/* The message goes to a terminal: name, do not print, C1 controls,
+		 * line separators and bidi overrides. */
+		if (cp <= 0x9F || cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
+			snprintf(buf, n, "character U+%04lX", cp);
+		else
+			snprintf(buf, n, "'%.*s'", (int)len, (const char *)s + off);
 	}
 }
 

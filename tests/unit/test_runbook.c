@@ -85,6 +85,13 @@ static const struct bad bad_cases[] = {
 	{ H "\"poll_s\":{@\"metric\":5}}", "unknown key \"metric\"; did you mean \"metrics\"?", 0 },
 	{ H "\"poll_s\":@[]}", "\"poll_s\" must be an object, not an array", 0 },
 
+	{ H "@\"\\u001b[2J\\u009b\\u202e\\\"\":1}", "unknown key \"\\u001B[2J\\u009B\\u202E\\\"\"; expected \"name\", "
+	  "\"environment\", \"region\", \"audit\", \"poll_s\", \"executions\", \"phases\", \"flags\", \"gauges\" or \"rollback\"", 0 },
+	{ H "\"audit\":1,@\xe2\x80\xae}", "expected a key in double quotes, found character U+202E", 0 },
+	{ H "@\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":1}",
+	  "unknown key \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\"; expected \"name\", "
+	  "\"environment\", \"region\", \"audit\", \"poll_s\", \"executions\", \"phases\", \"flags\", \"gauges\" or \"rollback\"", 0 },
+
 	/* executions */
 	{ H "\"executions\":{\"m\":@{}}}", "missing required key \"state_machine_arn\"", 0 },
 	{ H "\"executions\":{\"m\":{\"state_machine_arn\":@\"main\"}}}",
