@@ -11,7 +11,8 @@ size_t nearest_distance(const char *a, const char *b);
 
 /* The candidate in names[0..n) closest to word, or NULL when the closest is
  * more than max(2, strlen(word) / 3) edits away (a guess that far would only
- * confuse).  Returns a borrowed pointer into names.  Pure. */
+ * confuse).  Ties go to a name with word's first letter.  Returns a
+ * borrowed pointer into names.  Pure. */
 const char *nearest_name(const char *word, const char *const *names, size_t n);
 
 #endif

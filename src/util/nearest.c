@@ -1,4 +1,5 @@
 /* nearest.c: edit distance for "did you mean" hints (see nearest.h). */
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -43,7 +44,11 @@ const char *nearest_name(const char *word, const char *const *names, size_t n)
 		limit = 2;
 	for (size_t i = 0; i < n; i++) {
 		size_t d = nearest_distance(word, names[i]);
-		if (d < best_d) {
+		/* On a tie, a name with the same first letter is the likelier
+		 * meaning: "Pgdown" is PgDn rather than Down. */
+		bool first = lower((unsigned char)word[0]) == lower((unsigned char)names[i][0]);
+		bool best_first = best && lower((unsigned char)word[0]) == lower((unsigned char)best[0]);
+		if (d < best_d || (d == best_d && first && !best_first)) {
 			best_d = d;
 			best = names[i];
 		}
