@@ -123,9 +123,10 @@ static void test_lr(void **state)
 		{ 10, NULL, "right", " ", "     right", 0 },
 		{ 5, "left", "right", " ", "right", 0 },
 		{ 4, "left", "right", " ", "rig\xe2\x80\xa6", 0 },
-		{ 6, "left", "right", " ", "\xe2\x80\xa6 right", 0 },
+		{ 7, "left", "right", " ", "\xe2\x80\xa6 right", 0 },
+		{ 6, "left", "right", " ", " right", 0 },
 		{ 0, "left", "right", " ", "", 0 },
-		{ 12, "a\x1b[2J", "\x07", " ", "a\\x1b[2J\xe2\x80\xa6 \\x07", 0 },
+		{ 12, "a\x1b[2J", "\x07", " ", "a\\x1b[\xe2\x80\xa6 \\x07", 0 },
 	};
 	char b[256];
 	(void)state;
