@@ -14,6 +14,7 @@
 #   tmux_screen                             print the screen as text
 #   tmux_resize 80 24                       resize the terminal
 #   tmux_size                               print "COLSxROWS" of the pane
+#   tmux_query '#{alternate_on}'            print a tmux format of the pane
 #   tmux_wait_exit [SECONDS]                wait for the program to exit
 #   tmux_exit_status                        its exit status (after it exited)
 #   tmux_kill                               end the server (also on EXIT)
@@ -58,6 +59,8 @@ tmux_keys() { _tmux send-keys -t "$TMUX_TARGET" "$@"; }
 tmux_type() { _tmux send-keys -t "$TMUX_TARGET" -l -- "$1"; }
 
 tmux_screen() { _tmux capture-pane -p -t "$TMUX_TARGET"; }
+
+tmux_query() { _tmux display-message -p -t "$TMUX_TARGET" "$1"; }
 
 tmux_size() { _tmux display-message -p -t "$TMUX_TARGET" '#{pane_width}x#{pane_height}'; }
 
