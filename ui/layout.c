@@ -4,6 +4,7 @@
  * little narrower than the right (gauges need a bar and a sparkline), the top
  * row a little taller than the bottom one, and the events strip takes what is
  * left after both rows have room. */
+#include <stdio.h>
 #include <string.h>
 
 #include "layout.h"
@@ -110,4 +111,14 @@ const char *layout_panel_title(enum layout_panel p)
 bool layout_rect_empty(struct layout_rect r)
 {
 	return r.w <= 0 || r.h <= 0;
+}
+
+char *layout_too_small_text(int cols, int rows, char *buf, size_t cap)
+{
+	if (cap)
+		snprintf(buf, cap,
+			 "Terminal too small: %dx%d. The console needs at least %dx%d; "
+			 "enlarge the window or make the font smaller.",
+			 cols, rows, LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS);
+	return buf;
 }

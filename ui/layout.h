@@ -20,6 +20,7 @@
 #define CUTOVER_LAYOUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* The panels, in tab and 1-5 order: _(ENUM, "title") */
 #define LAYOUT_PANELS(_) \
@@ -70,6 +71,11 @@ int layout_panel_at(const struct layout *l, int x, int y);
 
 /* "Phases", ...; "?" for an out-of-range value. */
 const char *layout_panel_title(enum layout_panel p);
+
+/* The message for the TOO_SMALL screen: "Terminal too small: 50x12. The
+ * console needs at least 60x16; enlarge the window or make the font
+ * smaller."  Returns buf. */
+char *layout_too_small_text(int cols, int rows, char *buf, size_t cap);
 
 /* Whether a rectangle is empty (not shown). */
 bool layout_rect_empty(struct layout_rect r);

@@ -184,6 +184,13 @@ static void test_named_sizes(void **state)
 	assert_true(layout_rect_empty(l.message));
 	assert_int_equal(layout_panel_at(&l, 0, 0), -1);
 
+	{
+		char msg[160];
+
+		assert_string_equal(layout_too_small_text(50, 12, msg, sizeof(msg)),
+				    "Terminal too small: 50x12. The console needs at least 60x16; "
+				    "enlarge the window or make the font smaller.");
+	}
 	assert_string_equal(layout_panel_title(LAYOUT_ROLLBACK), "Rollback");
 	assert_string_equal(layout_panel_title((enum layout_panel)-1), "?");
 }
