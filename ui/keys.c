@@ -374,6 +374,32 @@ char *keymap_keys_text(const struct keymap *km, enum key_action action, const ch
 	return buf;
 }
 
+char *keymap_hints(const struct keymap *km, const struct key_hint *hints, size_t n, int width,
+		   char *buf, size_t cap)
+{
+	size_t used = 0;
+
+	if (!cap)
+		return buf;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		char keys[64], item[128];
+		int len;
+
+		keymap_keys_text(km, hints[i].action, "\n", keys, sizeof(keys));
+		if (!keys[0])
+			continue;
+		keys[strcspn(keys, "\n")] = '\0';
+		len = snprintf(item, sizeof(item), "%s%s %s", used ? "  " : "", keys, hints[i].label);
+		if (len < 0 || used + (size_t)len > (size_t)(width > 0 ? width : 0) ||
+		    used + (size_t)len >= cap)
+			break;
+		memcpy(buf + used, item, (size_t)len + 1);
+		used += (size_t)len;
+	}
+	return buf;
+}
+
 enum cutover_status keys_help(const struct keymap *km, int key_width, struct strbuf *out)
 {
 	enum cutover_status st;

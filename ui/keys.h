@@ -119,6 +119,19 @@ bool keymap_bind(struct keymap *km, int key, enum key_action action);
 char *keymap_keys_text(const struct keymap *km, enum key_action action, const char *sep,
 		       char *buf, size_t cap);
 
+/* A status-line hint: an action and the word shown after its key. */
+struct key_hint {
+	enum key_action action;
+	const char *label;
+};
+
+/* "? help  : command  q quit": each hint's first bound key and its label,
+ * two blanks apart, as many whole hints as fit in width columns (the text is
+ * ASCII); unbound actions are left out, so a rebinding shows at once.
+ * Returns buf. */
+char *keymap_hints(const struct keymap *km, const struct key_hint *hints, size_t n, int width,
+		   char *buf, size_t cap);
+
 /* The key named name (see above), or -1. */
 int keycode_parse(const char *name);
 

@@ -235,6 +235,31 @@ static void test_keys_text_and_help(void **state)
 	strbuf_free(&sb);
 }
 
+static void test_hints(void **state)
+{
+	static const struct key_hint hints[] = {
+		{ ACT_HELP, "help" }, { ACT_COMMAND, "command" }, { ACT_FILTER, "filter" },
+		{ ACT_QUIT, "quit" },
+	};
+	struct keymap km;
+	struct cutover_err err;
+	char buf[128];
+	static const char rebind[] = "unbind ?\nbind F1 help\nunbind q\n";
+	(void)state;
+
+	keymap_default(&km);
+	assert_string_equal(keymap_hints(&km, hints, 4, 80, buf, sizeof(buf)),
+			    "? help  : command  / filter  q quit");
+	/* Only whole hints that fit. */
+	assert_string_equal(keymap_hints(&km, hints, 4, 20, buf, sizeof(buf)), "? help  : command");
+	assert_string_equal(keymap_hints(&km, hints, 4, 5, buf, sizeof(buf)), "");
+	assert_string_equal(keymap_hints(&km, hints, 4, 80, buf, 10), "? help");
+	/* A rebinding shows; an unbound action is left out. */
+	assert_int_equal(keymap_parse(&km, rebind, strlen(rebind), "k", &err), CUTOVER_OK);
+	assert_string_equal(keymap_hints(&km, hints, 4, 80, buf, sizeof(buf)),
+			    "F1 help  : command  / filter");
+}
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -302,6 +327,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_key_names),
 		cmocka_unit_test(test_keymap_files),
 		cmocka_unit_test(test_keys_text_and_help),
+		cmocka_unit_test(test_hints),
 		cmocka_unit_test(test_docs_up_to_date),
 	};
 
