@@ -151,6 +151,8 @@ enum cutover_status term_create(struct term **out, bool mouse, struct cutover_er
 		add_raw("\033[?1000l\033[?1002l\033[?1003l\033[?1006l");
 	}
 	add_reset("sgr0");
+	/* Palette colours a theme redefined (can_change_color) go back too. */
+	add_reset("oc");
 	add_reset("cnorm");
 	add_reset("rmkx");
 	add_reset("rmcup");
