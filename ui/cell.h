@@ -1,6 +1,7 @@
 /* cell.h: what a widget hands the drawing code: one screen column each, a
- * UTF-8 glyph (one column wide) and the theme role to draw it in.  Widgets
- * are pure value -> cells functions, so their output is tested as strings. */
+ * UTF-8 glyph and the theme role to draw it in.  A wide character (CJK, some
+ * emoji) fills its cell and the next, whose glyph is empty.  Widgets are
+ * pure value -> cells functions, so their output is tested as strings. */
 #ifndef CUTOVER_CELL_H
 #define CUTOVER_CELL_H
 
@@ -9,15 +10,24 @@
 #include "theme.h"
 
 struct cell {
-	char glyph[5];        /* NUL-terminated UTF-8, one column wide */
+	char glyph[8];        /* NUL-terminated UTF-8: one character, maybe
+			       * with a combining mark; "" = right half of a
+			       * wide character */
 	enum theme_role role;
 };
 
-/* Set c to glyph (at most 4 bytes) in role. */
+/* Set c to glyph (at most 7 bytes) in role. */
 void cell_set(struct cell *c, const char *glyph, enum theme_role role);
 
 /* Join the glyphs of cells[0..n) into buf (NUL-terminated, cut at cap - 1
  * bytes but never inside a glyph); returns the bytes written. */
 size_t cells_utf8(const struct cell *cells, int n, char *buf, size_t cap);
+
+/* Text (any bytes: it goes through safe_text) as exactly width cells in
+ * role: fitted with an ellipsis, padded with blanks.  flags: SAFE_TEXT_ASCII.
+ * Returns the columns the text itself took (the rest is padding).  Pure;
+ * needs a UTF-8 LC_CTYPE unless ASCII. */
+int cells_from_text(struct cell *out, int width, const char *text, enum theme_role role,
+		    unsigned flags);
 
 #endif

@@ -20,9 +20,11 @@ int draw_cells(WINDOW *w, int y, int x, const struct cell *cells, int n, const s
 	if (y < 0 || y >= getmaxy(w) || x < 0)
 		return 0;
 	for (int i = 0; i < n && x + i < maxx; i++) {
+		drawn++;
+		if (!cells[i].glyph[0])
+			continue; /* right half of a wide character, already drawn */
 		set_role(w, p, cells[i].role);
 		mvwaddstr(w, y, x + i, cells[i].glyph);
-		drawn++;
 	}
 	wattr_set(w, A_NORMAL, 0, NULL);
 	return drawn;
