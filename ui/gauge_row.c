@@ -101,7 +101,7 @@ int gauge_row_render(const struct gauge_row *g, int width, unsigned flags, struc
 		fmt_value(value, sizeof(value), g->value, g->unit);
 	at = right(out, at, VALUE_W, value, g->stale ? ROLE_STALE : ROLE_NORMAL, flags);
 	if (spark_w) {
-		struct sparkline s = { NAN, NAN, ROLE_NORMAL, ascii };
+		struct sparkline s = { NAN, NAN, ROLE_NORMAL, ascii, false };
 		at = blank(out, at, 1);
 		at += sparkline_render(&s, g->history, spark_w, out + at);
 	}

@@ -47,7 +47,7 @@ static void test_table(void **state)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct spark_case *c = &cases[i];
-		struct sparkline s = { c->lo, c->hi, ROLE_NORMAL, c->ascii != 0 };
+		struct sparkline s = { c->lo, c->hi, ROLE_NORMAL, c->ascii != 0, false };
 		struct ring r;
 		struct cell cells[16];
 		char got[128];
@@ -69,10 +69,46 @@ static void test_table(void **state)
 	}
 }
 
+static void test_braille(void **state)
+{
+	static const struct spark_case cases[] = {
+		{ { 0, 1, 2, 3, 4, 5, 6, 7, END }, NAN, NAN, 4, 0, "\u28c0\u28e4\u28f6\u28ff" },
+		{ { 0, 1, 2, 3, 4, 5, 6, 7, END }, NAN, NAN, 2, 0, "\u28f6\u28ff" },
+		{ { 0, 1, 2, 3, 4, 5, 6, 7, END }, NAN, NAN, 6, 0, "  \u28c0\u28e4\u28f6\u28ff" },
+		/* An odd count leaves the first left column empty. */
+		{ { 0, 7, 7, END }, NAN, NAN, 3, 0, " \u2880\u28ff" },
+		{ { NAN, 5, END }, NAN, NAN, 1, 0, "\u28b8" },
+		{ { 5, NAN, END }, NAN, NAN, 1, 0, "\u2847" },
+		{ { NAN, NAN, END }, NAN, NAN, 2, 0, "  " },
+		{ { 0, 0, END }, NAN, NAN, 1, 0, "\u28c0" },
+		/* ASCII wins over braille. */
+		{ { 0, 1, 2, 3, 4, 5, 6, 7, END }, NAN, NAN, 8, 1, "_.:-=+*#" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct spark_case *c = &cases[i];
+		struct sparkline s = { c->lo, c->hi, ROLE_NORMAL, c->ascii != 0, true };
+		struct ring r;
+		struct cell cells[16];
+		char got[128];
+		int n;
+
+		ring_clear(&r);
+		for (int k = 0; c->points[k] != END; k++)
+			ring_push(&r, c->points[k]);
+		n = sparkline_render(&s, &r, c->width, cells);
+		assert_int_equal(n, c->width);
+		cells_utf8(cells, n, got, sizeof(got));
+		if (strcmp(got, c->want))
+			fail_msg("case %zu: got '%s', want '%s'", i, got, c->want);
+	}
+}
+
 static void test_ring(void **state)
 {
 	struct ring r;
-	struct sparkline s = { NAN, NAN, ROLE_OK, false };
+	struct sparkline s = { NAN, NAN, ROLE_OK, false, false };
 	struct cell cells[2];
 	char got[16];
 	(void)state;
@@ -101,6 +137,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_braille),
 		cmocka_unit_test(test_ring),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
