@@ -79,3 +79,25 @@ int cells_from_text(struct cell *out, int width, const char *text, enum theme_ro
 		cell_set(&out[at++], " ", role);
 	return cols;
 }
+
+int cells_blank(struct cell *out, int n, enum theme_role role)
+{
+	for (int i = 0; i < n; i++)
+		cell_set(&out[i], " ", role);
+	return n > 0 ? n : 0;
+}
+
+int cells_right(struct cell *out, int n, const char *text, enum theme_role role, unsigned flags)
+{
+	int cols;
+
+	if (n <= 0)
+		return 0;
+	cols = cells_from_text(out, n, text, role, flags);
+	if (cols < n) {
+		/* Shift the text right over its padding. */
+		memmove(out + (n - cols), out, (size_t)cols * sizeof(out[0]));
+		cells_blank(out, n - cols, role);
+	}
+	return n;
+}

@@ -30,4 +30,11 @@ size_t cells_utf8(const struct cell *cells, int n, char *buf, size_t cap);
 int cells_from_text(struct cell *out, int width, const char *text, enum theme_role role,
 		    unsigned flags);
 
+/* n blank cells in role; returns n (0 when n <= 0). */
+int cells_blank(struct cell *out, int n, enum theme_role role);
+
+/* Text right-aligned in exactly n cells (blanks on the left); returns n
+ * (0 when n <= 0). */
+int cells_right(struct cell *out, int n, const char *text, enum theme_role role, unsigned flags);
+
 #endif

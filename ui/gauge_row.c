@@ -19,24 +19,13 @@
 
 static int blank(struct cell *out, int at, int n)
 {
-	for (int i = 0; i < n; i++)
-		cell_set(&out[at + i], " ", ROLE_NORMAL);
-	return at + n;
+	return at + cells_blank(out + at, n, ROLE_NORMAL);
 }
 
-/* Right-align text in n cells. */
 static int right(struct cell *out, int at, int n, const char *text, enum theme_role role,
 		 unsigned flags)
 {
-	struct cell tmp[64];
-	int cols;
-
-	if (n > 64)
-		n = 64;
-	cols = cells_from_text(tmp, n, text, role, flags);
-	at = blank(out, at, n - cols);
-	memcpy(out + at, tmp, (size_t)cols * sizeof(tmp[0]));
-	return at + cols;
+	return at + cells_right(out + at, n, text, role, flags);
 }
 
 #define ROW_MAX 512
