@@ -215,6 +215,48 @@ static void test_load_named(void **state)
 	assert_non_null(strstr(err.msg, "(no directories)"));
 }
 
+static void test_dirs(void **state)
+{
+	struct theme_dirs d;
+	struct theme t;
+	struct cutover_err err;
+	(void)state;
+
+	theme_dirs_init(&d, "/opt/th", "/x/config", "/home/al", "/usr/local/bin/cutover");
+	assert_string_equal(d.list[0], "/opt/th");
+	assert_string_equal(d.list[1], "/x/config/cutover/themes");
+	assert_string_equal(d.list[2], "/usr/local/bin/../share/cutover/themes");
+	assert_string_equal(d.list[3], "/usr/local/bin/../themes");
+	assert_null(d.list[4]);
+	theme_dirs_init(&d, "", NULL, "/home/al", NULL);
+	assert_string_equal(d.list[0], "/home/al/.config/cutover/themes");
+	assert_null(d.list[1]);
+	theme_dirs_init(&d, NULL, NULL, NULL, "cutover");
+	assert_null(d.list[0]);
+	/* The build tree finds the source tree's themes from build/cutover. */
+	theme_dirs_init(&d, NULL, NULL, NULL, SRCDIR "/build/cutover");
+	assert_int_equal(theme_load_named(&t, "colorblind", d.list, &err), CUTOVER_OK);
+}
+
+/* docs/themes.md lists every role. */
+static void test_docs_list_roles(void **state)
+{
+	char text[16384], want[64];
+	FILE *f = fopen(SRCDIR "/docs/themes.md", "r");
+	size_t n;
+	(void)state;
+
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		snprintf(want, sizeof(want), "| `%s` |", theme_role_name((enum theme_role)r));
+		if (!strstr(text, want))
+			fail_msg("docs/themes.md does not describe role %s", want);
+	}
+}
+
 static void test_depth(void **state)
 {
 	(void)state;
@@ -322,6 +364,8 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_values),
 		cmocka_unit_test(test_load_named),
+		cmocka_unit_test(test_dirs),
+		cmocka_unit_test(test_docs_list_roles),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_xterm_rgb),
 		cmocka_unit_test(test_resolve),
