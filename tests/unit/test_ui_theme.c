@@ -257,6 +257,49 @@ static void test_docs_list_roles(void **state)
 	}
 }
 
+/* Random lines built from real and broken words: the parser answers OK or
+ * a located error, never crashes (run it under ASan). */
+static void test_parse_random(void **state)
+{
+	static const char *const words[] = {
+		"warn", "ok", "warnn", "=", "==", "red", "#ffaf00", "#ff", "255", "256", "-1",
+		"bold", "blod", "default", "\t", " ", "#", ";", "\r", "\xff", "\x1b[2J",
+		"prod_banner", "brightred", "0x10", "",
+	};
+	unsigned seed = 7;
+	(void)state;
+
+	for (int round = 0; round < 5000; round++) {
+		char text[512];
+		size_t len = 0;
+		struct theme t;
+		struct cutover_err err = { 0 };
+		enum cutover_status st;
+		int nwords;
+
+		seed = seed * 1103515245u + 12345u;
+		nwords = (int)((seed >> 16) % 24);
+		for (int i = 0; i < nwords; i++) {
+			const char *w;
+			size_t n;
+
+			seed = seed * 1103515245u + 12345u;
+			w = words[(seed >> 16) % (sizeof(words) / sizeof(words[0]))];
+			n = strlen(w);
+			if (len + n + 2 >= sizeof(text))
+				break;
+			memcpy(text + len, w, n);
+			len += n;
+			text[len++] = (seed >> 8) % 5 == 0 ? '\n' : ' ';
+		}
+		theme_default(&t);
+		st = theme_parse(&t, text, len, "fuzz.theme", &err);
+		assert_true(st == CUTOVER_OK || st == CUTOVER_EPARSE);
+		if (st != CUTOVER_OK)
+			assert_memory_equal(err.msg, "fuzz.theme:", 11);
+	}
+}
+
 static void test_depth(void **state)
 {
 	(void)state;
@@ -366,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_load_named),
 		cmocka_unit_test(test_dirs),
 		cmocka_unit_test(test_docs_list_roles),
+		cmocka_unit_test(test_parse_random),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_xterm_rgb),
 		cmocka_unit_test(test_resolve),
