@@ -43,8 +43,10 @@ struct aws_client_config {
 struct aws_result_meta {
 	char request_id[96];
 	int attempts;
-	/* A retried SendTask* answered TaskTimedOut/InvalidToken after an earlier
-	 * attempt may have been delivered: most likely already done, verify. */
+	/* A retry after an ambiguous failure (timeout, 5xx, dropped connection)
+	 * was answered "already": SendTask* with TaskTimedOut/InvalidToken, a
+	 * named StartExecution with ExecutionAlreadyExists.  The earlier attempt
+	 * most likely took effect; the console should say so and verify. */
 	int already_done;
 };
 

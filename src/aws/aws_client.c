@@ -540,9 +540,12 @@ static int sleep_ms(struct aws_client *c, long ms)
 	return !aborted(c);
 }
 
-static int code_is(const char *code, const char *a, const char *b)
+static int in_codes(const char *code, const char *const *list)
 {
-	return !strcmp(code, a) || !strcmp(code, b);
+	for (; *list; list++)
+		if (!strcmp(code, *list))
+			return 1;
+	return 0;
 }
 
 static struct curl_slist *add_header(struct curl_slist *l, int *failed, const char *fmt, ...)
@@ -740,9 +743,8 @@ enum cutover_status aws_client_call(struct aws_client *c, const struct aws_call 
 			snprintf(e->request_id, sizeof(e->request_id), "%s", x.request_id[0] ?
 				 x.request_id : e->request_id);
 			scrub_error(e, &cr);
-			if (call->repeat == AWS_REPEAT_TASK_TOKEN && any_ambiguous &&
-			    code_is(e->code, "TaskTimedOut", "InvalidToken")) {
-				/* the earlier attempt most likely closed the task */
+			if (call->done_codes && any_ambiguous && in_codes(e->code, call->done_codes)) {
+				/* the earlier attempt most likely took effect */
 				aws_credentials_clear(&cr);
 				reply->meta.already_done = 1;
 				c->quota += spent;
@@ -865,7 +867,17 @@ enum cutover_status aws_client_call_owned(struct aws_client *c, enum aws_service
 					  enum aws_repeat repeat, struct aws_reply *reply,
 					  struct aws_error *err)
 {
-	struct aws_call call = { svc, operation, body, body ? strlen(body) : 0, repeat };
+	return aws_client_call_owned_done(c, svc, operation, body, repeat, NULL, reply, err);
+}
+
+enum cutover_status aws_client_call_owned_done(struct aws_client *c, enum aws_service svc,
+					       const char *operation, char *body,
+					       enum aws_repeat repeat,
+					       const char *const *done_codes,
+					       struct aws_reply *reply, struct aws_error *err)
+{
+	struct aws_call call = { svc, operation, body, body ? strlen(body) : 0, repeat,
+				 done_codes };
 	enum cutover_status st;
 
 	if (!body) {

@@ -267,6 +267,16 @@ static void test_signature_verified_by_botocore(void **state)
 	last_request_has("\"x-amz-security-token\"");
 	last_request_has("\"x-amz-target\"");
 	last_request_has("\"scope_service\": \"states\"");
+	{
+		struct sfn_history h;
+		struct sfn_history_opts o = { 1, 1, 5, 0 };
+
+		assert_int_equal(sfn_get_execution_history(c, EXEC_ARN, &o, &h, &e), CUTOVER_OK);
+		assert_int_equal(h.count, 0);
+		sfn_history_free(&h);
+		last_request_has("\\\"maxResults\\\":5,\\\"reverseOrder\\\":true,"
+				 "\\\"includeExecutionData\\\":true");
+	}
 	aws_client_destroy(c);
 
 	c = client_for(url("verify/eu-west-1/ssm/"), &good, 5000, 1);
@@ -428,6 +438,24 @@ static void test_send_task_already_done(void **state)
 			 CUTOVER_OK);
 	assert_int_equal(r.meta.attempts, 2);
 	assert_true(r.meta.already_done);
+	aws_client_destroy(c);
+
+	/* a named StartExecution whose first attempt started it */
+	struct sfn_start_result sr;
+	c = client_for(url("ambig/ExecutionAlreadyExists/k2/"), &good, 5000, 3);
+	assert_int_equal(sfn_start_execution(c, "arn:aws:states:eu-west-1:123456789012:"
+					     "stateMachine:main", "run-9", NULL, &sr, &e), CUTOVER_OK);
+	assert_true(sr.meta.already_done);
+	assert_string_equal(sr.execution_arn,
+			    "arn:aws:states:eu-west-1:123456789012:execution:main:run-9");
+	sfn_start_result_free(&sr);
+	aws_client_destroy(c);
+	/* ... but on a first attempt it is a real conflict */
+	c = client_for(url("code/ExecutionAlreadyExists/k3/"), &good, 5000, 3);
+	assert_int_equal(sfn_start_execution(c, "arn:aws:states:eu-west-1:123456789012:"
+					     "stateMachine:main", "run-9", NULL, &sr, &e), CUTOVER_EAWS);
+	assert_string_equal(e.code, "ExecutionAlreadyExists");
+	assert_int_equal(e.attempts, 1);
 	aws_client_destroy(c);
 
 	/* a first-attempt TaskTimedOut is a real error */
