@@ -23,8 +23,14 @@
 #define QUOTA_RETRY_COST 5
 #define QUOTA_TIMEOUT_COST 10
 #define ABORT_SLICE_MS 20
+/* how often a transfer wakes to check the abort hook when nothing happens */
+#define ABORT_POLL_MS 50
 
 struct aws_client {
+	/* The easy handle runs inside a private multi handle (which owns the
+	 * connection cache) so that the abort hook is polled every 50 ms even
+	 * when the server is silent; curl_easy_perform would wait up to 1 s. */
+	CURLM *multi;
 	CURL *h;
 	char *region;
 	char *endpoints[AWS_SVC_COUNT];
@@ -146,7 +152,8 @@ enum cutover_status aws_client_create(const struct aws_client_config *cfg,
 	c->region = strdup(cfg->region);
 	c->ca_file = cfg->ca_file ? strdup(cfg->ca_file) : NULL;
 	c->h = curl_easy_init();
-	if (!c->region || (cfg->ca_file && !c->ca_file) || !c->h) {
+	c->multi = curl_multi_init();
+	if (!c->region || (cfg->ca_file && !c->ca_file) || !c->h || !c->multi) {
 		st = cutover_errf(err, CUTOVER_ENOMEM, "AWS client: out of memory or libcurl "
 				  "could not create a handle");
 		goto out;
@@ -187,6 +194,8 @@ void aws_client_destroy(struct aws_client *c)
 		return;
 	if (c->h)
 		curl_easy_cleanup(c->h);
+	if (c->multi)
+		curl_multi_cleanup(c->multi);
 	for (int i = 0; i < AWS_SVC_COUNT; i++)
 		free(c->endpoints[i]);
 	free(c->region);
@@ -298,6 +307,41 @@ static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, cu
 static int aborted(struct aws_client *c)
 {
 	return c->should_abort && c->should_abort(c->abort_ctx);
+}
+
+/* curl_easy_perform, but through the multi handle with a short poll. */
+static CURLcode perform(struct aws_client *c)
+{
+	CURLcode rc = CURLE_OK;
+	int running = 1;
+
+	if (curl_multi_add_handle(c->multi, c->h) != CURLM_OK)
+		return CURLE_FAILED_INIT;
+	for (;;) {
+		if (curl_multi_perform(c->multi, &running) != CURLM_OK) {
+			rc = CURLE_FAILED_INIT;
+			break;
+		}
+		if (!running) {
+			CURLMsg *m;
+			int left;
+
+			while ((m = curl_multi_info_read(c->multi, &left)) != NULL)
+				if (m->msg == CURLMSG_DONE)
+					rc = m->data.result;
+			break;
+		}
+		if (aborted(c)) {
+			rc = CURLE_ABORTED_BY_CALLBACK;
+			break;
+		}
+		if (curl_multi_poll(c->multi, NULL, 0, ABORT_POLL_MS, NULL) != CURLM_OK) {
+			rc = CURLE_FAILED_INIT;
+			break;
+		}
+	}
+	curl_multi_remove_handle(c->multi, c->h);
+	return rc;
 }
 
 /* Options every request gets; the handle was just reset. */
@@ -623,7 +667,7 @@ static CURLcode attempt_once(struct aws_client *c, const struct aws_call *call,
 		free_headers(hd);
 		return rc != CURLE_OK ? rc : CURLE_OUT_OF_MEMORY;
 	}
-	rc = curl_easy_perform(c->h);
+	rc = perform(c);
 	/* drop the secret from the handle now rather than at the next reset */
 	curl_easy_setopt(c->h, CURLOPT_PASSWORD, "");
 	free_headers(hd);
@@ -826,7 +870,7 @@ enum cutover_status aws_client_get(struct aws_client *c, const char *url, size_t
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(c->h, CURLOPT_HTTPGET, 1L);
 	if (rc == CURLE_OK)
-		rc = curl_easy_perform(c->h);
+		rc = perform(c);
 	e->attempts = reply->meta.attempts = 1;
 	if (rc == CURLE_ABORTED_BY_CALLBACK) {
 		e->kind = AWS_ERR_CANCELLED;

@@ -568,8 +568,32 @@ static void test_abort_hook_cancels(void **state)
 	aws_client_set_abort(c, abort_after_200ms, &t0);
 	assert_int_equal(sfn_describe_execution(c, EXEC_ARN, &ex, &e), CUTOVER_ECANCELLED);
 	assert_int_equal(e.kind, AWS_ERR_CANCELLED);
-	assert_true(now_s() - t0 < 1.5);
+	/* polled every 50 ms: cancelled well before curl's 1 s idle tick */
+	assert_true(now_s() - t0 < 0.6);
 	aws_client_destroy(c);
+
+	/* a long backoff sleep is cut short too */
+	{
+		struct aws_client_config cfg;
+		struct cutover_err cerr;
+
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.region = "eu-west-1";
+		cfg.endpoints[AWS_SVC_SFN] = url("throttle/99/a2/");
+		cfg.credentials = test_creds_fn;
+		cfg.credentials_ctx = &good;
+		cfg.backoff_base_ms = 20000;
+		cfg.backoff_cap_ms = 20000;
+		cfg.jitter_seed = 7;
+		assert_int_equal(aws_client_create(&cfg, &c, &cerr), CUTOVER_OK);
+		t0 = now_s();
+		aws_client_set_abort(c, abort_after_200ms, &t0);
+		assert_int_equal(sfn_describe_execution(c, EXEC_ARN, &ex, &e), CUTOVER_ECANCELLED);
+		assert_true(now_s() - t0 < 0.6);
+		assert_int_equal(e.attempts, 1);
+		assert_int_equal(server_number("_count/a2"), 1);
+		aws_client_destroy(c);
+	}
 }
 
 static void test_response_cap(void **state)
