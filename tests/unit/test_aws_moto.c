@@ -333,6 +333,7 @@ static void test_moto_send_task(void **state)
 	assert_true(e.kind == AWS_ERR_AWS);
 	assert_true(e.code[0] != '\0');
 	aws_error_render(&e, text, sizeof(text));
+	print_message("moto answered: %s\n", text);
 	assert_non_null(strstr(text, "SendTaskSuccess"));
 	aws_client_destroy(c);
 }
