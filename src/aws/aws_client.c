@@ -455,11 +455,11 @@ static void scrub(char *s, size_t n, const char *secret)
 {
 	static const char red[] = "[redacted]";
 	size_t sl;
-	char *p;
+	char *p, *from = s;
 
 	if (!secret || (sl = strlen(secret)) < 4)
 		return;
-	while ((p = strstr(s, secret)) != NULL) {
+	while ((p = strstr(from, secret)) != NULL) {
 		size_t tail = strlen(p + sl), rl = sizeof(red) - 1;
 		size_t off = (size_t)(p - s);
 
@@ -472,6 +472,7 @@ static void scrub(char *s, size_t n, const char *secret)
 		memmove(p + rl, p + sl, tail);
 		memcpy(p, red, rl);
 		p[rl + tail] = '\0';
+		from = p + rl;
 	}
 }
 

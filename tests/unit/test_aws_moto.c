@@ -329,12 +329,16 @@ static void test_moto_send_task(void **state)
 	NEED_MOTO();
 	c = moto_client();
 	/* moto has no waitForTaskToken: only the error path is checked here */
-	assert_int_not_equal(sfn_send_task_success(c, "bogus-token", "{}", &r, &e), CUTOVER_OK);
-	assert_true(e.kind == AWS_ERR_AWS);
-	assert_true(e.code[0] != '\0');
+	assert_int_equal(sfn_send_task_success(c, "bogus-token", "{}", &r, &e), CUTOVER_EAWS);
+	assert_int_equal(e.kind, AWS_ERR_AWS);
+	assert_string_equal(e.code, "InvalidToken");
+	assert_int_equal(e.attempts, 1);   /* a first-attempt InvalidToken is a real error */
 	aws_error_render(&e, text, sizeof(text));
-	print_message("moto answered: %s\n", text);
 	assert_non_null(strstr(text, "SendTaskSuccess"));
+	assert_non_null(strstr(text, "task token is no longer valid"));
+	assert_int_equal(sfn_send_task_failure(c, "bogus-token", "Rejected", "test", &r, &e),
+			 CUTOVER_EAWS);
+	assert_string_equal(e.code, "InvalidToken");
 	aws_client_destroy(c);
 }
 
