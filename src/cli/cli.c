@@ -4,8 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
+#include "cutover/aws_client.h"
 #include "cutover/cli.h"
 #include "cli/commands.h"
 
@@ -84,6 +83,22 @@ int cmd_version(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+/* libcurl's global state is not thread-safe: set it up once, here, before
+ * any command or the console starts a thread. */
+static int run_initialised(int (*fn)(int, char **), int argc, char **argv)
+{
+	struct cutover_err err;
+	int rc;
+
+	if (aws_global_init(&err) != CUTOVER_OK) {
+		fprintf(stderr, "cutover: %s\n", err.msg);
+		return CLI_EXIT_FAIL;
+	}
+	rc = fn(argc, argv);
+	aws_global_cleanup();
+	return rc;
+}
+
 static int open_console(const struct cli_frontend *fe, int argc, char **argv)
 {
 	if (access(argv[0], R_OK) != 0) {
@@ -92,13 +107,12 @@ static int open_console(const struct cli_frontend *fe, int argc, char **argv)
 			argv[0]);
 		return CLI_EXIT_USAGE;
 	}
-	return fe->run_console(argc, argv);
+	return run_initialised(fe->run_console, argc, argv);
 }
 
 int cli_main(int argc, char **argv, const struct cli_frontend *fe)
 {
 	const struct command *c;
-	int rc;
 
 	if (argc < 2) {
 		static char default_runbook[] = "cutover.json";
@@ -134,12 +148,5 @@ int cli_main(int argc, char **argv, const struct cli_frontend *fe)
 		fprintf(stderr, "cutover: no command '%s'; `cutover --help` lists them\n", argv[1]);
 		return CLI_EXIT_USAGE;
 	}
-	/* Once, before any thread: libcurl's global state is not thread-safe. */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fprintf(stderr, "cutover: libcurl failed to initialise\n");
-		return CLI_EXIT_FAIL;
-	}
-	rc = c->fn(argc - 1, argv + 1);
-	curl_global_cleanup();
-	return rc;
+	return run_initialised(c->fn, argc - 1, argv + 1);
 }
