@@ -732,6 +732,50 @@ static void test_http_base(void **state)
 	assert_int_equal(unsetenv("CUTOVER_HTTP_BASE"), 0);
 }
 
+/* Corrupted runbooks with http_base under the override, and random
+ * override values: an error or a runbook whose every URL is absolute. */
+static void test_http_base_hostile(void **state)
+{
+	static const char junk[] = "{}[]\":/?#@%.-_ \t\\x0123456789hpst";
+	size_t len = strlen(http_runbook);
+	char *t = malloc(len + 1), env[24];
+	uint32_t rnd = 777;
+	(void)state;
+
+	assert_non_null(t);
+	for (int k = 0; k < 4000; k++) {
+		struct diag_list d = DIAG_LIST_INIT;
+		struct runbook *rb = NULL;
+		enum cutover_status st;
+		size_t n;
+
+		memcpy(t, http_runbook, len + 1);
+		rnd = rnd * 1103515245u + 12345u;
+		if (k % 2) {
+			t[(rnd >> 8) % len] = junk[(rnd >> 20) % (sizeof(junk) - 1)];
+			assert_int_equal(setenv("CUTOVER_HTTP_BASE", "http://127.0.0.1:4566/s", 1), 0);
+		} else {
+			/* "http://" or "https://" and up to 15 characters of junk. */
+			n = (size_t)snprintf(env, sizeof(env), "%s", (rnd >> 4) & 1 ? "https://" : "http://");
+			for (size_t i = (rnd >> 5) % 16; i > 0; i--) {
+				rnd = rnd * 1103515245u + 12345u;
+				env[n++] = junk[(rnd >> 20) % (sizeof(junk) - 1)];
+			}
+			env[n] = '\0';
+			assert_int_equal(setenv("CUTOVER_HTTP_BASE", env, 1), 0);
+		}
+		st = runbook_load_buffer("t.json", t, len, &rb, &d);
+		assert_true(st == CUTOVER_OK || st == CUTOVER_EPARSE || st == CUTOVER_EVALIDATE);
+		assert_true((st == CUTOVER_OK) == (rb != NULL));
+		for (size_t i = 0; rb && i < rb->ngauges; i++)
+			if (rb->gauges[i].kind == RUNBOOK_GAUGE_HTTP)
+				assert_true(strncmp(rb->gauges[i].url, "http", 4) == 0);
+		runbook_destroy(rb);
+		diag_list_free(&d);
+	}
+	free(t);
+}
+
 struct warn_case {
 	const char *text;
 	const char *msg;
@@ -1126,6 +1170,7 @@ int main(void)
 		cmocka_unit_test(test_valid_with_defaults),
 		cmocka_unit_test(test_minimal_and_staging),
 		cmocka_unit_test_teardown(test_http_base, clear_http_base_env),
+		cmocka_unit_test_teardown(test_http_base_hostile, clear_http_base_env),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_huge_string),
 		cmocka_unit_test(test_nul_bytes),
