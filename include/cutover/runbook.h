@@ -146,7 +146,8 @@ struct runbook_gauge {
 	size_t nmetrics;
 	unsigned period_s;        /* METRIC, EXPRESSION: default 60, a multiple of 60 or 1/5/10/30 */
 	char *alarm;              /* ALARM: CloudWatch alarm name */
-	char *url;                /* HTTP: http:// or https:// URL */
+	char *url;                /* HTTP: absolute http:// or https:// URL (a path in the
+	                           * file is resolved against http_base at load) */
 	int expect_status;        /* HTTP: default 200 */
 	char *unit;               /* "" by default; "ms" for HTTP */
 	enum runbook_direction direction;    /* default ABOVE (always ABOVE for HTTP latency) */
@@ -202,7 +203,7 @@ struct runbook_step {
 		unsigned timeout_s;   /* default 60 */
 	} exec;
 	struct {
-		char *url;
+		char *url;            /* absolute, resolved like runbook_gauge.url */
 		int expect_status;    /* default 200 */
 		unsigned timeout_s;   /* default 10 */
 	} http;
@@ -239,6 +240,11 @@ struct runbook {
 	char *region;             /* "us-east-1" */
 	char *audit;              /* audit database path as written, default "NAME.audit.db";
 	                           * relative paths are relative to the runbook's folder */
+	char *http_base;          /* the application's base URL as written (an http:// or
+	                           * https:// origin, maybe with a path); NULL when absent */
+	char *http_base_override; /* RUNBOOK_HTTP_BASE_ENV's value when it was set and
+	                           * the runbook has http_base (the URLs under http_base
+	                           * point there instead); NULL otherwise */
 	double poll_s[RUNBOOK_SRC_COUNT];
 
 	struct runbook_execution *executions;
@@ -253,6 +259,14 @@ struct runbook {
 	size_t nplans;
 };
 
+/* The environment variable that points a rehearsal's HTTP checks elsewhere
+ * (docs/runbook.md, "http_base"): when set and not empty, it must be an
+ * http:// or https:// origin with an optional path, and it replaces
+ * http_base in every gauge and step URL that is a path or lies under
+ * http_base.  URLs on other origins stay as written (with a warning each).
+ * `cutover sim` and `cutover demo` set it to the sim's URL. */
+#define RUNBOOK_HTTP_BASE_ENV "CUTOVER_HTTP_BASE"
+
 /* Limits the loader enforces, so that hostile input ends in an error. */
 #define RUNBOOK_MAX_FILE_BYTES (16u * 1024u * 1024u)
 #define RUNBOOK_MAX_DEPTH 32
@@ -264,8 +278,11 @@ struct runbook {
  * with *out set when there is no error (warnings allowed), CUTOVER_EPARSE
  * (not JSON) or CUTOVER_EVALIDATE (JSON, but not a valid runbook) with *out
  * NULL, or CUTOVER_ENOMEM.  *out is always set; the caller owns it and
- * frees it with runbook_destroy().  Any thread, but not while another
- * thread parses with cJSON: cJSON_Parse* resets a global error pointer. */
+ * frees it with runbook_destroy().  Reads RUNBOOK_HTTP_BASE_ENV (getenv):
+ * a bad value is an error without a line, and a good one adds a warning
+ * that says what it redirected.  Any thread, but not while another thread
+ * parses with cJSON (cJSON_Parse* resets a global error pointer) or
+ * changes the environment. */
 enum cutover_status runbook_load_buffer(const char *path, const char *bytes, size_t len,
 					struct runbook **out, struct diag_list *diags) CUTOVER_MUST_CHECK;
 

@@ -148,6 +148,8 @@ void runbook_destroy(struct runbook *rb)
 	free(rb->environment);
 	free(rb->region);
 	free(rb->audit);
+	free(rb->http_base);
+	free(rb->http_base_override);
 	for (size_t i = 0; i < rb->nexecutions; i++) {
 		free(rb->executions[i].id);
 		free(rb->executions[i].title);
@@ -239,7 +241,7 @@ enum cutover_status runbook_load_buffer(const char *path, const char *bytes, siz
 		st = CUTOVER_ENOMEM;
 		goto out;
 	}
-	st = runbook_json_map(&ix, rb, diags);
+	st = runbook_json_map(&ix, getenv(RUNBOOK_HTTP_BASE_ENV), rb, diags);
 	if (st != CUTOVER_OK)
 		goto out;
 	if (diags->nerrors > before) {

@@ -66,6 +66,11 @@ struct ctx {
 	const char **phase_exec;  /* per phase: the execution id it named */
 	struct state_ref *states; /* every phase's states, for check_shared_states */
 	size_t nstates, capstates;
+	const char *http_base;    /* the runbook's, when valid (borrowed from cJSON) */
+	bool http_base_bad;       /* given but invalid: paths are not reported again */
+	const char *env_base;     /* RUNBOOK_HTTP_BASE_ENV, when set and valid */
+	const char *override;     /* env_base when the runbook has http_base, else NULL */
+	size_t nredirected;       /* URLs resolved against override */
 };
 
 /* ---- messages --------------------------------------------------------- */
@@ -782,6 +787,178 @@ static bool is_url(const char *s)
 	return *rest && *rest != '/' && !strpbrk(s, " \t\r\n");
 }
 
+/* ---- http_base -------------------------------------------------------- */
+
+/* URLs are split and compared by hand: the core does not link curl (only
+ * src/aws/ does), and an origin plus a path prefix is all that is needed. */
+
+static bool host_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '.' || ch == '-' || ch == '_';
+}
+
+static bool hex_char(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+}
+
+/* An absolute URL's parts, pointing into it. */
+struct url_parts {
+	const char *scheme;       /* "http" or "https" */
+	const char *host;
+	size_t host_len;
+	unsigned port;            /* the scheme's default when not given */
+	const char *rest;         /* the path, query and fragment: "", "/x", "?q" */
+};
+
+/* Split an http:// or https:// URL; false (with why, when why is not NULL)
+ * when it is not one: no host, a bad port, a user name. */
+static bool url_split(const char *s, struct url_parts *u, char *why, size_t n)
+{
+	const char *p, *auth_end;
+
+	if (strncmp(s, "http://", 7) == 0) {
+		u->scheme = "http";
+		u->port = 80;
+		p = s + 7;
+	} else if (strncmp(s, "https://", 8) == 0) {
+		u->scheme = "https";
+		u->port = 443;
+		p = s + 8;
+	} else {
+		if (why)
+			snprintf(why, n, "it does not start with http:// or https://");
+		return false;
+	}
+	auth_end = p + strcspn(p, "/?#");
+	if (memchr(p, '@', (size_t)(auth_end - p))) {
+		if (why)
+			snprintf(why, n, "it has a user name (the part before '@')");
+		return false;
+	}
+	u->host = p;
+	if (*p == '[') {
+		for (p++; hex_char(*p) || *p == ':' || *p == '.'; p++)
+			;
+		if (*p != ']' || p == u->host + 1) {
+			if (why)
+				snprintf(why, n, "its host is not an IPv6 address in [ ]");
+			return false;
+		}
+		p++;
+	} else {
+		while (host_char(*p))
+			p++;
+	}
+	u->host_len = (size_t)(p - u->host);
+	if (u->host_len == 0) {
+		if (why)
+			snprintf(why, n, "it has no host");
+		return false;
+	}
+	if (*p == ':') {
+		unsigned long port = 0;
+		size_t digits = 0;
+
+		for (p++; *p >= '0' && *p <= '9' && digits < 6; p++, digits++)
+			port = port * 10 + (unsigned long)(*p - '0');
+		if (digits == 0 || digits > 5 || port < 1 || port > 65535 || p != auth_end) {
+			if (why)
+				snprintf(why, n, "its port is not a number from 1 to 65535");
+			return false;
+		}
+		u->port = (unsigned)port;
+	}
+	if (p != auth_end) {
+		if (why && *p > 0x20 && *p < 0x7f && *p != '\'')
+			snprintf(why, n, "its host has a character a host name cannot have ('%c')", *p);
+		else if (why)
+			snprintf(why, n, "its host has a character a host name cannot have");
+		return false;
+	}
+	u->rest = p;
+	return true;
+}
+
+/* What http_base and RUNBOOK_HTTP_BASE_ENV hold: an http:// or https://
+ * origin with an optional path, nothing else. */
+static bool base_ok(const char *s, char *why, size_t n)
+{
+	struct url_parts u;
+
+	if (!url_split(s, &u, why, n))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)u.rest; *p; p++) {
+		if (*p == '?') {
+			snprintf(why, n, "it has a query ('?'); give only the origin and a path");
+			return false;
+		}
+		if (*p == '#') {
+			snprintf(why, n, "it has a fragment ('#'); give only the origin and a path");
+			return false;
+		}
+		if (*p <= 0x20 || *p == 0x7f) {
+			snprintf(why, n, "it has a blank or a control character");
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The path of a checked base without its trailing slashes ("" for none). */
+static size_t base_prefix_len(const struct url_parts *b)
+{
+	size_t n = strlen(b->rest);
+
+	while (n > 0 && b->rest[n - 1] == '/')
+		n--;
+	return n;
+}
+
+static bool same_origin(const struct url_parts *a, const struct url_parts *b)
+{
+	return strcmp(a->scheme, b->scheme) == 0 && a->port == b->port && a->host_len == b->host_len &&
+	       strncasecmp(a->host, b->host, a->host_len) == 0;
+}
+
+/* base (trailing slashes dropped) followed by tail. */
+static char *join(struct ctx *c, const char *base, const char *tail)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = strlen(base);
+
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	if (strbuf_printf(&sb, "%.*s%s", (int)n, base, tail) != CUTOVER_OK) {
+		c->oom = true;
+		strbuf_free(&sb);
+		return NULL;
+	}
+	return strbuf_take(&sb);
+}
+
+/* An absolute URL under http_base, rebased onto the override: what is left
+ * after http_base's origin and (when it starts with it) its path. */
+static bool rebase(struct ctx *c, const char *s, char **out)
+{
+	struct url_parts u, b;
+	const char *tail;
+	size_t pl;
+
+	if (!c->override || !url_split(s, &u, NULL, 0) || !url_split(c->http_base, &b, NULL, 0) ||
+	    !same_origin(&u, &b))
+		return false;
+	tail = u.rest;
+	pl = base_prefix_len(&b);
+	if (pl && strncmp(tail, b.rest, pl) == 0 && strchr("/?#", tail[pl]))
+		tail += pl;    /* tail[pl] may be the terminating NUL, which strchr finds */
+	*out = join(c, c->override, tail);
+	return true;
+}
+
+/* A gauge's or step's URL: absolute, or a path under http_base; either way
+ * *out is absolute, pointing at the override when there is one. */
 static void get_url(struct ctx *c, struct jv obj, const char *key, char **out)
 {
 	const char *s;
@@ -790,11 +967,85 @@ static void get_url(struct ctx *c, struct jv obj, const char *key, char **out)
 
 	if (get_str(c, obj, key, true, &s, &v) != GOT_OK)
 		return;
-	if (!is_url(s)) {
-		err_val(c, v, "%s must be an http:// or https:// URL, not %s", q(&a, key), q(&b, s));
+	if (s[0] == '/' && s[1] != '/' && !strpbrk(s, " \t\r\n")) {
+		if (!c->http_base) {
+			if (!c->http_base_bad)
+				err_val(c, v, "%s is the path %s, but the runbook has no \"http_base\" to resolve "
+					"it against; add \"http_base\": \"https://ORIGIN\" at the top level, or give "
+					"a full http:// or https:// URL", q(&a, key), q(&b, s));
+			return;
+		}
+		*out = join(c, c->override ? c->override : c->http_base, s);
+		if (c->override)
+			c->nredirected++;
 		return;
 	}
+	if (!is_url(s)) {
+		err_val(c, v, "%s must be an http:// or https:// URL, or a path such as \"/health\" under "
+			"\"http_base\", not %s", q(&a, key), q(&b, s));
+		return;
+	}
+	if (rebase(c, s, out)) {
+		c->nredirected++;
+		return;
+	}
+	if (c->env_base)
+		warn_val(c, v, RUNBOOK_HTTP_BASE_ENV " does not redirect this URL: %s, so a rehearsal "
+			 "calls it as written", c->http_base ? "it is not under \"http_base\""
+			 : "the runbook has no \"http_base\"");
 	*out = dup(c, s);
+}
+
+/* "http_base" and the override, before any URL is read. */
+static void map_http_base(struct ctx *c, struct jv root, const char *env)
+{
+	const char *s;
+	char why[160];
+	struct jv v;
+	struct qbuf a;
+
+	if (env && env[0]) {
+		if (base_ok(env, why, sizeof(why)))
+			c->env_base = env;
+		else
+			diag_add(c->d, 0, 0, DIAG_ERROR, RUNBOOK_HTTP_BASE_ENV " must be an http:// or https:// "
+				 "origin with an optional path, such as \"http://127.0.0.1:4566\", not %s: %s; "
+				 "correct or unset it", q(&a, env), why);
+	}
+	switch (get_str(c, root, "http_base", false, &s, &v)) {
+	case GOT_NONE:
+		return;
+	case GOT_BAD:
+		c->http_base_bad = true;
+		return;
+	default:
+		break;
+	}
+	if (!base_ok(s, why, sizeof(why))) {
+		err_val(c, v, "\"http_base\" must be an http:// or https:// origin with an optional path, "
+			"such as \"https://app.example.com\" or \"https://api.example.com/prod\", not %s: %s",
+			q(&a, s), why);
+		c->http_base_bad = true;
+		return;
+	}
+	c->http_base = s;
+	c->rb->http_base = dup(c, s);
+	if (c->env_base) {
+		c->override = c->env_base;
+		c->rb->http_base_override = dup(c, c->env_base);
+	}
+}
+
+/* Say that the override is in force, at "http_base", once the URLs are read. */
+static void note_override(struct ctx *c, struct jv root)
+{
+	struct qbuf a, b;
+
+	if (!c->override)
+		return;
+	warn_val(c, member(c, root, "http_base"), RUNBOOK_HTTP_BASE_ENV " overrides \"http_base\": "
+		 "%zu URL%s under %s go%s to %s instead", c->nredirected, c->nredirected == 1 ? "" : "s",
+		 q(&a, c->http_base), c->nredirected == 1 ? "es" : "", q(&b, c->override));
 }
 
 /* ---- references ------------------------------------------------------- */
@@ -2049,12 +2300,12 @@ out:
 	free(order);
 }
 
-enum cutover_status runbook_json_map(const struct jsonpos *ix, struct runbook *rb,
-				     struct diag_list *diags)
+enum cutover_status runbook_json_map(const struct jsonpos *ix, const char *http_base_override,
+				     struct runbook *rb, struct diag_list *diags)
 {
 	static const char *const keys[] = {
-		"name", "environment", "region", "audit", "poll_s", "executions", "phases", "flags",
-		"gauges", "rollback", NULL
+		"name", "environment", "region", "audit", "http_base", "poll_s", "executions", "phases",
+		"flags", "gauges", "rollback", NULL
 	};
 	struct ctx c;
 	cJSON *root;
@@ -2111,12 +2362,14 @@ enum cutover_status runbook_json_map(const struct jsonpos *ix, struct runbook *r
 			c.oom = true;
 		rb->audit = strbuf_take(&sb);
 	}
+	map_http_base(&c, r, http_base_override);
 	map_poll(&c, r);
 	map_executions(&c, r);
 	map_flags(&c, r);
 	map_plans(&c, r);
 	map_gauges(&c, r);
 	map_phases(&c, r);
+	note_override(&c, r);
 	if (!c.oom) {
 		resolve(&c);
 		check_sequences(&c);
@@ -2312,6 +2565,8 @@ enum cutover_status runbook_to_json(const struct runbook *rb, char **out)
 	add_str(&o, root, "environment", rb->environment);
 	add_str(&o, root, "region", rb->region);
 	add_str(&o, root, "audit", rb->audit);
+	if (rb->http_base)
+		add_str(&o, root, "http_base", rb->http_base);
 	sec = add(&o, root, "poll_s", cJSON_CreateObject());
 	for (int i = 0; i < RUNBOOK_SRC_COUNT; i++)
 		add_num(&o, sec, runbook_source_name((enum runbook_source)i), rb->poll_s[i]);

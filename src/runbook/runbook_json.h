@@ -10,10 +10,12 @@
 #include "cutover/runbook.h"
 
 /* Fill rb (zeroed by the caller) from ix->clean, whose syntax jsonpos has
- * already accepted.  Every problem goes to diags; rb may be partly filled
+ * already accepted.  http_base_override is RUNBOOK_HTTP_BASE_ENV's value
+ * (NULL or "" when unset); it is checked here and replaces http_base in the
+ * URLs under it.  Every problem goes to diags; rb may be partly filled
  * when there are errors and must then only be destroyed.  Returns
  * CUTOVER_ENOMEM or CUTOVER_OK (the caller looks at diags->nerrors). */
-enum cutover_status runbook_json_map(const struct jsonpos *ix, struct runbook *rb,
-				     struct diag_list *diags) CUTOVER_MUST_CHECK;
+enum cutover_status runbook_json_map(const struct jsonpos *ix, const char *http_base_override,
+				     struct runbook *rb, struct diag_list *diags) CUTOVER_MUST_CHECK;
 
 #endif

@@ -4,6 +4,7 @@
 # normalizes to the same text).
 set -u
 . "$SRCDIR/tests/lib/assert.sh"
+unset CUTOVER_HTTP_BASE   # set below where meant; a developer's own must not leak in
 cd "$(mktemp -d)"
 
 # The complete example from docs/runbook.md is valid.
@@ -61,6 +62,55 @@ out=$("$CUTOVER" check warn.json 2>&1); rc=$?
 expect_rc 0 $rc "warnings alone exit 0"
 expect_match "$out" 'warn\.json:[0-9]+:[0-9]+: warning: this ARN is in region "us-east-1" but the runbook.s region is "us-west-2"' "warning format"
 expect_match "$out" '\([0-9]+ warnings\)' "summary counts warnings"
+
+# http_base: paths resolve against it; CUTOVER_HTTP_BASE moves them (and
+# full URLs under http_base) elsewhere, with a warning for what it leaves.
+cat > base.json <<'JSON'
+{
+  "name": "base", "environment": "staging", "region": "us-east-1",
+  "http_base": "https://api.example.com/prod",
+  "gauges": [
+    { "id": "health", "http": { "url": "/health" } },
+    { "id": "full", "http": { "url": "https://api.example.com/prod/v1/ready" } },
+    { "id": "status", "http": { "url": "https://status.example.org/ok" } }
+  ],
+  "rollback": { "r": { "estimate_min": 1, "steps": [ { "title": "t", "http": "/legacy/health" } ] } }
+}
+JSON
+"$CUTOVER" check base.json --json > base.out 2> base.err; rc=$?
+expect_rc 0 $rc "http_base runbook is valid"
+expect_not_contains "$(cat base.err)" "warning" "no warnings without CUTOVER_HTTP_BASE"
+out=$(cat base.out)
+expect_contains "$out" '"http_base":	"https://api.example.com/prod"' "--json writes http_base"
+expect_contains "$out" '"url":	"https://api.example.com/prod/health"' "--json resolves a gauge path"
+expect_contains "$out" '"http":	"https://api.example.com/prod/legacy/health"' "--json resolves a step path"
+expect_contains "$out" '"url":	"https://api.example.com/prod/v1/ready"' "full URL unchanged"
+CUTOVER_HTTP_BASE=http://127.0.0.1:41563 "$CUTOVER" check base.json --json > sim.out 2> sim.err; rc=$?
+expect_rc 0 $rc "CUTOVER_HTTP_BASE: still valid (warnings only)"
+out=$(cat sim.out); err=$(cat sim.err)
+expect_contains "$out" '"url":	"http://127.0.0.1:41563/health"' "the override replaces http_base in a path"
+expect_contains "$out" '"http":	"http://127.0.0.1:41563/legacy/health"' "and in a step"
+expect_contains "$out" '"url":	"http://127.0.0.1:41563/v1/ready"' "and in a full URL under http_base"
+expect_contains "$out" '"url":	"https://status.example.org/ok"' "another origin stays"
+expect_contains "$err" 'base.json:3:16: warning: CUTOVER_HTTP_BASE overrides "http_base": 3 URLs under "https://api.example.com/prod" go to "http://127.0.0.1:41563" instead' "the override is noted at http_base"
+expect_contains "$err" 'base.json:7:40: warning: CUTOVER_HTTP_BASE does not redirect this URL: it is not under "http_base", so a rehearsal calls it as written' "the URL left alone is named"
+expect_contains "$err" "(2 warnings)" "summary counts both"
+"$CUTOVER" check sim.out > /dev/null 2>&1; expect_rc 0 $? "--json output under the override is a valid runbook"
+out=$(CUTOVER_HTTP_BASE=localhost:41563 "$CUTOVER" check base.json 2>&1); rc=$?
+expect_rc 1 $rc "a bad CUTOVER_HTTP_BASE fails the load"
+expect_contains "$out" 'base.json: error: CUTOVER_HTTP_BASE must be an http:// or https:// origin with an optional path, such as "http://127.0.0.1:4566", not "localhost:41563": it does not start with http:// or https://; correct or unset it' "bad variable named, no line"
+sed '/"http_base"/d' base.json > nobase.json
+out=$("$CUTOVER" check nobase.json 2>&1); rc=$?
+expect_rc 1 $rc "a path without http_base is invalid"
+expect_contains "$out" 'nobase.json:4:40: error: "url" is the path "/health", but the runbook has no "http_base"' "missing http_base named at the path"
+expect_contains "$out" "2 errors" "both paths reported"
+out=$(CUTOVER_HTTP_BASE=http://127.0.0.1:41563 "$CUTOVER" check nobase.json 2>&1); rc=$?
+expect_rc 1 $rc "CUTOVER_HTTP_BASE does not stand in for http_base"
+sed 's|"http_base": "https://api.example.com/prod"|"http_base": "https://api.example.com/prod?x=1"|' base.json > badbase.json
+out=$("$CUTOVER" check badbase.json 2>&1); rc=$?
+expect_rc 1 $rc "a bad http_base is invalid"
+expect_contains "$out" "badbase.json:3:16: error: \"http_base\" must be an http:// or https:// origin with an optional path" "bad http_base at its line:col"
+expect_contains "$out" "1 error," "no error cascades onto the paths"
 
 # Syntax error.
 printf '{"name": "x",\n  "environment" "prod"}\n' > syntax.json

@@ -5,6 +5,7 @@
 # build has them.
 set -u
 . "$SRCDIR/tests/lib/assert.sh"
+unset CUTOVER_HTTP_BASE   # set below where meant; a developer's own must not leak in
 
 ex="$SRCDIR/docs/examples"
 checker="$SRCDIR/tests/lib/examples_check.py"
@@ -41,12 +42,38 @@ sed -i 's|"name": "ValidateRowCounts"|"name": "ValidateRows"|' "$work/directfanz
 out=$(python3 "$checker" "$work" 2>&1); expect_rc 1 $? "a phase state missing from the state machine"
 expect_contains "$out" "state ValidateRowCounts is not a state of directfanz-aws-migration" "the missing state is named"
 
+cp "$ex/directfanz-aws.json" "$ex/directfanz-aws.scenario.json" "$work/"
+sed -i 's|"url": "/health"|"url": "https://directfanz.io/health"|' "$work/directfanz-aws.json"
+out=$(python3 "$checker" "$work" 2>&1); expect_rc 1 $? "a health URL that is not a path under http_base"
+expect_contains "$out" "https://directfanz.io/health is not a path under http_base" "the absolute URL is named"
+
 # Every runbook passes `cutover check` without a warning.
 if "$CUTOVER" help check >/dev/null 2>&1; then
 	for n in "${names[@]}"; do
 		out=$("$CUTOVER" check "$ex/$n.json" 2>&1); rc=$?
 		expect_rc 0 $rc "cutover check $n.json"
 		expect_not_contains "$out" "warning:" "cutover check $n.json has no warnings"
+	done
+	# With CUTOVER_HTTP_BASE (what `cutover demo` sets), every health URL of
+	# every runbook goes to the sim, at the scenario's path.
+	for n in "${names[@]}"; do
+		CUTOVER_HTTP_BASE=http://127.0.0.1:41563 "$CUTOVER" check "$ex/$n.json" --json >"$work/$n.norm" 2>"$work/$n.err"
+		expect_rc 0 $? "cutover check $n.json with CUTOVER_HTTP_BASE"
+		expect_contains "$(cat "$work/$n.err")" 'warning: CUTOVER_HTTP_BASE overrides "http_base"' "$n.json notes the override"
+		out=$(python3 - "$work/$n.norm" "$ex/$n.scenario.json" <<'PY'
+import json, os, sys
+sys.path.insert(0, os.path.join(os.environ["SRCDIR"], "tests", "lib"))
+import examples_check as ec
+rb, sc = json.load(open(sys.argv[1])), ec.load(sys.argv[2])
+paths = {h["path"] for h in sc.get("health", [])}
+urls = [g["http"]["url"] for g in rb["gauges"] if "http" in g]
+urls += [s["http"] for p in rb["rollback"].values() for s in p.get("steps", []) if "http" in s]
+sim = "http://127.0.0.1:41563"
+bad = [u for u in urls if not u.startswith(sim + "/") or u[len(sim):].split("?")[0] not in paths]
+print(f"{len(urls)} urls, bad: {bad}")
+PY
+)
+		expect_match "$out" '^[1-9][0-9]* urls, bad: \[\]$' "$n.json: every health URL goes to the sim"
 	done
 else
 	echo "note: this build has no 'cutover check'; runbook validation left to it"

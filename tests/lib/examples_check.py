@@ -18,7 +18,6 @@ import re
 import sys
 from urllib.parse import urlparse
 
-DEMO_ORIGIN = "127.0.0.1:8080"   # the placeholder `cutover demo` replaces
 DEMO_KEY = "AKIDCUTOVERDEMO"
 
 
@@ -99,10 +98,17 @@ def check_pair(rb_path, sc_path):
 			return None
 		return machines[m.group(3)]
 
+	# Health URLs are paths under http_base, the production origin; the demo
+	# points http_base at the sim with CUTOVER_HTTP_BASE, which serves the
+	# scenario's health paths at its root.
+	base = rb.get("http_base", "")
+	if not base.startswith("https://"):
+		bad(f"http_base {base!r} is not the system's https:// origin")
+
 	def url(u, where):
+		if not u.startswith("/"):
+			bad(f"{where}: {u} is not a path under http_base, so CUTOVER_HTTP_BASE cannot point it at the sim")
 		p = urlparse(u)
-		if p.netloc != DEMO_ORIGIN:
-			bad(f"{where}: {u} is not on the demo origin {DEMO_ORIGIN}")
 		if p.path not in health:
 			bad(f"{where}: the scenario serves no health path {p.path}")
 

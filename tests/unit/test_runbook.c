@@ -40,6 +40,23 @@ struct bad {
 	size_t nerrors;           /* 0 means exactly 1 */
 };
 
+/* An invalid runbook under a value of CUTOVER_HTTP_BASE (NULL: unset). */
+struct bad_env {
+	const char *env;
+	struct bad b;
+};
+
+/* A top level with http_base, and an http gauge with the given URL. */
+#define HB(base) "{\"name\":\"x\",\"environment\":\"staging\",\"region\":\"us-east-1\",\n\"http_base\":" base ",\n"
+#define HGAUGE(url) "\"gauges\":[{\"id\":\"g\",\"http\":{\"url\":" url "}}]}"
+#define HB_MSG "\"http_base\" must be an http:// or https:// origin with an optional path, such as " \
+	"\"https://app.example.com\" or \"https://api.example.com/prod\", not "
+#define ENV_MSG "CUTOVER_HTTP_BASE must be an http:// or https:// origin with an optional path, such as " \
+	"\"http://127.0.0.1:4566\", not "
+#define NO_BASE_MSG(key, path) "\"" key "\" is the path \"" path "\", but the runbook has no \"http_base\" " \
+	"to resolve it against; add \"http_base\": \"https://ORIGIN\" at the top level, or give a full http:// " \
+	"or https:// URL"
+
 static const struct bad bad_cases[] = {
 	/* syntax */
 	{ "@", "empty file; a runbook is a JSON object ({ \"name\": ..., \"environment\": ..., "
@@ -78,7 +95,7 @@ static const struct bad bad_cases[] = {
 	  "\"region\" must be an AWS region such as \"us-east-1\", not \"useast1\"", 0 },
 	{ H "@\"gauge\":[]}", "unknown key \"gauge\"; did you mean \"gauges\"?", 0 },
 	{ H "@\"zzzzzz\":1}", "unknown key \"zzzzzz\"; expected \"name\", \"environment\", \"region\", "
-	  "\"audit\", \"poll_s\", \"executions\", \"phases\", \"flags\", \"gauges\" or \"rollback\"", 0 },
+	  "\"audit\", \"http_base\", \"poll_s\", \"executions\", \"phases\", \"flags\", \"gauges\" or \"rollback\"", 0 },
 	{ H "@\"name\":\"y\"}", "duplicate key \"name\"; it is already set at line 1, column 2", 0 },
 	{ H "\"audit\":@null}", "\"audit\" must be a string, not null", 0 },
 	{ H "\"poll_s\":{\"metrics\":@0}}",
@@ -87,11 +104,11 @@ static const struct bad bad_cases[] = {
 	{ H "\"poll_s\":@[]}", "\"poll_s\" must be an object, not an array", 0 },
 
 	{ H "@\"\\u001b[2J\\u009b\\u202e\\\"\":1}", "unknown key \"\\u001B[2J\\u009B\\u202E\\\"\"; expected \"name\", "
-	  "\"environment\", \"region\", \"audit\", \"poll_s\", \"executions\", \"phases\", \"flags\", \"gauges\" or \"rollback\"", 0 },
+	  "\"environment\", \"region\", \"audit\", \"http_base\", \"poll_s\", \"executions\", \"phases\", \"flags\", \"gauges\" or \"rollback\"", 0 },
 	{ H "\"audit\":1,@\xe2\x80\xae}", "expected a key in double quotes, found character U+202E", 0 },
 	{ H "@\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":1}",
 	  "unknown key \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\"; expected \"name\", "
-	  "\"environment\", \"region\", \"audit\", \"poll_s\", \"executions\", \"phases\", \"flags\", \"gauges\" or \"rollback\"", 0 },
+	  "\"environment\", \"region\", \"audit\", \"http_base\", \"poll_s\", \"executions\", \"phases\", \"flags\", \"gauges\" or \"rollback\"", 0 },
 
 	/* executions */
 	{ H "\"executions\":{\"m\":@{}}}", "missing required key \"state_machine_arn\"", 0 },
@@ -179,7 +196,7 @@ static const struct bad bad_cases[] = {
 	{ H "\"gauges\":[{\"id\":\"g\",\"http\":{\"url\":\"http://h/\"},\"warn_ms\":@2000,\"critical_ms\":1000}]}",
 	  "\"warn_ms\" (2000) must not be above \"critical_ms\" (1000)", 0 },
 	{ H "\"gauges\":[{\"id\":\"g\",\"http\":{\"url\":@\"ftp://h/\"}}]}",
-	  "\"url\" must be an http:// or https:// URL, not \"ftp://h/\"", 0 },
+	  "\"url\" must be an http:// or https:// URL, or a path such as \"/health\" under \"http_base\", not \"ftp://h/\"", 0 },
 	{ H "\"gauges\":[{\"id\":\"g\",\"http\":{\"url\":\"http://h/\",\"expect\":@99}}]}",
 	  "\"expect\" must be an integer from 100 to 599, not 99", 0 },
 	{ H "\"gauges\":[{\"id\":\"g\"," METRIC ",\"period_s\":@45}]}",
@@ -219,7 +236,7 @@ static const struct bad bad_cases[] = {
 	{ H "\"rollback\":{\"a\":{\"sequence\":[@\"a\"]}}}", "sequences form a cycle: \"a\" -> \"a\"", 0 },
 	{ H PLAN_R ",\n@\"rollback\":{}}", "duplicate key \"rollback\"; it is already set at line 2, column 1", 0 },
 	{ H PLAN_R ",\n@\"x\":1}", "unknown key \"x\"; expected \"name\", \"environment\", \"region\", \"audit\", "
-	  "\"poll_s\", \"executions\", \"phases\", \"flags\", \"gauges\" or \"rollback\"", 0 },
+	  "\"http_base\", \"poll_s\", \"executions\", \"phases\", \"flags\", \"gauges\" or \"rollback\"", 0 },
 	{ H "\"rollback\":{\"r\":{\"estimate_min\":5,\"steps\":[{\"title\":\"t\",\"wait\":1}]},\n"
 	  "\"all\":{\"sequence\":[\"r\",@\"r\"]}}}", "plan \"r\" appears twice in this sequence", 0 },
 	{ H "\"rollback\":{\"r\":{\"estimate_min\":5,\"steps\":[{\"title\":\"t\",\"wait\":1}]},\n"
@@ -244,7 +261,7 @@ static const struct bad bad_cases[] = {
 	{ H FLAGS STEP("@{\"title\":\"t\",\"flag\":\"f3\"}"), "missing required key \"value\"", 0 },
 	{ H STEP("{\"title\":\"t\",\"gauge_ok\":@\"g\"}"), "gauge \"g\" does not exist; \"gauges\" defines none", 0 },
 	{ H STEP("{\"title\":\"t\",\"http\":@\"localhost\"}"),
-	  "\"http\" must be an http:// or https:// URL, not \"localhost\"", 0 },
+	  "\"http\" must be an http:// or https:// URL, or a path such as \"/health\" under \"http_base\", not \"localhost\"", 0 },
 	{ H STEP("{\"title\":\"t\",\"exec\":@[]}"), "\"exec\" must not be empty", 0 },
 	{ H STEP("{\"title\":\"t\",\"exec\":[\"ls\",@2]}"), "each entry of \"exec\" must be a non-empty string, not a number", 0 },
 	{ H STEP("{\"title\":\"t\",\"wait\":@0}"), "\"wait\" must be an integer from 1 to 86400, not 0", 0 },
@@ -266,6 +283,51 @@ static const struct bad bad_cases[] = {
 	{ H "\"flags\":[{\"id\":\"f\",\"ssm\":\"/a\",\"type\":\"bool\",@\"dangerus\":true}],\n"
 	  "\"gauges\":[{\"id\":\"g\"," METRIC ",\"critcal\":2}]}",
 	  "unknown key \"dangerus\"; did you mean \"dangerous\"?", 2 },
+};
+
+/* http_base, relative URLs and CUTOVER_HTTP_BASE */
+static const struct bad_env http_base_cases[] = {
+	{ NULL, { H HGAUGE("@\"/health\""), NO_BASE_MSG("url", "/health"), 0 } },
+	{ NULL, { H STEP("{\"title\":\"t\",\"http\":@\"/legacy/health?deep=1\"}"),
+	  NO_BASE_MSG("http", "/legacy/health?deep=1"), 0 } },
+	/* The variable does not stand in for the key: the runbook must be valid on its own. */
+	{ "http://127.0.0.1:4566", { H HGAUGE("@\"/health\""), NO_BASE_MSG("url", "/health"), 0 } },
+	{ NULL, { H HGAUGE("@\"//h.example.com/health\""), "\"url\" must be an http:// or https:// URL, or a path "
+	  "such as \"/health\" under \"http_base\", not \"//h.example.com/health\"", 0 } },
+	{ NULL, { H HGAUGE("@\"/a b\""), "\"url\" must be an http:// or https:// URL, or a path "
+	  "such as \"/health\" under \"http_base\", not \"/a b\"", 0 } },
+	{ NULL, { HB("@\"ftp://h.example.com\"") HGAUGE("\"/health\""),
+	  HB_MSG "\"ftp://h.example.com\": it does not start with http:// or https://", 0 } },
+	{ NULL, { HB("@\"h.example.com\"") HGAUGE("\"https://h.example.com/health\""),
+	  HB_MSG "\"h.example.com\": it does not start with http:// or https://", 0 } },
+	{ NULL, { HB("@\"https://h.example.com/prod?stage=1\"") HGAUGE("\"/health\""),
+	  HB_MSG "\"https://h.example.com/prod?stage=1\": it has a query ('?'); give only the origin and a path", 0 } },
+	{ NULL, { HB("@\"https://h.example.com/#top\"") HGAUGE("\"/health\""),
+	  HB_MSG "\"https://h.example.com/#top\": it has a fragment ('#'); give only the origin and a path", 0 } },
+	{ NULL, { HB("@\"https://h.example.com:70000\"") HGAUGE("\"/health\""),
+	  HB_MSG "\"https://h.example.com:70000\": its port is not a number from 1 to 65535", 0 } },
+	{ NULL, { HB("@\"https:///health\"") HGAUGE("\"/health\""),
+	  HB_MSG "\"https:///health\": it has no host", 0 } },
+	{ NULL, { HB("@\"https://ops:pw@h.example.com\"") HGAUGE("\"/health\""),
+	  HB_MSG "\"https://ops:pw@h.example.com\": it has a user name (the part before '@')", 0 } },
+	{ NULL, { HB("@\"https://h.example.com/a b\"") HGAUGE("\"/health\""),
+	  HB_MSG "\"https://h.example.com/a b\": it has a blank or a control character", 0 } },
+	{ NULL, { HB("@\"https://h.ex*ample.com\"") HGAUGE("\"/health\""),
+	  HB_MSG "\"https://h.ex*ample.com\": its host has a character a host name cannot have ('*')", 0 } },
+	{ NULL, { HB("@\"http://[fe80::zz]:80\"") HGAUGE("\"/health\""),
+	  HB_MSG "\"http://[fe80::zz]:80\": its host is not an IPv6 address in [ ]", 0 } },
+	{ NULL, { HB("@\"\"") HGAUGE("\"/health\""), "\"http_base\" must not be empty", 0 } },
+	{ NULL, { HB("@[\"https://h.example.com\"]") HGAUGE("\"/health\""), "\"http_base\" must be a string, not an array", 0 } },
+	{ "127.0.0.1:4566", { HB("\"https://h.example.com\"") HGAUGE("\"/health\""),
+	  ENV_MSG "\"127.0.0.1:4566\": it does not start with http:// or https://; correct or unset it", 0 } },
+	{ "http://127.0.0.1:4566/sim#x", { HB("\"https://h.example.com\"") HGAUGE("\"/health\""),
+	  ENV_MSG "\"http://127.0.0.1:4566/sim#x\": it has a fragment ('#'); give only the origin and a path; "
+	  "correct or unset it", 0 } },
+	{ "http://127.0.0.1:", { H "\"audit\":\"a.db\"}", ENV_MSG "\"http://127.0.0.1:\": its port is not a number from 1 to 65535; "
+	  "correct or unset it", 0 } },
+	/* A bad variable and a bad key: both reported, the variable first (it has no line). */
+	{ "https://", { HB("\"https://h.example.com?x\"") HGAUGE("\"/health\""),
+	  ENV_MSG "\"https://\": it has no host; correct or unset it", 2 } },
 };
 
 /* Where the '@' is: 1-based line and column in code points. */
@@ -290,49 +352,63 @@ static void dump(const struct diag_list *d)
 			diag_severity_name(d->items[i].severity), d->items[i].msg);
 }
 
+/* Load one invalid case with CUTOVER_HTTP_BASE set to env (NULL: unset);
+ * print what differs and return 1 when it does not fail as described. */
+static size_t check_bad(const struct bad *bc, const char *env, size_t i)
+{
+	const char *at = strchr(bc->text, '@');
+	size_t len = strlen(bc->text), want_n = bc->nerrors ? bc->nerrors : 1, failed = 0;
+	char *text = malloc(len + 1);
+	struct diag_list d = DIAG_LIST_INIT;
+	struct runbook *rb = (struct runbook *)1;
+	enum cutover_status st;
+	int line = 0, col = 0;
+	const struct diag *first = NULL;
+
+	assert_non_null(text);
+	if (env)
+		assert_int_equal(setenv("CUTOVER_HTTP_BASE", env, 1), 0);
+	else
+		assert_int_equal(unsetenv("CUTOVER_HTTP_BASE"), 0);
+	if (at) {
+		memcpy(text, bc->text, (size_t)(at - bc->text));
+		memcpy(text + (at - bc->text), at + 1, len - (size_t)(at - bc->text));
+		marker_pos(bc->text, (size_t)(at - bc->text), &line, &col);
+		len--;
+	} else {
+		memcpy(text, bc->text, len + 1);
+	}
+	st = runbook_load_buffer("t.json", text, len, &rb, &d);
+	for (size_t k = 0; k < d.count && !first; k++)
+		if (d.items[k].severity == DIAG_ERROR)
+			first = &d.items[k];
+	if ((st != CUTOVER_EPARSE && st != CUTOVER_EVALIDATE) || rb != NULL || !first ||
+	    d.nerrors != want_n || first->line != line || first->col != col ||
+	    strcmp(first->msg, bc->msg) != 0) {
+		fprintf(stderr, "case %zu: %s\n  CUTOVER_HTTP_BASE=%s\n  want %d:%d: %s (%zu error%s)\n"
+			"  got status %s:\n", i, bc->text, env ? env : "(unset)", line, col, bc->msg,
+			want_n, want_n == 1 ? "" : "s", cutover_status_str(st));
+		dump(&d);
+		failed = 1;
+	}
+	runbook_destroy(rb == (struct runbook *)1 ? NULL : rb);
+	diag_list_free(&d);
+	free(text);
+	assert_int_equal(unsetenv("CUTOVER_HTTP_BASE"), 0);
+	return failed;
+}
+
 static void test_invalid_table(void **state)
 {
-	size_t failures = 0;
+	size_t failures = 0, n = sizeof(bad_cases) / sizeof(bad_cases[0]);
+	size_t nenv = sizeof(http_base_cases) / sizeof(http_base_cases[0]);
 	(void)state;
 
-	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
-		const struct bad *bc = &bad_cases[i];
-		const char *at = strchr(bc->text, '@');
-		size_t len = strlen(bc->text), want_n = bc->nerrors ? bc->nerrors : 1;
-		char *text = malloc(len + 1);
-		struct diag_list d = DIAG_LIST_INIT;
-		struct runbook *rb = (struct runbook *)1;
-		enum cutover_status st;
-		int line = 0, col = 0;
-		const struct diag *first = NULL;
-
-		assert_non_null(text);
-		if (at) {
-			memcpy(text, bc->text, (size_t)(at - bc->text));
-			memcpy(text + (at - bc->text), at + 1, len - (size_t)(at - bc->text));
-			marker_pos(bc->text, (size_t)(at - bc->text), &line, &col);
-			len--;
-		} else {
-			memcpy(text, bc->text, len + 1);
-		}
-		st = runbook_load_buffer("t.json", text, len, &rb, &d);
-		for (size_t k = 0; k < d.count && !first; k++)
-			if (d.items[k].severity == DIAG_ERROR)
-				first = &d.items[k];
-		if ((st != CUTOVER_EPARSE && st != CUTOVER_EVALIDATE) || rb != NULL || !first ||
-		    d.nerrors != want_n || first->line != line || first->col != col ||
-		    strcmp(first->msg, bc->msg) != 0) {
-			fprintf(stderr, "case %zu: %s\n  want %d:%d: %s (%zu error%s)\n  got status %s:\n",
-				i, bc->text, line, col, bc->msg, want_n, want_n == 1 ? "" : "s",
-				cutover_status_str(st));
-			dump(&d);
-			failures++;
-		}
-		runbook_destroy(rb == (struct runbook *)1 ? NULL : rb);
-		diag_list_free(&d);
-		free(text);
-	}
-	fprintf(stderr, "%zu invalid runbooks checked\n", sizeof(bad_cases) / sizeof(bad_cases[0]));
+	for (size_t i = 0; i < n; i++)
+		failures += check_bad(&bad_cases[i], NULL, i);
+	for (size_t i = 0; i < nenv; i++)
+		failures += check_bad(&http_base_cases[i].b, http_base_cases[i].env, n + i);
+	fprintf(stderr, "%zu invalid runbooks checked\n", n + nenv);
 	assert_int_equal(failures, 0);
 }
 
@@ -516,6 +592,188 @@ static void test_minimal_and_staging(void **state)
 	assert_string_equal(rb->audit, "m.audit.db");
 	runbook_destroy(rb);
 	diag_list_free(&d);
+}
+
+/* ---- http_base and CUTOVER_HTTP_BASE ---------------------------------- */
+
+static const char http_runbook[] =
+	"{\"name\":\"h\",\"environment\":\"staging\",\"region\":\"us-east-1\",\n"
+	"\"http_base\":\"https://api.example.com/prod/\",\n"
+	"\"gauges\":[\n"
+	"{\"id\":\"rel\",\"http\":{\"url\":\"/health\"}},\n"
+	"{\"id\":\"under\",\"http\":{\"url\":\"https://API.example.com:443/prod/v1/health?deep=1\"}},\n"
+	"{\"id\":\"root\",\"http\":{\"url\":\"https://api.example.com/prod\"}},\n"
+	"{\"id\":\"outside\",\"http\":{\"url\":\"https://api.example.com/production/health\"}},\n"
+	"{\"id\":\"other\",\"http\":{\"url\":\"https://status.example.org/health\"}},\n"
+	"{\"id\":\"port\",\"http\":{\"url\":\"https://api.example.com:8443/prod/health\"}}],\n"
+	"\"rollback\":{\"r\":{\"estimate_min\":1,\"steps\":[\n"
+	"{\"title\":\"a\",\"http\":\"/legacy/health?x=1\"},\n"
+	"{\"title\":\"b\",\"http\":\"http://api.example.com/prod/health\"}]}}}\n";
+
+static const char *gauge_url(const struct runbook *rb, const char *id)
+{
+	const struct runbook_gauge *g = runbook_gauge_find(rb, id);
+
+	assert_non_null(g);
+	return g->url;
+}
+
+/* After a test that sets it, even one that failed half-way. */
+static int clear_http_base_env(void **state)
+{
+	(void)state;
+	return unsetenv("CUTOVER_HTTP_BASE");
+}
+
+static void test_http_base(void **state)
+{
+	struct diag_list d = DIAG_LIST_INIT;
+	struct runbook *rb, *rb2;
+	const struct runbook_plan *r;
+	char *a = NULL, *b = NULL;
+	(void)state;
+
+	/* Unset: paths resolve against http_base, absolute URLs stay as written. */
+	assert_int_equal(unsetenv("CUTOVER_HTTP_BASE"), 0);
+	rb = load_ok(http_runbook, &d);
+	assert_int_equal(d.count, 0);
+	assert_string_equal(rb->http_base, "https://api.example.com/prod/");
+	assert_null(rb->http_base_override);
+	assert_string_equal(gauge_url(rb, "rel"), "https://api.example.com/prod/health");
+	assert_string_equal(gauge_url(rb, "under"), "https://API.example.com:443/prod/v1/health?deep=1");
+	assert_string_equal(gauge_url(rb, "outside"), "https://api.example.com/production/health");
+	assert_string_equal(gauge_url(rb, "other"), "https://status.example.org/health");
+	r = runbook_plan_find(rb, "r");
+	assert_string_equal(r->steps[0].http.url, "https://api.example.com/prod/legacy/health?x=1");
+	assert_string_equal(r->steps[1].http.url, "http://api.example.com/prod/health");
+	/* --json writes http_base and the resolved URLs, and is a fixed point. */
+	assert_int_equal(runbook_to_json(rb, &a), CUTOVER_OK);
+	assert_non_null(strstr(a, "\"http_base\":\t\"https://api.example.com/prod/\""));
+	assert_non_null(strstr(a, "\"url\":\t\"https://api.example.com/prod/health\""));
+	rb2 = load_ok(a, &d);
+	assert_int_equal(d.count, 0);
+	assert_int_equal(runbook_to_json(rb2, &b), CUTOVER_OK);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	runbook_destroy(rb);
+	runbook_destroy(rb2);
+
+	/* Set: everything on http_base's origin goes to the sim; the path prefix
+	 * of http_base is replaced, other origins (and ports, and schemes) are
+	 * not, and each of those is a warning at its URL. */
+	assert_int_equal(setenv("CUTOVER_HTTP_BASE", "http://127.0.0.1:4566", 1), 0);
+	rb = load_ok(http_runbook, &d);
+	assert_string_equal(rb->http_base, "https://api.example.com/prod/");
+	assert_string_equal(rb->http_base_override, "http://127.0.0.1:4566");
+	assert_string_equal(gauge_url(rb, "rel"), "http://127.0.0.1:4566/health");
+	assert_string_equal(gauge_url(rb, "under"), "http://127.0.0.1:4566/v1/health?deep=1");
+	assert_string_equal(gauge_url(rb, "root"), "http://127.0.0.1:4566");
+	assert_string_equal(gauge_url(rb, "outside"), "http://127.0.0.1:4566/production/health");
+	assert_string_equal(gauge_url(rb, "other"), "https://status.example.org/health");
+	assert_string_equal(gauge_url(rb, "port"), "https://api.example.com:8443/prod/health");
+	r = runbook_plan_find(rb, "r");
+	assert_string_equal(r->steps[0].http.url, "http://127.0.0.1:4566/legacy/health?x=1");
+	assert_string_equal(r->steps[1].http.url, "http://api.example.com/prod/health");
+	if (d.count != 4 || d.nwarnings != 4)
+		dump(&d);
+	assert_int_equal(d.count, 4);
+	assert_int_equal(d.nwarnings, 4);
+	assert_int_equal(d.items[0].line, 2);
+	assert_int_equal(d.items[0].col, 13);
+	assert_string_equal(d.items[0].msg, "CUTOVER_HTTP_BASE overrides \"http_base\": 5 URLs under "
+			    "\"https://api.example.com/prod/\" go to \"http://127.0.0.1:4566\" instead");
+	assert_int_equal(d.items[1].line, 8);
+	assert_int_equal(d.items[1].col, 29);
+	assert_string_equal(d.items[1].msg, "CUTOVER_HTTP_BASE does not redirect this URL: it is not under "
+			    "\"http_base\", so a rehearsal calls it as written");
+	assert_int_equal(d.items[2].line, 9);
+	assert_int_equal(d.items[3].line, 12);
+	runbook_destroy(rb);
+	diag_list_free(&d);
+
+	/* An override with a path prefix of its own, and http_base without one. */
+	assert_int_equal(setenv("CUTOVER_HTTP_BASE", "http://[::1]:9/sim/", 1), 0);
+	rb = load_ok("{\"name\":\"h\",\"environment\":\"staging\",\"region\":\"us-east-1\",\n"
+		     "\"http_base\":\"http://app.example.com\",\n"
+		     "\"gauges\":[{\"id\":\"a\",\"http\":{\"url\":\"/health\"}},\n"
+		     "{\"id\":\"b\",\"http\":{\"url\":\"http://app.example.com:80/x\"}}]}", &d);
+	assert_string_equal(gauge_url(rb, "a"), "http://[::1]:9/sim/health");
+	assert_string_equal(gauge_url(rb, "b"), "http://[::1]:9/sim/x");
+	assert_int_equal(d.count, 1);
+	assert_string_equal(d.items[0].msg, "CUTOVER_HTTP_BASE overrides \"http_base\": 2 URLs under "
+			    "\"http://app.example.com\" go to \"http://[::1]:9/sim/\" instead");
+	runbook_destroy(rb);
+	diag_list_free(&d);
+
+	/* Set, but the runbook has no http_base: absolute URLs are called as
+	 * written, and each says so. */
+	assert_int_equal(setenv("CUTOVER_HTTP_BASE", "http://127.0.0.1:4566", 1), 0);
+	rb = load_ok(H "\"gauges\":[{\"id\":\"g\",\"http\":{\"url\":\"https://app.example.com/health\"}}]}", &d);
+	assert_null(rb->http_base);
+	assert_null(rb->http_base_override);
+	assert_string_equal(gauge_url(rb, "g"), "https://app.example.com/health");
+	assert_int_equal(d.count, 1);
+	assert_int_equal(d.items[0].line, 2);
+	assert_int_equal(d.items[0].col, 35);
+	assert_string_equal(d.items[0].msg, "CUTOVER_HTTP_BASE does not redirect this URL: the runbook has "
+			    "no \"http_base\", so a rehearsal calls it as written");
+	runbook_destroy(rb);
+	diag_list_free(&d);
+
+	/* Set but empty is unset. */
+	assert_int_equal(setenv("CUTOVER_HTTP_BASE", "", 1), 0);
+	rb = load_ok(http_runbook, &d);
+	assert_int_equal(d.count, 0);
+	assert_null(rb->http_base_override);
+	assert_string_equal(gauge_url(rb, "rel"), "https://api.example.com/prod/health");
+	runbook_destroy(rb);
+	diag_list_free(&d);
+	assert_int_equal(unsetenv("CUTOVER_HTTP_BASE"), 0);
+}
+
+/* Corrupted runbooks with http_base under the override, and random
+ * override values: an error or a runbook whose every URL is absolute. */
+static void test_http_base_hostile(void **state)
+{
+	static const char junk[] = "{}[]\":/?#@%.-_ \t\\x0123456789hpst";
+	size_t len = strlen(http_runbook);
+	char *t = malloc(len + 1), env[24];
+	uint32_t rnd = 777;
+	(void)state;
+
+	assert_non_null(t);
+	for (int k = 0; k < 4000; k++) {
+		struct diag_list d = DIAG_LIST_INIT;
+		struct runbook *rb = NULL;
+		enum cutover_status st;
+		size_t n;
+
+		memcpy(t, http_runbook, len + 1);
+		rnd = rnd * 1103515245u + 12345u;
+		if (k % 2) {
+			t[(rnd >> 8) % len] = junk[(rnd >> 20) % (sizeof(junk) - 1)];
+			assert_int_equal(setenv("CUTOVER_HTTP_BASE", "http://127.0.0.1:4566/s", 1), 0);
+		} else {
+			/* "http://" or "https://" and up to 15 characters of junk. */
+			n = (size_t)snprintf(env, sizeof(env), "%s", (rnd >> 4) & 1 ? "https://" : "http://");
+			for (size_t i = (rnd >> 5) % 16; i > 0; i--) {
+				rnd = rnd * 1103515245u + 12345u;
+				env[n++] = junk[(rnd >> 20) % (sizeof(junk) - 1)];
+			}
+			env[n] = '\0';
+			assert_int_equal(setenv("CUTOVER_HTTP_BASE", env, 1), 0);
+		}
+		st = runbook_load_buffer("t.json", t, len, &rb, &d);
+		assert_true(st == CUTOVER_OK || st == CUTOVER_EPARSE || st == CUTOVER_EVALIDATE);
+		assert_true((st == CUTOVER_OK) == (rb != NULL));
+		for (size_t i = 0; rb && i < rb->ngauges; i++)
+			if (rb->gauges[i].kind == RUNBOOK_GAUGE_HTTP)
+				assert_true(strncmp(rb->gauges[i].url, "http", 4) == 0);
+		runbook_destroy(rb);
+		diag_list_free(&d);
+	}
+	free(t);
 }
 
 struct warn_case {
@@ -904,10 +1162,15 @@ static void test_examples_valid(void **state)
 
 int main(void)
 {
+	/* Loads must not depend on the shell this runs in; test_http_base and
+	 * the invalid table set it where they mean to. */
+	unsetenv("CUTOVER_HTTP_BASE");
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_invalid_table),
+		cmocka_unit_test_teardown(test_invalid_table, clear_http_base_env),
 		cmocka_unit_test(test_valid_with_defaults),
 		cmocka_unit_test(test_minimal_and_staging),
+		cmocka_unit_test_teardown(test_http_base, clear_http_base_env),
+		cmocka_unit_test_teardown(test_http_base_hostile, clear_http_base_env),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_huge_string),
 		cmocka_unit_test(test_nul_bytes),
