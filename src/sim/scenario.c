@@ -164,7 +164,7 @@ static char *derive_user_id(const char *arn, const char *akid)
 {
 	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 	unsigned char md[SHA256_DIGEST_LENGTH];
-	char id[21], out[300];
+	char id[22], out[300];
 	const char *session = NULL;
 
 	SHA256((const unsigned char *)akid, strlen(akid), md);
