@@ -6,7 +6,9 @@
 
 #define CUTOVER_COMMANDS(_) \
 	_(help,    "[COMMAND]", "Show help for cutover or one command", cmd_help) \
-	_(version, "", "Print the version", cmd_version)
+	_(version, "", "Print the version", cmd_version) \
+	_(sim,     "--scenario FILE [--port N] [--speed X] [--seed S] [--listen ADDR] [--no-auth]", "Run the AWS-compatible rehearsal endpoint", cmd_sim) \
+	_(demo,    "[NAME|RUNBOOK]", "Rehearse an example against the built-in sim", cmd_demo)
 
 #define CUTOVER_COMMAND_DECL(name, usage, summary, fn) int fn(int argc, char **argv);
 CUTOVER_COMMANDS(CUTOVER_COMMAND_DECL)
