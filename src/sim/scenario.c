@@ -18,7 +18,7 @@
 
 static const char *const top_keys[] = {
 	"name", "region", "account", "start_epoch", "credentials", "parameters", "health",
-	"faults", "state_machines", "executions", "metrics", "alarms", "composite_alarms",
+	"faults", "state_machines", "executions", "metrics", "alarms",
 	"description",
 };
 
