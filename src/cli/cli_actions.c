@@ -16,6 +16,7 @@ const char cli_act_options_help[] =
 	"  --operator NAME   who acts (default $CUTOVER_OPERATOR, $USER)\n"
 	"  --audit FILE      audit log (default $CUTOVER_AUDIT, the runbook's, XDG state)\n"
 	"  --profile P, --region R   AWS profile and region\n"
+	"  --timeout S       per-request timeout in seconds (AWS_MAX_ATTEMPTS: tries)\n"
 	"Exit: 0 done, 1 failed (nothing changed), 2 bad usage or not valid for the runbook,\n"
 	"3 refused (read-only, --confirm, --yes, nothing pending), 4 conflict (someone else\n"
 	"changed it first; nothing written), 5 outcome unknown or interleaved: verify.\n";
@@ -52,6 +53,23 @@ int cli_act_parse(const char *cmd, int argc, char **argv, struct cli_act_args *a
 			continue;
 		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
 			a->help = true;
+			continue;
+		} else if (strcmp(arg, "--timeout") == 0) {
+			char *end;
+			double sec;
+
+			if (i + 1 >= argc) {
+				fprintf(stderr, "cutover %s: --timeout needs seconds\n", cmd);
+				return -1;
+			}
+			errno = 0;
+			sec = strtod(argv[++i], &end);
+			if (errno || *end || end == argv[i] || !(sec >= 0.1 && sec <= 600)) {
+				fprintf(stderr, "cutover %s: --timeout takes seconds from 0.1 to 600, "
+					"not '%s'\n", cmd, argv[i]);
+				return -1;
+			}
+			a->timeout_ms = (long)(sec * 1000);
 			continue;
 		} else if (strcmp(arg, "--expect-version") == 0) {
 			char *end;
@@ -97,7 +115,7 @@ int cli_act_open(const char *cmd, const char *path, const struct cli_act_args *a
 	struct actions_options opt = { 0 };
 	struct cutover_err err;
 	char dir[4096];
-	const char *slash;
+	const char *slash, *v;
 	enum cutover_status st;
 
 	*rb = NULL;
@@ -124,6 +142,22 @@ int cli_act_open(const char *cmd, const char *path, const struct cli_act_args *a
 	opt.runbook_dir = dir[0] ? dir : "/";
 	opt.operator_name = a->operator_name;
 	opt.read_only = a->read_only;
+	opt.timeout_ms = a->timeout_ms;
+	/* The AWS CLI's variable for the same thing (first try included). */
+	if ((v = getenv("AWS_MAX_ATTEMPTS")) && *v) {
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || *end || n < 1 || n > 10) {
+			fprintf(stderr, "cutover %s: AWS_MAX_ATTEMPTS must be 1 to 10, not '%s'\n", cmd, v);
+			runbook_destroy(*rb);
+			*rb = NULL;
+			return CLI_ACT_USAGE;
+		}
+		opt.max_attempts = (int)n;
+	}
 	if (actions_create(&opt, ex, &err) != CUTOVER_OK) {
 		fprintf(stderr, "cutover %s: %s\n", cmd, err.msg);
 		runbook_destroy(*rb);

@@ -27,6 +27,7 @@ struct cli_act_args {
 	const char *comment, *error, *cause;
 	bool yes, read_only, help;
 	long long expect_version;
+	long timeout_ms;                /* --timeout SECONDS per request; 0: default */
 	int argc;                       /* positional arguments */
 	char *argv[CLI_ACT_MAX_POS];
 };

@@ -687,7 +687,7 @@ static enum cutover_status flag_set(struct actions *a, const struct action_reque
 			finish(res, ACTION_OUTCOME_FAILED, aws_status(&aerr), aws_reason(&aerr),
 			       "flag %s not changed (still '%.256s', version %lld, checked after the "
 			       "failure): %s", f->id, res->old_value, seen, msg);
-		} else if (after_v == seen + 1 && strcmp(after, res->new_value) == 0) {
+		} else if (after_v > seen && after_present && strcmp(after, res->new_value) == 0) {
 			res->new_version = after_v;
 			finish(res, ACTION_OUTCOME_OK, CUTOVER_OK, "",
 			       "flag %s: '%.256s' -> '%.256s' (version %lld; the answer was lost (%s) "
@@ -706,11 +706,20 @@ static enum cutover_status flag_set(struct actions *a, const struct action_reque
 		/* Someone wrote between our read and our write; ours replaced
 		 * theirs.  Say who, so a person can decide. */
 		who_wrote(a, f->ssm, put.version - 1, res);
-		finish(res, ACTION_OUTCOME_OK, CUTOVER_ECONFLICT, "interleaved",
-		       "flag %s set to '%.256s' (version %lld), but %s wrote version %lld "
-		       "('%.256s') between our read (version %lld) and our write, and ours "
-		       "replaced it: verify", f->id, res->new_value, put.version, res->other_user,
-		       res->other_version, res->other_value, seen);
+		if (put.meta.attempts > 1 && put.version == seen + 2 &&
+		    strcmp(res->other_value, res->new_value) == 0)
+			/* Our own first attempt landed and its answer was lost;
+			 * the retry wrote the same value again. */
+			finish(res, ACTION_OUTCOME_OK, CUTOVER_OK, "",
+			       "flag %s: '%.256s' -> '%.256s' (version %lld; a retried write landed "
+			       "twice with the same value)", f->id, res->old_value, res->new_value,
+			       put.version);
+		else
+			finish(res, ACTION_OUTCOME_OK, CUTOVER_ECONFLICT, "interleaved",
+			       "flag %s set to '%.256s' (version %lld), but %s wrote version %lld "
+			       "('%.256s') between our read (version %lld) and our write, and ours "
+			       "replaced it: verify", f->id, res->new_value, put.version,
+			       res->other_user, res->other_version, res->other_value, seen);
 	} else {
 		finish(res, ACTION_OUTCOME_OK, CUTOVER_OK, "", "flag %s: '%.256s' -> '%.256s' (version %lld)",
 		       f->id, present ? res->old_value : "(absent)", res->new_value, put.version);
