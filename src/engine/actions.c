@@ -1019,9 +1019,11 @@ static enum cutover_status approval(struct actions *a, const struct action_reque
 
 		aws_error_render(&aerr, msg, sizeof(msg));
 		copy(res->request_id, sizeof(res->request_id), aerr.request_id);
-		finish(res, aerr.outcome_unknown ? ACTION_OUTCOME_UNKNOWN : ACTION_OUTCOME_FAILED,
+		finish(res, aerr.outcome_unknown || aerr.kind == AWS_ERR_CANCELLED
+				    ? ACTION_OUTCOME_UNKNOWN : ACTION_OUTCOME_FAILED,
 		       aws_status(&aerr), aws_reason(&aerr), "%s%s of %s: %s",
-		       aerr.outcome_unknown ? "outcome unknown: verify: " : "",
+		       aerr.outcome_unknown || aerr.kind == AWS_ERR_CANCELLED
+			       ? "outcome unknown: verify: " : "",
 		       approve ? "approval" : "rejection", res->target, msg);
 	}
 	st = write_outcome(a, &p, res, NULL);
@@ -1116,7 +1118,8 @@ static enum cutover_status exec_stop(struct actions *a, const struct action_requ
 	if (sfn_stop_execution(a->client, arn, error, cause, &sr, &aerr) == CUTOVER_OK) {
 		copy(res->request_id, sizeof(res->request_id), sr.meta.request_id);
 		finish(res, ACTION_OUTCOME_OK, CUTOVER_OK, "", "stopped %s (%s)", arn, error);
-	} else if (aerr.kind == AWS_ERR_TRANSPORT || aerr.outcome_unknown) {
+	} else if (aerr.kind == AWS_ERR_TRANSPORT || aerr.kind == AWS_ERR_CANCELLED ||
+		   aerr.outcome_unknown) {
 		/* StopExecution is not repeated blindly: ask what happened. */
 		struct aws_error derr;
 		char msg[768];
