@@ -11,6 +11,8 @@ fault: the client's endpoint URL is http://127.0.0.1:PORT/<behaviour>/...
   /slow/MS/K/            sleep MS, then success
   /drop/N/K/             close the connection without answering N times, then success
   /tasktoken/K/          500 (after "applying" it), then TaskTimedOut
+  /code/CODE/K/          always 400 CODE
+  /ambig/CODE/K/         500 (after "applying" it), then 400 CODE
   /big/N/                a 200 answer of N bytes
   /verify/REGION/SVC/    check the SigV4 signature with botocore's SigV4Auth
   /pages/K/              paged answers including an empty page with a token
@@ -101,6 +103,8 @@ def canned(op, body):
     if op == "StartExecution":
         return {"executionArn": "arn:aws:states:eu-west-1:123456789012:execution:m:" + req.get("name", ""),
                 "startDate": 1714564800.5}
+    if op == "GetExecutionHistory":
+        return {"events": []}
     if op == "PutParameter":
         return {"Version": 7, "Tier": "Standard"}
     if op == "GetParameters":
@@ -209,6 +213,14 @@ class Handler(BaseHTTPRequestHandler):
             if c == 1:
                 return self.error(500, "InternalFailure", "applied but failed to answer")
             return self.error(400, "com.amazonaws.swf.service.v2.model#TaskTimedOut", "Task Timed Out: 'tok'")
+        if kind == "code":
+            bump("/".join(p[2:]))
+            return self.error(400, p[1], "conflict")
+        if kind == "ambig":
+            c = bump("/".join(p[2:]))
+            if c == 1:
+                return self.error(500, "InternalFailure", "applied but failed to answer")
+            return self.error(400, p[1], "already")
         if kind == "big":
             return self.send(200, b"{" + b" " * int(p[1]) + b"}")
         if kind == "verify":

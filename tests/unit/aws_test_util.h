@@ -26,7 +26,7 @@ struct test_creds {
 	int calls;
 };
 
-static enum cutover_status test_creds_fn(void *ctx, struct aws_credentials *out,
+static inline enum cutover_status test_creds_fn(void *ctx, struct aws_credentials *out,
 					 struct cutover_err *err)
 {
 	struct test_creds *t = ctx;
@@ -42,7 +42,7 @@ static enum cutover_status test_creds_fn(void *ctx, struct aws_credentials *out,
 	return aws_credentials_copy(out, &c);
 }
 
-static double now_s(void)
+static inline double now_s(void)
 {
 	struct timespec ts;
 
@@ -51,7 +51,7 @@ static double now_s(void)
 }
 
 /* A port nobody listens on right now (bound then released). */
-static int free_port(void)
+static inline int free_port(void)
 {
 	struct sockaddr_in a;
 	socklen_t len = sizeof(a);
@@ -70,7 +70,7 @@ static int free_port(void)
 
 /* Start argv; if port_from_stdout, read the first stdout line as the port.
  * stderr goes to log (or /dev/null).  Returns the pid or -1. */
-static pid_t spawn(char *const argv[], int port_from_stdout, int *port, const char *log)
+static inline pid_t spawn(char *const argv[], int port_from_stdout, int *port, const char *log)
 {
 	int fds[2] = { -1, -1 };
 	pid_t pid;
@@ -118,7 +118,7 @@ static pid_t spawn(char *const argv[], int port_from_stdout, int *port, const ch
 	return pid;
 }
 
-static void stop_child(pid_t pid)
+static inline void stop_child(pid_t pid)
 {
 	if (pid <= 0)
 		return;
@@ -127,7 +127,7 @@ static void stop_child(pid_t pid)
 }
 
 /* A client whose every service goes to base_url. */
-static struct aws_client *client_for(const char *base_url, struct test_creds *cr,
+static inline struct aws_client *client_for(const char *base_url, struct test_creds *cr,
 				     long timeout_ms, int max_attempts)
 {
 	struct aws_client_config cfg;

@@ -267,6 +267,16 @@ static void test_signature_verified_by_botocore(void **state)
 	last_request_has("\"x-amz-security-token\"");
 	last_request_has("\"x-amz-target\"");
 	last_request_has("\"scope_service\": \"states\"");
+	{
+		struct sfn_history h;
+		struct sfn_history_opts o = { 1, 1, 5, 0 };
+
+		assert_int_equal(sfn_get_execution_history(c, EXEC_ARN, &o, &h, &e), CUTOVER_OK);
+		assert_int_equal(h.count, 0);
+		sfn_history_free(&h);
+		last_request_has("\\\"maxResults\\\":5,\\\"reverseOrder\\\":true,"
+				 "\\\"includeExecutionData\\\":true");
+	}
 	aws_client_destroy(c);
 
 	c = client_for(url("verify/eu-west-1/ssm/"), &good, 5000, 1);
@@ -430,6 +440,24 @@ static void test_send_task_already_done(void **state)
 	assert_true(r.meta.already_done);
 	aws_client_destroy(c);
 
+	/* a named StartExecution whose first attempt started it */
+	struct sfn_start_result sr;
+	c = client_for(url("ambig/ExecutionAlreadyExists/k2/"), &good, 5000, 3);
+	assert_int_equal(sfn_start_execution(c, "arn:aws:states:eu-west-1:123456789012:"
+					     "stateMachine:main", "run-9", NULL, &sr, &e), CUTOVER_OK);
+	assert_true(sr.meta.already_done);
+	assert_string_equal(sr.execution_arn,
+			    "arn:aws:states:eu-west-1:123456789012:execution:main:run-9");
+	sfn_start_result_free(&sr);
+	aws_client_destroy(c);
+	/* ... but on a first attempt it is a real conflict */
+	c = client_for(url("code/ExecutionAlreadyExists/k3/"), &good, 5000, 3);
+	assert_int_equal(sfn_start_execution(c, "arn:aws:states:eu-west-1:123456789012:"
+					     "stateMachine:main", "run-9", NULL, &sr, &e), CUTOVER_EAWS);
+	assert_string_equal(e.code, "ExecutionAlreadyExists");
+	assert_int_equal(e.attempts, 1);
+	aws_client_destroy(c);
+
 	/* a first-attempt TaskTimedOut is a real error */
 	c = client_for(url("tasktoken/k1/"), &good, 5000, 3);
 	assert_int_equal(sfn_send_task_failure(c, "TOKEN", "Rejected", "no", &r, &e), CUTOVER_EAWS);
@@ -540,8 +568,32 @@ static void test_abort_hook_cancels(void **state)
 	aws_client_set_abort(c, abort_after_200ms, &t0);
 	assert_int_equal(sfn_describe_execution(c, EXEC_ARN, &ex, &e), CUTOVER_ECANCELLED);
 	assert_int_equal(e.kind, AWS_ERR_CANCELLED);
-	assert_true(now_s() - t0 < 1.5);
+	/* polled every 50 ms: cancelled before curl's 1 s idle tick */
+	assert_true(now_s() - t0 < 0.9);
 	aws_client_destroy(c);
+
+	/* a long backoff sleep is cut short too */
+	{
+		struct aws_client_config cfg;
+		struct cutover_err cerr;
+
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.region = "eu-west-1";
+		cfg.endpoints[AWS_SVC_SFN] = url("throttle/99/a2/");
+		cfg.credentials = test_creds_fn;
+		cfg.credentials_ctx = &good;
+		cfg.backoff_base_ms = 20000;
+		cfg.backoff_cap_ms = 20000;
+		cfg.jitter_seed = 7;
+		assert_int_equal(aws_client_create(&cfg, &c, &cerr), CUTOVER_OK);
+		t0 = now_s();
+		aws_client_set_abort(c, abort_after_200ms, &t0);
+		assert_int_equal(sfn_describe_execution(c, EXEC_ARN, &ex, &e), CUTOVER_ECANCELLED);
+		assert_true(now_s() - t0 < 0.9);
+		assert_int_equal(e.attempts, 1);
+		assert_int_equal(server_number("_count/a2"), 1);
+		aws_client_destroy(c);
+	}
 }
 
 static void test_response_cap(void **state)
