@@ -595,6 +595,14 @@ static double gap(const struct sim_sfn *s, const struct sfn_exec *e)
 	return 0.005 + (double)(sim_rand_hash(s->seed, e->arn, e->nevents) % 60) / 1000.0;
 }
 
+/* Whether an Approval waits for its token.  Jobs whose scenario outcome
+ * is SUCCEEDED or FAILED pass their approvals by themselves; a RUNNING or
+ * ABORTED job waits like a live execution, but never times out. */
+static int approval_waits(const struct sfn_exec *e)
+{
+	return !e->fixed || e->fixed_status == EX_RUNNING || e->fixed_status == EX_ABORTED;
+}
+
 static double eff_duration(const struct sfn_exec *e, size_t i)
 {
 	const struct sfn_state *st = &e->m->states[i];
@@ -788,13 +796,13 @@ static enum cutover_status exec_step(struct sim_sfn *s, struct sfn_exec *e)
 	case STEP_STARTED:
 		rc = emit(e, t, "TaskStarted", "taskStartedEventDetails", task_details(st->type, NULL, NULL));
 		e->step = STEP_FINISH;
-		if (st->type == ST_APPROVAL && !e->fixed)
-			e->step_t = st->timeout_s > 0 ? e->state_t + st->timeout_s : INFINITY;
+		if (st->type == ST_APPROVAL && approval_waits(e))
+			e->step_t = st->timeout_s > 0 && !e->fixed ? e->state_t + st->timeout_s : INFINITY;
 		else
 			e->step_t = fmax(t + gap(s, e), e->state_t + eff_duration(e, e->cur));
 		break;
 	case STEP_FINISH:
-		if (st->type == ST_APPROVAL && !e->fixed) {
+		if (st->type == ST_APPROVAL && approval_waits(e)) {
 			/* nobody answered within TimeoutSeconds */
 			struct sfn_token *k = token_of(s, e, e->cur);
 
@@ -1675,7 +1683,9 @@ static const struct sfn_op ops[] = {
 
 static double clamp_now(struct sim_sfn *s, double now)
 {
-	if (!(now >= s->now))      /* earlier, or NaN */
+	if (!isfinite(now))
+		now = isfinite(s->now) ? s->now : s->t0;
+	if (now < s->now)          /* time never runs back */
 		now = s->now;
 	s->now = now;
 	return now;

@@ -1003,6 +1003,97 @@ static void test_advance_fires_hooks(void **state)
 	sim_sfn_destroy(NULL);
 }
 
+static void test_running_job_approval_waits(void **state)
+{
+	static const char text[] =
+		"{\"region\":\"eu-west-1\",\"state_machines\":[{\"name\":\"gated\",\"states\":["
+		"{\"name\":\"Prep\",\"duration_s\":10},"
+		"{\"name\":\"Gate\",\"type\":\"Approval\",\"timeout_s\":5},"
+		"{\"name\":\"Finish\",\"duration_s\":10}]}],"
+		"\"executions\":[{\"state_machine\":\"gated\",\"name\":\"job\",\"status\":\"RUNNING\","
+		"\"start_at_s\":-100}]}";
+	struct sim_sfn *s = make(text, 3);
+	cJSON *ev, *p;
+	char tok[4096];
+	const cJSON *d;
+	(void)state;
+
+	/* a job the scenario says is running waits at its approval, past
+	 * the timeout a live execution would have */
+	ev = history(s, "gated:job", T0);
+	assert_string_equal(str(last_event(ev), "type"), "TaskStarted");
+	d = details(cJSON_GetArrayItem(ev, cJSON_GetArraySize(ev) - 2), "taskScheduledEventDetails");
+	p = cJSON_Parse(str(d, "parameters"));
+	snprintf(tok, sizeof(tok), "%s", str(cJSON_GetObjectItem(p, "Payload"), "taskToken"));
+	cJSON_Delete(p);
+	cJSON_Delete(ev);
+	send_success(s, tok, "{\"ok\":1}", T0 + 1);
+	/* then holds in its last state */
+	ev = history(s, "gated:job", T0 + 5000);
+	assert_string_equal(str(last_event(ev), "type"), "TaskStarted");
+	assert_string_equal(str(details(cJSON_GetArrayItem(ev, cJSON_GetArraySize(ev) - 3),
+					"stateEnteredEventDetails"), "name"), "Finish");
+	cJSON_Delete(ev);
+	assert_string_equal(describe_status(s, "gated:job", T0 + 5000), "RUNNING");
+	/* a time that is not a number is the last time seen */
+	assert_string_equal(describe_status(s, "gated:job", NAN), "RUNNING");
+	sim_sfn_destroy(s);
+}
+
+/* Mutated and truncated requests of every operation: the answer is always
+ * a 200 or a 400 with a JSON object body, never a crash (run under ASan). */
+static void test_mangled_requests(void **state)
+{
+	static const char *const ops_list[] = {
+		"DescribeExecution", "GetExecutionHistory", "ListExecutions", "DescribeStateMachine",
+		"StartExecution", "StopExecution", "SendTaskSuccess", "SendTaskFailure", "Nope",
+	};
+	static const char *const bodies[] = {
+		"{\"executionArn\":\"" ARN_EX "cutover-main:run-1\",\"maxResults\":2,\"reverseOrder\":true}",
+		"{\"stateMachineArn\":\"" ARN_SM "jobs\",\"statusFilter\":\"RUNNING\",\"maxResults\":1}",
+		"{\"stateMachineArn\":\"" ARN_SM "rollback\",\"name\":\"r\",\"input\":\"{\\\"a\\\":[1,2]}\"}",
+		"{\"executionArn\":\"" ARN_EX "jobs:AUDIT-1\",\"error\":\"E\",\"cause\":\"C\"}",
+		"{\"taskToken\":\"AQCEAAAAKgAAAAMAAAAA\",\"output\":\"{}\",\"error\":\"x\"}",
+		"{\"nextToken\":\"SDoxOjI6MHwwMDAwMDAwMDAwMDAwMDAw\",\"maxResults\":-1,\"includeExecutionData\":1}",
+	};
+	static const char junk[] = "{}[]\":,\\0a-9 \x01\xff";
+	struct sim_sfn *s = make(scenario, 5);
+	uint64_t rng = 99;
+	char buf[512];
+	(void)state;
+
+	for (int i = 0; i < 20000; i++) {
+		const char *op = ops_list[sim_rand_next(&rng) % 9];
+		const char *b = bodies[sim_rand_next(&rng) % 6];
+		size_t n = strlen(b);
+		int edits = (int)(sim_rand_next(&rng) % 4);
+		struct sim_reply r;
+		cJSON *j;
+
+		memcpy(buf, b, n);
+		for (int k = 0; k < edits; k++) {
+			size_t at = (size_t)(sim_rand_next(&rng) % n);
+
+			switch (sim_rand_next(&rng) % 3) {
+			case 0: buf[at] = junk[sim_rand_next(&rng) % (sizeof(junk) - 1)]; break;
+			case 1: n = at + 1; break;
+			default: buf[at] = (char)(sim_rand_next(&rng) & 0xff); break;
+			}
+		}
+		memset(&r, 0, sizeof(r));
+		sim_sfn_handle(s, op, buf, n, T0 + i * 0.05, &r);
+		assert_true(r.http_status == 200 || r.http_status == 400);
+		assert_non_null(r.body);
+		j = cJSON_ParseWithLength(r.body, r.body_len);
+		assert_true(cJSON_IsObject(j));
+		if (r.http_status == 400)
+			assert_non_null(cJSON_GetObjectItem(j, "__type"));
+		cJSON_Delete(j);
+		free(r.body);
+	}
+	sim_sfn_destroy(s);
+}
+
 static void test_scenario_errors(void **state)
 {
 	static const struct { const char *text; const char *msg; } cases[] = {
@@ -1131,6 +1222,8 @@ int main(void)
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_advance_fires_hooks),
+		cmocka_unit_test(test_running_job_approval_waits),
+		cmocka_unit_test(test_mangled_requests),
 		cmocka_unit_test(test_scenario_errors),
 	};
 
