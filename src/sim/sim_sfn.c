@@ -530,7 +530,7 @@ static const char *task_resource(enum st_type t)
 }
 
 /* Append an event.  details (owned, may be NULL on OOM) goes under key. */
-static enum cutover_status emit(struct sfn_exec *e, double t, const char *type, const char *key,
+static CUTOVER_MUST_CHECK enum cutover_status emit(struct sfn_exec *e, double t, const char *type, const char *key,
 				cJSON *details)
 {
 	cJSON *ev = cJSON_CreateObject();
@@ -659,7 +659,7 @@ static struct sfn_token *token_of(struct sim_sfn *s, const struct sfn_exec *e, s
 	return NULL;
 }
 
-static enum cutover_status add_token(struct sim_sfn *s, struct sfn_exec *e, char *tok)
+static CUTOVER_MUST_CHECK enum cutover_status add_token(struct sim_sfn *s, struct sfn_exec *e, char *tok)
 {
 	if (s->ntokens == s->cap_tokens) {
 		size_t cap = s->cap_tokens ? s->cap_tokens * 2 : 16;
@@ -718,7 +718,7 @@ out:
 }
 
 /* Write the execution's next event (due at e->step_t) and plan the one after. */
-static enum cutover_status exec_step(struct sim_sfn *s, struct sfn_exec *e)
+static CUTOVER_MUST_CHECK enum cutover_status exec_step(struct sim_sfn *s, struct sfn_exec *e)
 {
 	double t = e->step_t;
 	const struct sfn_state *st = e->cur < e->m->nstates ? &e->m->states[e->cur] : NULL;
@@ -910,7 +910,7 @@ static enum cutover_status exec_step(struct sim_sfn *s, struct sfn_exec *e)
 
 /* Abort a running execution at t (StopExecution, or a job that the scenario
  * says was aborted).  error and cause may be NULL. */
-static enum cutover_status exec_abort(struct sim_sfn *s, struct sfn_exec *e, double t,
+static CUTOVER_MUST_CHECK enum cutover_status exec_abort(struct sim_sfn *s, struct sfn_exec *e, double t,
 				      const char *error, const char *cause)
 {
 	cJSON *d = cJSON_CreateObject();
@@ -1026,7 +1026,7 @@ static struct sfn_exec *exec_new(struct sim_sfn *s, struct sfn_machine *m, const
 	return e;
 }
 
-static enum cutover_status exec_add(struct sim_sfn *s, struct sfn_exec *e)
+static CUTOVER_MUST_CHECK enum cutover_status exec_add(struct sim_sfn *s, struct sfn_exec *e)
 {
 	if (s->nexecs == s->cap_execs) {
 		size_t cap = s->cap_execs ? s->cap_execs * 2 : 16;
@@ -1570,7 +1570,7 @@ static struct sfn_token *lookup_token(struct sim_sfn *s, const char *token, stru
 
 /* An answer can come in the few ms between TaskScheduled (which carries the
  * token) and TaskStarted: write TaskStarted first, as AWS's order has it. */
-static enum cutover_status answer_ready(struct sim_sfn *s, struct sfn_exec *e, double now)
+static CUTOVER_MUST_CHECK enum cutover_status answer_ready(struct sim_sfn *s, struct sfn_exec *e, double now)
 {
 	if (e->step != STEP_STARTED)
 		return CUTOVER_OK;
@@ -1733,7 +1733,7 @@ void sim_sfn_handle(struct sim_sfn *s, const char *op, const char *body, size_t 
 
 /* Each check reports where, in the scenario's own terms. */
 
-static enum cutover_status check_keys(const cJSON *obj, const char *path, const char *const *allowed,
+static CUTOVER_MUST_CHECK enum cutover_status check_keys(const cJSON *obj, const char *path, const char *const *allowed,
 				      struct cutover_err *err)
 {
 	const cJSON *c;
@@ -1762,7 +1762,7 @@ static enum cutover_status check_keys(const cJSON *obj, const char *path, const 
 }
 
 /* *out: the string (borrowed) or NULL if absent and optional. */
-static enum cutover_status get_str(const cJSON *obj, const char *key, const char *path, int required,
+static CUTOVER_MUST_CHECK enum cutover_status get_str(const cJSON *obj, const char *key, const char *path, int required,
 				   const char **out, struct cutover_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -1779,7 +1779,7 @@ static enum cutover_status get_str(const cJSON *obj, const char *key, const char
 	return CUTOVER_OK;
 }
 
-static enum cutover_status get_num(const cJSON *obj, const char *key, const char *path, int required,
+static CUTOVER_MUST_CHECK enum cutover_status get_num(const cJSON *obj, const char *key, const char *path, int required,
 				   double min, int *present, double *out, struct cutover_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -1909,7 +1909,7 @@ out:
 			return CUTOVER_ENOMEM; \
 	} while (0)
 
-static enum cutover_status parse_state(struct sim_sfn *s, struct sfn_machine *m, const cJSON *js,
+static CUTOVER_MUST_CHECK enum cutover_status parse_state(struct sim_sfn *s, struct sfn_machine *m, const cJSON *js,
 				       const char *path, struct cutover_err *err)
 {
 	static const char *const keys[] = { "name", "type", "duration_s", "fail", "timeout_s", NULL };
@@ -1993,7 +1993,7 @@ static enum cutover_status parse_state(struct sim_sfn *s, struct sfn_machine *m,
 	return CUTOVER_OK;
 }
 
-static enum cutover_status parse_machine(struct sim_sfn *s, const cJSON *jm, size_t idx,
+static CUTOVER_MUST_CHECK enum cutover_status parse_machine(struct sim_sfn *s, const cJSON *jm, size_t idx,
 					 struct cutover_err *err)
 {
 	static const char *const keys[] = { "name", "type", "states", "sets_parameter", "role_arn",
@@ -2082,7 +2082,7 @@ static enum cutover_status parse_machine(struct sim_sfn *s, const cJSON *jm, siz
 	return m->definition ? CUTOVER_OK : CUTOVER_ENOMEM;
 }
 
-static enum cutover_status parse_execution(struct sim_sfn *s, const cJSON *jx, size_t idx,
+static CUTOVER_MUST_CHECK enum cutover_status parse_execution(struct sim_sfn *s, const cJSON *jx, size_t idx,
 					   struct cutover_err *err)
 {
 	static const char *const keys[] = { "state_machine", "name", "start_at_s", "status", "stop_at_s",
