@@ -1204,6 +1204,7 @@ static void op_get_execution_history(struct sim_sfn *s, const cJSON *req, double
 	int rev, incl;
 	int64_t from;       /* forward: first id to send; reverse: last id to send */
 	cJSON *o = NULL, *arr;
+	const cJSON *ev;
 	int64_t sent = 0, id = 0;
 	(void)now;
 
@@ -1234,14 +1235,16 @@ static void op_get_execution_history(struct sim_sfn *s, const cJSON *req, double
 	arr = o ? cJSON_AddArrayToObject(o, "events") : NULL;
 	if (!arr)
 		goto oom;
+	/* walk the list from the first event to send (one lookup, not one per event) */
+	ev = from >= 1 && from <= e->nevents ? cJSON_GetArrayItem(e->events, (int)(from - 1)) : NULL;
 	for (id = from; (rev ? id >= 1 : id <= e->nevents) && sent < (int64_t)page; id += rev ? -1 : 1) {
-		const cJSON *ev = cJSON_GetArrayItem(e->events, (int)(id - 1));
-		cJSON *c = incl ? cJSON_Duplicate(ev, 1) : event_metadata(ev);
+		cJSON *c = ev ? (incl ? cJSON_Duplicate(ev, 1) : event_metadata(ev)) : NULL;
 
 		if (!c)
 			goto oom;
 		cJSON_AddItemToArray(arr, c);
 		sent++;
+		ev = rev ? (id > 1 ? ev->prev : NULL) : ev->next;
 	}
 	if (rev ? id >= 1 : id <= e->nevents) {
 		char pos[96];
