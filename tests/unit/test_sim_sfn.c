@@ -5,6 +5,7 @@
  * BUILDDIR/sim_sfn_samples) as OP--STATUS--N.json, so that
  * tests/integration/sim_sfn_botocore.sh can parse each one with botocore's
  * own stepfunctions model. */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -1094,6 +1095,75 @@ static void test_mangled_requests(void **state)
 	sim_sfn_destroy(s);
 }
 
+/* Every example scenario shipped in docs/examples/ must load, and its
+ * executions run for two scenario hours without an error reply. */
+static void test_example_scenarios(void **state)
+{
+	const char *dirpath = SRCDIR "/docs/examples";
+	DIR *d = opendir(dirpath);
+	struct dirent *de;
+	int checked = 0;
+	(void)state;
+
+	if (!d) {
+		print_message("no %s in this tree: nothing to check\n", dirpath);
+		return;
+	}
+	while ((de = readdir(d))) {
+		char path[1024];
+		char *text;
+		long n;
+		FILE *f;
+		cJSON *root;
+		struct sim_sfn *s = NULL;
+		struct cutover_err err;
+		const cJSON *m;
+		size_t len = strlen(de->d_name);
+
+		if (len < 14 || strcmp(de->d_name + len - 14, ".scenario.json") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dirpath, de->d_name);
+		f = fopen(path, "rb");   /* the example scenario under test */
+		assert_non_null(f);
+		assert_int_equal(fseek(f, 0, SEEK_END), 0);
+		n = ftell(f);
+		rewind(f);
+		text = calloc(1, (size_t)n + 1);
+		assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+		fclose(f);
+		cJSON_Minify(text);
+		root = cJSON_Parse(text);
+		if (!root)
+			fail_msg("%s: not JSON", path);
+		cutover_err_clear(&err);
+		if (sim_sfn_create(root, 1, T0, NULL, &s, &err) != CUTOVER_OK)
+			fail_msg("%s: %s", path, err.msg);
+		for (double t = 0; t <= 7200; t += 300) {
+			cJSON_ArrayForEach(m, cJSON_GetObjectItem(root, "state_machines")) {
+				const cJSON *reg = cJSON_GetObjectItem(root, "region");
+				const cJSON *acct = cJSON_GetObjectItem(root, "account");
+				char body[512];
+				int st = 0;
+				cJSON *j;
+
+				snprintf(body, sizeof(body), "{\"stateMachineArn\":\"arn:aws:states:%s:%s:stateMachine:%s\"}",
+					 cJSON_IsString(reg) ? reg->valuestring : "us-east-1",
+					 cJSON_IsString(acct) ? acct->valuestring : "123456789012",
+					 str(m, "name"));
+				j = call(s, "ListExecutions", body, T0 + t, &st);
+				assert_int_equal(st, 200);
+				cJSON_Delete(j);
+			}
+		}
+		sim_sfn_destroy(s);
+		cJSON_Delete(root);
+		free(text);
+		checked++;
+	}
+	closedir(d);
+	print_message("%d example scenarios load and run\n", checked);
+}
+
 static void test_scenario_errors(void **state)
 {
 	static const struct { const char *text; const char *msg; } cases[] = {
@@ -1224,6 +1294,7 @@ int main(void)
 		cmocka_unit_test(test_advance_fires_hooks),
 		cmocka_unit_test(test_running_job_approval_waits),
 		cmocka_unit_test(test_mangled_requests),
+		cmocka_unit_test(test_example_scenarios),
 		cmocka_unit_test(test_scenario_errors),
 	};
 
