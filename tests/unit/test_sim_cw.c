@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -94,7 +95,7 @@ static int failed_idx(struct sim_metrics *m)
 static void save_sample(const char *name, const char *op, const char *protocol,
 			const struct sim_reply *r, const char *expect_code)
 {
-	char dir[1024], path[1200];
+	char dir[1024], path[1200], tmp[1220];
 	cJSON *j = cJSON_CreateObject();
 	char *txt;
 	FILE *f;
@@ -112,11 +113,14 @@ static void save_sample(const char *name, const char *op, const char *protocol,
 		cJSON_AddStringToObject(j, "expect_code", expect_code);
 	txt = cJSON_Print(j);
 	snprintf(path, sizeof(path), "%s/%s.json", dir, name);
-	/* One sample per file: the python checker reads them all. */
-	f = fopen(path, "w");
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	/* One sample per file for the python checker; written aside and renamed
+	 * so that a checker running at the same time never reads half a file. */
+	f = fopen(tmp, "w");
 	assert_non_null(f);
 	fputs(txt, f);
-	fclose(f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(rename(tmp, path), 0);
 	free(txt);
 	cJSON_Delete(j);
 }
@@ -915,6 +919,10 @@ static void test_query_protocol(void **state)
 		   "&AlarmNames.member.2=sfn-failed-high&AlarmTypes.member.1=CompositeAlarm"
 		   "&AlarmTypes.member.2=MetricAlarm", T0 + 900, &r);
 	save_sample("da_query", "DescribeAlarms", "query", &r, NULL);
+	call(c, "DescribeAlarms", "{\"AlarmNames\":[\"any-bad\",\"sfn-failed-high\"],\"AlarmTypes\":"
+	     "[\"CompositeAlarm\",\"MetricAlarm\"]}", T0 + 900, &rj);
+	save_sample("da_query_json_twin", "DescribeAlarms", "json", &rj, NULL);
+	reply_free(&rj);
 	assert_int_equal(r.http_status, 200);
 	assert_non_null(strstr(r.body, "<DescribeAlarmsResponse xmlns="));
 	assert_non_null(strstr(r.body, "<CompositeAlarms><member><AlarmName>any-bad</AlarmName>"));
