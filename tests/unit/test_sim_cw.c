@@ -1088,6 +1088,54 @@ static void test_empty_scenario(void **state)
 	cJSON_Delete(root);
 }
 
+
+/* The example in docs/sim-cloudwatch.md loads and does what the page says. */
+static void test_doc_example(void **state)
+{
+	struct cutover_err err = { CUTOVER_OK, "" };
+	char path[1024], *text = NULL, *start, *end;
+	struct sim_metrics *m = NULL;
+	struct alarm_expect before[] = { { "orders-failures-high", "OK", NAN },
+					 { "orders-unhealthy", "OK", NAN } };
+	struct alarm_expect during[] = { { "orders-failures-high", "ALARM", 420 },
+					 { "orders-unhealthy", "ALARM", 420 } };
+	struct alarm_expect after[] = { { "orders-failures-high", "OK", NAN },
+					{ "orders-unhealthy", "OK", NAN } };
+	cJSON *root;
+	long n;
+	FILE *f;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/docs/sim-cloudwatch.md", SRCDIR);
+	f = fopen(path, "rb");   /* the page whose example this checks */
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	text = calloc(1, (size_t)n + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	start = strstr(text, "```json\n");
+	assert_non_null(start);
+	start += 8;
+	end = strstr(start, "```");
+	assert_non_null(end);
+	*end = '\0';
+	root = cJSON_Parse(start);
+	assert_non_null(root);
+	if (sim_metrics_create(root, 42, T0, &m, &err) != CUTOVER_OK)
+		fail_msg("the documented example does not load: %s", err.msg);
+	check_alarms(m, 400, before, 2);
+	check_alarms(m, 600, during, 2);
+	sim_metrics_parameter_changed(m, "/orders/rollback_mode", "true", T0 + 600);
+	check_alarms(m, 900, after, 2);
+	sim_metrics_destroy(m);
+	cJSON_Delete(root);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1108,6 +1156,7 @@ int main(void)
 		cmocka_unit_test(test_query_errors),
 		cmocka_unit_test(test_bad_scenarios),
 		cmocka_unit_test(test_empty_scenario),
+		cmocka_unit_test(test_doc_example),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
