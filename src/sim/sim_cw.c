@@ -26,6 +26,7 @@
 #define DEFAULT_MAX_DATAPOINTS 100800
 /* Work cap per request (grid points over all queries): the sim's own limit. */
 #define MAX_GRID_POINTS 2000000
+#define MAX_EPOCH 32503680000.0   /* 3000-01-01 */
 
 struct sim_cw {
 	struct sim_metrics *m;
@@ -690,6 +691,10 @@ static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, st
 	if (g.start >= g.end)
 		return cw_fail(e, "ValidationError", "The parameter StartTime must be less than the "
 			       "parameter EndTime."), NULL;
+	/* Keep times where integer arithmetic on them is defined; nothing
+	 * exists before 1970 or after the year 3000 anyway. */
+	g.start = fmin(fmax(g.start, 0), MAX_EPOCH);
+	g.end = fmin(fmax(g.end, 0), MAX_EPOCH);
 	if (scan) {
 		if (want_string(scan, "ScanBy", 64, e) < 0)
 			return NULL;
@@ -715,7 +720,8 @@ static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, st
 	if (tok) {
 		if (want_string(tok, "NextToken", 1024, e) < 0)
 			return NULL;
-		if (parse_token(tok->valuestring, &g.now, &offset, fp) < 0)
+		/* A token cannot come from the future. */
+		if (parse_token(tok->valuestring, &g.now, &offset, fp) < 0 || g.now > now)
 			return cw_fail(e, "InvalidNextToken", "The service cannot process the "
 				       "NextToken: it is malformed or belongs to another request."),
 			       NULL;
@@ -1092,11 +1098,45 @@ static int is_timestamp_key(const char *k)
 		     strcmp(k, "AlarmConfigurationUpdatedTimestamp") == 0);
 }
 
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		n = 2, cp = p[0] & 0x1F;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+		n = 3, cp = p[0] & 0x0F;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || cp == 0xFFFE || cp == 0xFFFF)
+		return 0;
+	return n;
+}
+
+/* Text content for XML 1.0: the five entities, CR/LF/TAB as character
+ * references (so they survive attribute-value and line-end normalisation),
+ * and U+FFFD for what XML 1.0 cannot carry (other control characters,
+ * invalid UTF-8), so the answer always parses. */
 static enum cutover_status xml_escape(struct strbuf *sb, const char *s)
 {
 	enum cutover_status st = CUTOVER_OK;
+	const unsigned char *p = (const unsigned char *)s;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p && st == CUTOVER_OK; p++) {
+	while (*p && st == CUTOVER_OK) {
+		size_t n = utf8_len(p);
+
 		switch (*p) {
 		case '&': st = strbuf_puts(sb, "&amp;"); break;
 		case '<': st = strbuf_puts(sb, "&lt;"); break;
@@ -1107,9 +1147,12 @@ static enum cutover_status xml_escape(struct strbuf *sb, const char *s)
 			st = strbuf_printf(sb, "&#x%X;", *p);
 			break;
 		default:
-			/* Other control characters cannot appear in XML 1.0 at all. */
-			st = *p < 0x20 ? strbuf_puts(sb, "\xEF\xBF\xBD") : strbuf_append(sb, p, 1);
+			if (*p < 0x20 || n == 0)
+				st = strbuf_puts(sb, "\xEF\xBF\xBD");
+			else
+				st = strbuf_append(sb, p, n);
 		}
+		p += n ? n : 1;
 	}
 	return st;
 }

@@ -20,6 +20,7 @@
 #include "cutover/strbuf.h"
 #include "sim/sim_cw.h"
 #include "sim/sim_metrics.h"
+#include "sim/sim_service.h"
 
 /* A minute-aligned start, so sample times are T0 + k*60. */
 #define T0 1700000100.0
@@ -1089,6 +1090,115 @@ static void test_empty_scenario(void **state)
 }
 
 
+/* What XML 1.0 cannot carry becomes U+FFFD; the answer always parses. */
+static void test_xml_escaping(void **state)
+{
+	struct sim_cw *c = make_cw(1);
+	struct sim_reply r = { 0 };
+	(void)state;
+
+	call_query(c, "Action=GetMetricData&MetricDataQueries.member.1.Id=e1"
+		   "&MetricDataQueries.member.1.Expression=1"
+		   "&MetricDataQueries.member.1.Label=%01a%0A%E2%82%AC%FF%C3'x"
+		   "&StartTime=2023-11-14T22:15:00Z&EndTime=2023-11-14T22:16:00%2B00:00", T0 + 1000, &r);
+	assert_int_equal(r.http_status, 200);
+	if (!strstr(r.body, "<Label>\xEF\xBF\xBD" "a&#xA;\xE2\x82\xAC\xEF\xBF\xBD\xEF\xBF\xBD&apos;x"
+			    "</Label>"))
+		fail_msg("label not escaped: %s", r.body);
+	assert_non_null(strstr(r.body, "<Timestamps><member>2023-11-14T22:15:00Z</member>"
+				       "</Timestamps><Values><member>1</member></Values>"));
+	reply_free(&r);
+	sim_cw_destroy(c);
+}
+
+/* Mutated requests never crash the model and always get a well-formed
+ * answer: 200 or a 4xx with an AWS-shaped error. */
+static void test_mutated_requests(void **state)
+{
+	static const char *const json_seeds[] = {
+		"{\"MetricDataQueries\":[" FLAT_STAT("m1", "p90", 60, "false") ",{\"Id\":\"e1\","
+		"\"Expression\":\"IF(m1 > 2, FILL(m1, REPEAT) * 2, SUM([m1, 1]))\"}],"
+		RANGE(1700000100, 1700001000) ",\"MaxDatapoints\":3}",
+		"{\"AlarmTypes\":[\"CompositeAlarm\",\"MetricAlarm\"],\"MaxRecords\":2,"
+		"\"AlarmNamePrefix\":\"a\"}",
+	};
+	static const char *const form_seed =
+		"Action=GetMetricData&MetricDataQueries.member.1.Id=m1"
+		"&MetricDataQueries.member.1.MetricStat.Metric.Namespace=App"
+		"&MetricDataQueries.member.1.MetricStat.Metric.MetricName=Latency"
+		"&MetricDataQueries.member.1.MetricStat.Period=60"
+		"&MetricDataQueries.member.1.MetricStat.Stat=Average"
+		"&MetricDataQueries.member.2.Id=e&MetricDataQueries.member.2.Expression=m1%2F0"
+		"&StartTime=2023-11-14T22:15:00Z&EndTime=2023-11-14T23:15:00Z";
+	static const char noise[] = "{}[]\",:.&=%0123456789-+eE \\\x80\xff";
+	struct sim_cw *c = make_cw(9);
+	uint64_t rng = 12345;
+	int ok = 0, errors = 0;
+	(void)state;
+
+	for (int iter = 0; iter < 3000; iter++) {
+		int which = iter % 3;
+		const char *seed = which < 2 ? json_seeds[which] : form_seed;
+		size_t len = strlen(seed);
+		char buf[2048];
+		struct sim_reply r = { 0 };
+		int edits = 1 + (int)(sim_rand_next(&rng) % 4);
+
+		memcpy(buf, seed, len + 1);
+		for (int k = 0; k < edits; k++) {
+			size_t at = (size_t)(sim_rand_next(&rng) % (len + 1));
+			char ch = noise[sim_rand_next(&rng) % (sizeof(noise) - 1)];
+
+			switch (sim_rand_next(&rng) % 3) {
+			case 0:   /* replace */
+				if (at < len)
+					buf[at] = ch;
+				break;
+			case 1:   /* delete */
+				if (at < len) {
+					memmove(buf + at, buf + at + 1, len - at);
+					len--;
+				}
+				break;
+			default:  /* insert */
+				if (len + 1 < sizeof(buf)) {
+					memmove(buf + at + 1, buf + at, len - at + 1);
+					buf[at] = ch;
+					len++;
+				}
+			}
+		}
+		if (which < 2) {
+			sim_cw_handle(c, which ? "DescribeAlarms" : "GetMetricData", buf, len,
+				      T0 + 1000, &r);
+			assert_non_null(r.body);
+			{
+				cJSON *j = cJSON_Parse(r.body);
+
+				if (!j)
+					fail_msg("not JSON for %s: %s", buf, r.body);
+				if (r.http_status != 200)
+					assert_non_null(cJSON_GetObjectItem(j, "__type"));
+				cJSON_Delete(j);
+			}
+		} else {
+			sim_cw_handle_query(c, buf, len, T0 + 1000, &r);
+			assert_non_null(r.body);
+			assert_true(r.http_status == 200 ||
+				    strncmp(r.body, "<ErrorResponse xmlns=", 21) == 0);
+		}
+		if (r.http_status == 200)
+			ok++;
+		else if (r.http_status == 400)
+			errors++;
+		else
+			fail_msg("HTTP %d for %s", r.http_status, buf);
+		free(r.body);
+	}
+	assert_true(ok > 100 && errors > 100);
+	sim_cw_destroy(c);
+}
+
 /* The example in docs/sim-cloudwatch.md loads and does what the page says. */
 static void test_doc_example(void **state)
 {
@@ -1157,6 +1267,8 @@ int main(void)
 		cmocka_unit_test(test_bad_scenarios),
 		cmocka_unit_test(test_empty_scenario),
 		cmocka_unit_test(test_doc_example),
+		cmocka_unit_test(test_xml_escaping),
+		cmocka_unit_test(test_mutated_requests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
