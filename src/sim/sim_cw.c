@@ -779,7 +779,7 @@ static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, st
 	pos = 0;
 	for (size_t i = 0; i < g.nq; i++) {
 		struct query *q = &g.q[i];
-		size_t present = 0, emitted = 0, seen = 0;
+		size_t present = 0, seen = 0;
 		cJSON *r, *ts, *vs, *msgs;
 
 		if (!q->returns)
@@ -809,7 +809,6 @@ static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, st
 				cJSON_AddItemToArray(ts, cJSON_CreateNumber(
 					(double)(q->start + (int64_t)idx * q->period)));
 				cJSON_AddItemToArray(vs, cJSON_CreateNumber(v));
-				emitted++;
 			}
 			seen++;
 		}
@@ -827,7 +826,6 @@ static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, st
 				cJSON_AddItemToArray(msgs, m);
 			}
 		}
-		(void)emitted;
 		pos += present;
 	}
 	add_arr(out, "Messages");

@@ -1024,7 +1024,16 @@ void sim_metrics_parameter_changed(struct sim_metrics *m, const char *name, cons
 		struct change *c;
 		size_t at;
 
+		int match;
+
 		if (!mt->rparam || strcmp(mt->rparam, name) != 0)
+			continue;
+		/* A write that keeps the parameter on the same side of `equals`
+		 * changes nothing; skipping it keeps the list short however often
+		 * the console polls and rewrites a flag. */
+		match = strcmp(value, mt->requals) == 0;
+		if (match == (mt->nch ? mt->ch[mt->nch - 1].match : mt->initial_match) &&
+		    (!mt->nch || now >= mt->ch[mt->nch - 1].t))
 			continue;
 		c = realloc(mt->ch, (mt->nch + 1) * sizeof(*c));
 		if (!c)
@@ -1034,7 +1043,7 @@ void sim_metrics_parameter_changed(struct sim_metrics *m, const char *name, cons
 		for (at = mt->nch; at > 0 && mt->ch[at - 1].t > now; at--)
 			mt->ch[at] = mt->ch[at - 1];
 		mt->ch[at].t = now;
-		mt->ch[at].match = strcmp(value, mt->requals) == 0;
+		mt->ch[at].match = match;
 		mt->nch++;
 		/* Alarm states cached past this change are no longer known. */
 		if (m->cache_valid && now < (double)m->e_done)

@@ -247,7 +247,10 @@ static void test_recover_when(void **state)
 	struct sim_metrics *m = make_metrics(1);
 	(void)state;
 
+	sim_metrics_parameter_changed(m, "/app/rollback", "false", T0 + 650);   /* no change */
 	sim_metrics_parameter_changed(m, "/app/rollback", "true", T0 + 700);
+	for (int i = 0; i < 1000; i++)   /* rewrites of the same value change nothing */
+		sim_metrics_parameter_changed(m, "/app/rollback", "true", T0 + 700 + i * 0.1);
 	sim_metrics_parameter_changed(m, "/app/rollback", "false", T0 + 900);
 	check_values(m, vc, sizeof(vc) / sizeof(vc[0]));
 	sim_metrics_destroy(m);
