@@ -455,10 +455,10 @@ static int parse_metric_stat(struct gmd *g, struct query *q, const cJSON *ms, co
 		return -1;
 	r = sim_stat_parse(stat->valuestring, &q->stat);
 	if (r == -1)
-		return cw_fail(g->e, "InvalidParameterValue",
-		               "The parameter %s has an invalid "
-		               "statistic '%s': use SampleCount, Average, Sum, Minimum, Maximum or "
-		               "a percentile such as p99.",
+		return cw_fail(g->e, "ValidationError",
+		               "The value for parameter %s is not a valid statistic ('%s': use "
+		               "SampleCount, Average, Sum, Minimum, Maximum or a percentile such as "
+		               "p99).",
 		               p, stat->valuestring);
 	if (r == -2)
 		return cw_fail(

@@ -692,8 +692,9 @@ static const struct err_case err_cases[] = {
      "MetricDataQueries.member.1.MetricStat.Period must be 1, 5, 10, 20, 30, or any multiple"},
     {"GetMetricData",
      "{\"MetricDataQueries\":[" FLAT_STAT("a", "Median", 60, "true") "]," RANGE(1, 2) "}", 400,
-     "InvalidParameterValue;Sender", "#InvalidParameterValueException",
-     "invalid statistic 'Median'"},
+     "ValidationError;Sender", "#ValidationException",
+     "The value for parameter MetricDataQueries.member.1.MetricStat.Stat is not a valid "
+     "statistic ('Median'"},
     {"GetMetricData",
      "{\"MetricDataQueries\":[" FLAT_STAT("a", "tm99", 60, "true") "]," RANGE(1, 2) "}", 400,
      "InvalidParameterValue;Sender", "#InvalidParameterValueException",
