@@ -11,6 +11,13 @@
 	_(audit,   "tail|verify|export [--db FILE] [-f] [-n N] [--format csv|json|md] [--out FILE]", \
 	  "Read, verify and export the audit log", cmd_audit) \
 	_(note,    "[--db FILE] [--operator NAME] TEXT...", "Add a note to the audit timeline", cmd_note) \
+	_(sim,     "--scenario FILE [--port N] [--speed X] [--seed S] [--listen ADDR] [--no-auth]", "Run the AWS-compatible rehearsal endpoint", cmd_sim) \
+	_(demo,    "[NAME|RUNBOOK]", "Rehearse an example against the built-in sim", cmd_demo) \
+	_(flag,    "list|get|set|toggle|step RUNBOOK [FLAG [VALUE|up|down]] [--expect-version N] [--confirm ENV] [--yes] [--comment C]", \
+	  "List the runbook's flags or change one (audited, optimistic concurrency)", cmd_flag) \
+	_(approve, "RUNBOOK TOKEN|PHASE [--comment C] [--confirm ENV] | RUNBOOK --list", "Approve a pending task token (SendTaskSuccess)", cmd_approve) \
+	_(reject,  "RUNBOOK TOKEN|PHASE [--comment C] [--confirm ENV]", "Reject a pending task token (SendTaskFailure)", cmd_reject) \
+	_(executions, "list|stop RUNBOOK [EXEC] [--error E] [--cause C] [--yes] [--confirm ENV]", "List the runbook's executions or stop one", cmd_executions) \
 	/* end of the command list */
 
 #define CUTOVER_COMMAND_DECL(name, usage, summary, fn) int fn(int argc, char **argv);
