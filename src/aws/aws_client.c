@@ -657,6 +657,10 @@ static CURLcode attempt_once(struct aws_client *c, const struct aws_call *call,
 #define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(c->h, opt, val); } while (0)
 	SET(CURLOPT_HTTPHEADER, hd);
 	SET(CURLOPT_POST, 1L);
+	/* libcurl silently re-sends a request when a reused connection dies
+	 * before the first answer byte; a call that is not safe to repeat
+	 * (StopExecution) must not reach AWS twice, so it gets a fresh one. */
+	SET(CURLOPT_FRESH_CONNECT, call->repeat == AWS_REPEAT_UNSAFE ? 1L : 0L);
 	SET(CURLOPT_POSTFIELDSIZE, (long)call->body_len);
 	SET(CURLOPT_POSTFIELDS, call->body);
 	SET(CURLOPT_AWS_SIGV4, sigv4);
