@@ -455,11 +455,12 @@ static int parse_metric_stat(struct gmd *g, struct query *q, const cJSON *ms, co
 		return -1;
 	r = sim_stat_parse(stat->valuestring, &q->stat);
 	if (r == -1)
-		return cw_fail(g->e, "ValidationError",
-		               "The value for parameter %s is not a valid statistic ('%s': use "
-		               "SampleCount, Average, Sum, Minimum, Maximum or a percentile such as "
-		               "p99).",
-		               p, stat->valuestring);
+		return cw_fail(
+		    g->e, "ValidationError",
+		    "The value for parameter %s is not a valid statistic ('%s': use "
+		    "SampleCount, Average, Sum, Minimum, Maximum or a percentile such as "
+		    "p99).",
+		    p, stat->valuestring);
 	if (r == -2)
 		return cw_fail(
 		    g->e, "InvalidParameterValue",
@@ -673,7 +674,8 @@ static int compute(struct gmd *g, struct query *q)
 		struct cutover_err err = {CUTOVER_OK, ""};
 		enum cutover_status st;
 
-		st = sim_expr_eval(q->expr, q->n, lookup, &lc, q->values, &q->dropped, &err);
+		st = sim_expr_eval(q->expr, q->n, (double)q->period, lookup, &lc, q->values,
+		                   &q->dropped, &err);
 		if (st != CUTOVER_OK) {
 			if (g->cycle)
 				return cw_fail(g->e, "ValidationError",
