@@ -495,6 +495,19 @@ static int parse_metric_stat(struct gmd *g, struct query *q, const cJSON *ms, co
 	return 0;
 }
 
+/* "SELECT AVG(CPUUtilization) FROM ..." */
+static int is_insights(const char *x)
+{
+	static const char kw[] = "SELECT";
+
+	while (*x == ' ' || *x == '\t' || *x == '\n')
+		x++;
+	for (size_t i = 0; i < sizeof(kw) - 1; i++)
+		if (toupper((unsigned char)x[i]) != kw[i])
+			return 0;
+	return x[sizeof(kw) - 1] == ' ' || x[sizeof(kw) - 1] == '\t' || x[sizeof(kw) - 1] == '\n';
+}
+
 static int parse_queries(struct gmd *g, const cJSON *arr)
 {
 	const cJSON *it;
@@ -571,6 +584,12 @@ static int parse_queries(struct gmd *g, const cJSON *arr)
 			if (want_string(ex, path, 2048, g->e) < 0)
 				return -1;
 			q->expr_text = ex->valuestring;
+			if (is_insights(q->expr_text))
+				return cw_fail(
+				    g->e, "InvalidParameterValue",
+				    "%s.Expression is a Metrics Insights query, which cutover "
+				    "sim does not model: use MetricStat queries and metric math.",
+				    path);
 			if (sim_expr_parse(q->expr_text, &q->expr, &err) != CUTOVER_OK)
 				return cw_fail(g->e, "ValidationError",
 				               "Error in expression %s: %s", q->id, err.msg);

@@ -755,6 +755,11 @@ static const struct err_case err_cases[] = {
      "ChildrenOfAlarmName cannot be used together with StateValue"},
     {"DescribeAlarms", "{\"NextToken\":\"1.0000000000000000\"}", 400, "InvalidNextToken;Sender",
      "#InvalidNextToken", "NextToken"},
+    {"GetMetricData",
+     "{\"MetricDataQueries\":[{\"Id\":\"q\",\"Expression\":\"select AVG(CPUUtilization) FROM "
+     "SCHEMA(\\\"AWS/EC2\\\")\",\"Period\":60}]," RANGE(1, 2) "}",
+     400, "InvalidParameterValue;Sender", "#InvalidParameterValueException",
+     "is a Metrics Insights query, which cutover sim does not model"},
     {"PutMetricData", "{}", 400, "InvalidAction;Sender", "#UnknownOperationException",
      "The action PutMetricData is not valid"},
 };
