@@ -184,7 +184,7 @@ static int demo_hand_off(struct demo_session *d)
 	       getenv("AWS_ENDPOINT_URL"));
 	printf("  aws --endpoint-url %s sts get-caller-identity\n", getenv("AWS_ENDPOINT_URL"));
 	for (size_t i = 0; i < sc->nhealth; i++)
-		printf("  curl -i %s%s\n", getenv("CUTOVER_HEALTH_ORIGIN"), sc->health[i].path);
+		printf("  curl -i %s%s\n", getenv("CUTOVER_HTTP_BASE"), sc->health[i].path);
 	printf("\nCtrl-C stops the demo.\n");
 	fflush(stdout);
 	sim_cli_wait(&d->signals);
@@ -223,10 +223,9 @@ int cmd_demo(int argc, char **argv)
 		sim_server_destroy(d.sim);
 		return CLI_EXIT_FAIL;
 	}
+	/* AWS calls and the runbook's http_base health checks now go to the
+	 * sim, for this process only. */
 	sim_cli_setenv(d.sim);
-	/* Runbooks name their health checks at a placeholder origin
-	 * (docs/examples/README.md); the console swaps in this one. */
-	setenv("CUTOVER_HEALTH_ORIGIN", getenv("AWS_ENDPOINT_URL"), 1);
 	d.runbook = runbook;
 	d.scenario = scenario;
 	d.name = name;

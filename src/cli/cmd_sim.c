@@ -75,6 +75,9 @@ void sim_cli_print_exports(FILE *out, const struct sim_server *s)
 	else
 		fprintf(out, "unset AWS_SESSION_TOKEN\n");
 	fprintf(out, "export AWS_REGION=%s AWS_DEFAULT_REGION=%s\n", sc->region, sc->region);
+	/* Health gauges and http steps under the runbook's http_base go to the
+	 * sim's health endpoints too (docs/runbook.md). */
+	fprintf(out, "export CUTOVER_HTTP_BASE=%s\n", url);
 }
 
 void sim_cli_setenv(const struct sim_server *s)
@@ -93,6 +96,7 @@ void sim_cli_setenv(const struct sim_server *s)
 		unsetenv("AWS_SESSION_TOKEN");
 	setenv("AWS_REGION", sc->region, 1);
 	setenv("AWS_DEFAULT_REGION", sc->region, 1);
+	setenv("CUTOVER_HTTP_BASE", url, 1);
 	/* Nothing else from a profile may redirect or re-sign the calls. */
 	unsetenv("AWS_PROFILE");
 	unsetenv("AWS_SECURITY_TOKEN");
