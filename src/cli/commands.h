@@ -9,7 +9,8 @@
 	_(version, "", "Print the version", cmd_version) \
 	_(audit,   "tail|verify|export [--db FILE] [-f] [-n N] [--format csv|json|md] [--out FILE]", \
 	  "Read, verify and export the audit log", cmd_audit) \
-	_(note,    "[--db FILE] [--operator NAME] TEXT...", "Add a note to the audit timeline", cmd_note)
+	_(note,    "[--db FILE] [--operator NAME] TEXT...", "Add a note to the audit timeline", cmd_note) \
+	_(check,   "RUNBOOK [--json]", "Validate a runbook; --json prints it normalized", cmd_check)
 
 #define CUTOVER_COMMAND_DECL(name, usage, summary, fn) int fn(int argc, char **argv);
 CUTOVER_COMMANDS(CUTOVER_COMMAND_DECL)

@@ -332,6 +332,9 @@ static void scan_number(struct scan *sc)
 		while (is_digit(sc, sc->p))
 			sc->p++;
 	}
+	/* cJSON parses numbers through a 64-byte buffer and fails beyond it. */
+	if (sc->p - start > 63)
+		fail(sc, start, "number longer than 63 characters");
 }
 
 static void not_closed(struct scan *sc, size_t open_off, const char *what)
