@@ -647,7 +647,8 @@ static enum cutover_status poll_health(struct engine *e, struct aws_client *cl, 
 		/* A failing check is the gauge's datum, not the source's failure. */
 		ok = st == CUTOVER_OK && h.http_status == (g->expect_status ? g->expect_status : 200);
 		gauge_eval_http(&p->eval, g, ok, (double)h.latency_ms, now);
-		ring_push(p, (double)h.latency_ms, now);
+		if (st == CUTOVER_OK)
+			ring_push(p, (double)h.latency_ms, now);
 		if (st == CUTOVER_OK)
 			snprintf(buf, sizeof(buf), "%ld \xc2\xb7 %ld ms", h.http_status, h.latency_ms);
 		else
