@@ -65,9 +65,10 @@ struct jsonpos {
 	size_t cap;
 	size_t *lines;            /* offset where each line starts; lines[0] == 0 */
 	size_t nlines;
+	size_t *blocks;           /* characters before each 1 KiB block, for columns */
 };
 
-#define JSONPOS_INIT { NULL, NULL, 0, NULL, 0, 0, NULL, 0 }
+#define JSONPOS_INIT { NULL, NULL, 0, NULL, 0, 0, NULL, 0, NULL }
 
 /* Scan text[0..len).  On CUTOVER_OK the index is complete and `clean` is
  * valid JSON.  On CUTOVER_EPARSE exactly one error is appended to diags at

@@ -264,7 +264,8 @@ struct runbook {
  * with *out set when there is no error (warnings allowed), CUTOVER_EPARSE
  * (not JSON) or CUTOVER_EVALIDATE (JSON, but not a valid runbook) with *out
  * NULL, or CUTOVER_ENOMEM.  *out is always set; the caller owns it and
- * frees it with runbook_destroy().  Any thread; no shared state. */
+ * frees it with runbook_destroy().  Any thread, but not while another
+ * thread parses with cJSON: cJSON_Parse* resets a global error pointer. */
 enum cutover_status runbook_load_buffer(const char *path, const char *bytes, size_t len,
 					struct runbook **out, struct diag_list *diags) CUTOVER_MUST_CHECK;
 

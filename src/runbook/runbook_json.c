@@ -36,6 +36,14 @@ enum refkind { REF_EXECUTION, REF_PLAN, REF_FLAG, REF_GAUGE };
 static const char *const refkind_name[] = { "execution", "rollback plan", "flag", "gauge" };
 static const char *const refkind_section[] = { "executions", "rollback", "flags", "gauges" };
 
+/* A state named by a phase. */
+struct state_ref {
+	const char *exec;         /* the phase's execution id (borrowed from cJSON) */
+	const char *state;
+	size_t phase;
+	struct jv where;
+};
+
 /* A reference seen while mapping, resolved once every id is known. */
 struct pending {
 	enum refkind kind;
@@ -56,6 +64,8 @@ struct ctx {
 	struct jv *plan_jv;       /* per plan: its object */
 	bool *plan_has_estimate;
 	const char **phase_exec;  /* per phase: the execution id it named */
+	struct state_ref *states; /* every phase's states, for check_shared_states */
+	size_t nstates, capstates;
 };
 
 /* ---- messages --------------------------------------------------------- */
@@ -116,40 +126,58 @@ static void warn_key(struct ctx *c, struct jv v, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A string for a message: quoted, control characters escaped, long ones
- * cut (a 10 MB value must not become a 10 MB message). */
+/* A string for a message: quoted, long ones cut (a 10 MB value must not
+ * become a 10 MB message), and anything a terminal could act on escaped:
+ * C0 and C1 controls, DEL, and the Unicode line separators and bidi
+ * overrides.  Strings here are valid UTF-8: jsonpos checked the raw text,
+ * and cJSON's \u decoding yields UTF-8. */
 struct qbuf {
-	char s[80];
+	char s[96];
 };
+
+static bool dangerous_cp(unsigned long cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x200E || cp == 0x200F ||
+	       (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
 
 static const char *q(struct qbuf *b, const char *s)
 {
-	size_t o = 0, max = sizeof(b->s) - 6;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t o = 0, max = sizeof(b->s) - 6;   /* room for `..."` and the NUL */
 
 	b->s[o++] = '"';
-	for (; *s && o < max; s++) {
-		unsigned char ch = (unsigned char)*s;
+	while (*u) {
+		size_t n = *u < 0x80 ? 1 : *u < 0xE0 ? 2 : *u < 0xF0 ? 3 : 4;
+		unsigned long cp = n == 1 ? *u : (unsigned long)(*u & (0x7F >> n));
+		char piece[8];
+		size_t plen;
 
-		if (ch < 0x20 || ch == 0x7F) {
-			if (o + 4 >= max)
+		for (size_t i = 1; i < n; i++) {
+			if ((u[i] & 0xC0) != 0x80) {
+				n = i;          /* not UTF-8 after all: take what we have */
 				break;
-			snprintf(b->s + o, 5, "\\x%02X", ch);
-			o += 4;
-		} else if (ch == '"' || ch == '\\') {
-			b->s[o++] = '\\';
-			b->s[o++] = (char)ch;
-		} else {
-			b->s[o++] = (char)ch;
+			}
+			cp = (cp << 6) | (u[i] & 0x3F);
 		}
-	}
-	if (*s) {
-		/* Do not cut a UTF-8 sequence in half. */
-		while (o > 1 && ((unsigned char)b->s[o - 1] & 0xC0) == 0x80)
-			o--;
-		if (o > 1 && ((unsigned char)b->s[o - 1] & 0xC0) == 0xC0)
-			o--;
-		memcpy(b->s + o, "...", 3);
-		o += 3;
+		if (dangerous_cp(cp)) {
+			plen = (size_t)snprintf(piece, sizeof(piece), "\\u%04lX", cp);
+		} else if (cp == '"' || cp == '\\') {
+			piece[0] = '\\';
+			piece[1] = (char)cp;
+			plen = 2;
+		} else {
+			memcpy(piece, u, n);
+			plen = n;
+		}
+		if (o + plen > max) {
+			memcpy(b->s + o, "...", 3);
+			o += 3;
+			break;
+		}
+		memcpy(b->s + o, piece, plen);
+		o += plen;
+		u += n;
 	}
 	b->s[o++] = '"';
 	b->s[o] = '\0';
@@ -305,6 +333,11 @@ static void check_keys(struct ctx *c, struct jv obj, const char *const *allowed)
 
 	while (allowed && allowed[n])
 		n++;
+	/* The duplicate check is quadratic; no real object comes near this. */
+	if (count_children(obj.j) > MAX_ITEMS) {
+		err_val(c, obj, "object has %zu keys; the limit is %d", count_children(obj.j), MAX_ITEMS);
+		return;
+	}
 	EACH(c, obj, m) {
 		const char *key = m.j->string ? m.j->string : "";
 		bool known = !allowed;
@@ -879,10 +912,14 @@ static void map_executions(struct ctx *c, struct jv root)
 
 				for (int k = 0; k < 6; k++)
 					en = strchr(en, ':') + 1;
-				if (span_to_colon(en) != strlen(sm) || strncmp(en, sm, strlen(sm)) != 0)
-					err_val(c, v, "\"execution_arn\" belongs to state machine \"%.*s\", "
-						"not to \"%s\" of \"state_machine_arn\"",
-						(int)span_to_colon(en), en, sm);
+				if (span_to_colon(en) != strlen(sm) || strncmp(en, sm, strlen(sm)) != 0) {
+					char name[256];
+					struct qbuf qa, qb;
+
+					snprintf(name, sizeof(name), "%.*s", (int)span_to_colon(en), en);
+					err_val(c, v, "\"execution_arn\" belongs to state machine %s, "
+						"not to %s of \"state_machine_arn\"", q(&qa, name), q(&qb, sm));
+				}
 			}
 		}
 	}
@@ -932,6 +969,44 @@ static char *title_or(struct ctx *c, struct jv obj, const char *fallback)
 	return dup(c, fallback);
 }
 
+static int cmp_state_ref(const void *pa, const void *pb)
+{
+	const struct state_ref *a = pa, *b = pb;
+	int r = strcmp(a->exec, b->exec);
+
+	if (r == 0)
+		r = strcmp(a->state, b->state);
+	if (r == 0)
+		r = a->phase < b->phase ? -1 : a->phase > b->phase;
+	if (r == 0)
+		r = a->where.n < b->where.n ? -1 : a->where.n > b->where.n;
+	return r;
+}
+
+/* A state in two phases of one execution: the dashboard can show it under
+ * one only.  Sorted, so that large runbooks stay linearithmic. */
+static void check_shared_states(struct ctx *c)
+{
+	size_t first = 0;
+
+	if (c->nstates > 1)
+		qsort(c->states, c->nstates, sizeof(*c->states), cmp_state_ref);
+	for (size_t i = 1; i < c->nstates; i++) {
+		const struct state_ref *f, *r = &c->states[i];
+		struct qbuf a, b;
+
+		if (strcmp(r->exec, c->states[first].exec) != 0 || strcmp(r->state, c->states[first].state) != 0) {
+			first = i;
+			continue;
+		}
+		f = &c->states[first];
+		if (r->phase == f->phase)
+			continue;   /* twice in one phase: get_strings reported it */
+		warn_val(c, r->where, "state %s is also in phase %s; the dashboard shows it under the first",
+			 q(&a, r->state), q(&b, c->rb->phases[f->phase].id ? c->rb->phases[f->phase].id : ""));
+	}
+}
+
 static void map_phases(struct ctx *c, struct jv root)
 {
 	static const char *const keys[] = {
@@ -965,36 +1040,29 @@ static void map_phases(struct ctx *c, struct jv root)
 		get_uint(c, e, "estimate_min", true, 1, 10080, &ph->estimate_min, NULL);
 		get_ref(c, e, "rollback", false, REF_PLAN, &ph->rollback);
 
-		/* A state in two phases of one execution: the dashboard can show it
-		 * under one only. */
-		if (!c->phase_exec[me] || !ph->states)
+		if (!c->phase_exec[me])
 			continue;
-		for (size_t k = 0; k < ph->nstates; k++) {
-			for (size_t o = 0; o < me; o++) {
-				const struct runbook_phase *other = &rb->phases[o];
-				bool hit = false;
+		EACH(c, member(c, e, "states"), st) {
+			if (!cJSON_IsString(st.j) || !st.j->valuestring[0])
+				continue;
+			if (c->nstates == c->capstates) {
+				size_t cap = c->capstates ? c->capstates * 2 : 64;
+				struct state_ref *r = realloc(c->states, cap * sizeof(*r));
 
-				if (!c->phase_exec[o] || strcmp(c->phase_exec[o], c->phase_exec[me]) != 0)
-					continue;
-				for (size_t m = 0; m < other->nstates && !hit; m++)
-					hit = strcmp(other->states[m], ph->states[k]) == 0;
-				if (hit) {
-					struct jv sv = { NULL, JSONPOS_NONE };
-					struct jv states = member(c, e, "states");
-					struct qbuf a, b;
-
-					EACH(c, states, st)
-						if (cJSON_IsString(st.j) && strcmp(st.j->valuestring, ph->states[k]) == 0) {
-							sv = st;
-							break;
-						}
-					warn_val(c, sv, "state %s is also in phase %s; the dashboard shows it "
-						 "under the first", q(&a, ph->states[k]), q(&b, other->id ? other->id : ""));
-					break;
+				if (!r) {
+					c->oom = true;
+					return;
 				}
+				c->states = r;
+				c->capstates = cap;
 			}
+			c->states[c->nstates].exec = c->phase_exec[me];
+			c->states[c->nstates].state = st.j->valuestring;
+			c->states[c->nstates].phase = me;
+			c->states[c->nstates++].where = st;
 		}
 	}
+	check_shared_states(c);
 }
 
 static bool is_ssm_name(const char *s)
@@ -1990,6 +2058,7 @@ enum cutover_status runbook_json_map(const struct jsonpos *ix, struct runbook *r
 	};
 	struct ctx c;
 	cJSON *root;
+	const char *at = NULL;
 	struct jv r, v;
 	const char *s;
 	struct qbuf a;
@@ -1998,11 +2067,12 @@ enum cutover_status runbook_json_map(const struct jsonpos *ix, struct runbook *r
 	c.ix = ix;
 	c.d = diags;
 	c.rb = rb;
-	root = cJSON_ParseWithLength(ix->clean, ix->len);
+	root = cJSON_ParseWithLengthOpts(ix->clean, ix->len, &at, false);
 	if (!root) {
 		/* jsonpos accepted the syntax, so this is cJSON running out of memory
-		 * or disagreeing; say which byte it stopped at either way. */
-		const char *at = cJSON_GetErrorPtr();
+		 * or disagreeing; say which byte it stopped at either way.  (The
+		 * position comes from return_parse_end, not cJSON_GetErrorPtr's
+		 * global.) */
 		int line = 0, col = 0;
 
 		if (at && at >= ix->clean && at <= ix->clean + ix->len)
@@ -2057,6 +2127,7 @@ out:
 	free(c.plan_jv);
 	free(c.plan_has_estimate);
 	free(c.phase_exec);
+	free(c.states);
 	return c.oom || diags->oom ? CUTOVER_ENOMEM : CUTOVER_OK;
 }
 

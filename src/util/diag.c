@@ -45,19 +45,47 @@ void diag_add(struct diag_list *list, int line, int col, enum diag_severity sev,
 		list->nwarnings++;
 }
 
-/* Insertion sort: stable, and lists are short (a few hundred at most). */
+static bool diag_before(const struct diag *a, const struct diag *b)
+{
+	return a->line < b->line || (a->line == b->line && a->col < b->col);
+}
+
+/* Bottom-up merge sort: stable (problems at one place keep the order they
+ * were found in) and O(n log n), since a hostile file can yield 100 000s. */
 void diag_list_sort(struct diag_list *list)
 {
-	for (size_t i = 1; i < list->count; i++) {
-		struct diag d = list->items[i];
-		size_t j = i;
+	size_t n = list->count;
+	struct diag *a = list->items, *b, *tmp;
 
-		while (j > 0 && (list->items[j - 1].line > d.line ||
-				 (list->items[j - 1].line == d.line && list->items[j - 1].col > d.col))) {
-			list->items[j] = list->items[j - 1];
-			j--;
+	if (n < 2)
+		return;
+	b = malloc(n * sizeof(*b));
+	if (!b) {
+		list->oom = true;
+		return;
+	}
+	for (size_t width = 1; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n;
+			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t i = lo, j = mid, k = lo;
+
+			while (i < mid && j < hi)
+				b[k++] = diag_before(&a[j], &a[i]) ? a[j++] : a[i++];
+			while (i < mid)
+				b[k++] = a[i++];
+			while (j < hi)
+				b[k++] = a[j++];
 		}
-		list->items[j] = d;
+		tmp = a;
+		a = b;
+		b = tmp;
+	}
+	if (a != list->items) {
+		memcpy(list->items, a, n * sizeof(*a));
+		free(a);
+	} else {
+		free(b);
 	}
 }
 

@@ -111,7 +111,18 @@ static void describe(const struct scan *sc, size_t off, char *buf, size_t n)
 	} else if (utf8_len(s + off, sc->len - off) == 0) {
 		snprintf(buf, n, "invalid UTF-8 (byte 0x%02X)", c);
 	} else {
-		snprintf(buf, n, "'%.*s'", (int)utf8_len(s + off, sc->len - off), (const char *)s + off);
+		size_t len = utf8_len(s + off, sc->len - off);
+		unsigned long cp = c & (0x7Fu >> len);
+
+		for (size_t i = 1; i < len; i++)
+			cp = (cp << 6) | (s[off + i] & 0x3Fu);
+		/* The message goes to a terminal: name, do not print, C1 controls,
+		 * line separators and bidi overrides. */
+		if (cp <= 0x9F || cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
+			snprintf(buf, n, "character U+%04lX", cp);
+		else
+			snprintf(buf, n, "'%.*s'", (int)len, (const char *)s + off);
 	}
 }
 
@@ -486,22 +497,48 @@ static size_t scan_value(struct scan *sc, size_t parent, size_t key_off, size_t 
 	return id;
 }
 
+#define BLOCK 1024
+
+static bool is_lead(char ch)
+{
+	return ((unsigned char)ch & 0xC0) != 0x80;
+}
+
+/* Line starts, and the number of characters before each 1 KiB block, so
+ * that a column is found in O(log lines + 1 KiB) even on a 10 MB line. */
 static enum cutover_status index_lines(struct jsonpos *ix)
 {
-	size_t n = 1;
+	size_t n = 1, cp = 0;
 
 	for (size_t i = 0; i < ix->len; i++)
 		if (ix->text[i] == '\n')
 			n++;
 	ix->lines = malloc(n * sizeof(*ix->lines));
-	if (!ix->lines)
+	ix->blocks = malloc((ix->len / BLOCK + 1) * sizeof(*ix->blocks));
+	if (!ix->lines || !ix->blocks)
 		return CUTOVER_ENOMEM;
 	ix->lines[0] = 0;
 	ix->nlines = 1;
-	for (size_t i = 0; i < ix->len; i++)
+	for (size_t i = 0; i < ix->len; i++) {
+		if (i % BLOCK == 0)
+			ix->blocks[i / BLOCK] = cp;
 		if (ix->text[i] == '\n')
 			ix->lines[ix->nlines++] = i + 1;
+		cp += is_lead(ix->text[i]);
+	}
+	if (ix->len % BLOCK == 0)
+		ix->blocks[ix->len / BLOCK] = cp;
 	return CUTOVER_OK;
+}
+
+/* Characters in text[0..off). */
+static size_t chars_before(const struct jsonpos *ix, size_t off)
+{
+	size_t cp = ix->blocks[off / BLOCK];
+
+	for (size_t i = off / BLOCK * BLOCK; i < off; i++)
+		cp += is_lead(ix->text[i]);
+	return cp;
 }
 
 /* Replace comments with spaces, keeping newlines so that every offset,
@@ -595,6 +632,7 @@ void jsonpos_free(struct jsonpos *ix)
 	free(ix->clean);
 	free(ix->nodes);
 	free(ix->lines);
+	free(ix->blocks);
 	memset(ix, 0, sizeof(*ix));
 }
 
@@ -602,7 +640,7 @@ void jsonpos_linecol(const struct jsonpos *ix, size_t off, int *line, int *col)
 {
 	size_t lo = 0, hi, c = 1;
 
-	if (off == JSONPOS_NONE || !ix->lines) {
+	if (off == JSONPOS_NONE || !ix->lines || !ix->blocks) {
 		*line = 0;
 		*col = 0;
 		return;
@@ -618,9 +656,7 @@ void jsonpos_linecol(const struct jsonpos *ix, size_t off, int *line, int *col)
 		else
 			hi = mid;
 	}
-	for (size_t i = ix->lines[lo]; i < off; i++)
-		if (((unsigned char)ix->text[i] & 0xC0) != 0x80)
-			c++;
+	c += chars_before(ix, off) - chars_before(ix, ix->lines[lo]);
 	/* The byte order mark is invisible in editors. */
 	if (lo == 0 && off >= 3 && ix->len >= 3 && memcmp(ix->text, "\xEF\xBB\xBF", 3) == 0)
 		c--;

@@ -21,6 +21,7 @@
 #include "cutover/diag.h"
 #include "cutover/jsonpos.h"
 #include "cutover/runbook.h"
+#include "cutover/strbuf.h"
 
 #define H "{\"name\":\"x\",\"environment\":\"staging\",\"region\":\"us-east-1\",\n"
 #define SM "arn:aws:states:us-east-1:123456789012:stateMachine:main"
@@ -84,6 +85,13 @@ static const struct bad bad_cases[] = {
 	  "\"metrics\" must be a number of seconds above 0 and at most 86400, not 0", 0 },
 	{ H "\"poll_s\":{@\"metric\":5}}", "unknown key \"metric\"; did you mean \"metrics\"?", 0 },
 	{ H "\"poll_s\":@[]}", "\"poll_s\" must be an object, not an array", 0 },
+
+	{ H "@\"\\u001b[2J\\u009b\\u202e\\\"\":1}", "unknown key \"\\u001B[2J\\u009B\\u202E\\\"\"; expected \"name\", "
+	  "\"environment\", \"region\", \"audit\", \"poll_s\", \"executions\", \"phases\", \"flags\", \"gauges\" or \"rollback\"", 0 },
+	{ H "\"audit\":1,@\xe2\x80\xae}", "expected a key in double quotes, found character U+202E", 0 },
+	{ H "@\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":1}",
+	  "unknown key \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\"; expected \"name\", "
+	  "\"environment\", \"region\", \"audit\", \"poll_s\", \"executions\", \"phases\", \"flags\", \"gauges\" or \"rollback\"", 0 },
 
 	/* executions */
 	{ H "\"executions\":{\"m\":@{}}}", "missing required key \"state_machine_arn\"", 0 },
@@ -705,6 +713,73 @@ static void test_truncations_and_corruptions(void **state)
 	free(t);
 }
 
+/* Inputs that would take minutes with a quadratic check: many phases
+ * sharing states (190 000 warnings, each on a 1.4 MB line), and one object
+ * with 150 000 copies of a key. */
+static void test_large_inputs_stay_fast(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	struct runbook *rb;
+	(void)state;
+
+	assert_int_equal(strbuf_puts(&sb, H EXECS "\"phases\":["), CUTOVER_OK);
+	for (int i = 0; i < 1000; i++) {
+		assert_int_equal(strbuf_printf(&sb, "%s{\"id\":\"p%d\",\"execution\":\"main\",\"estimate_min\":1,"
+					       "\"states\":[", i ? "," : "", i), CUTOVER_OK);
+		for (int k = 0; k < 190; k++)
+			assert_int_equal(strbuf_printf(&sb, "%s\"S%d\"", k ? "," : "", k), CUTOVER_OK);
+		assert_int_equal(strbuf_puts(&sb, "]}"), CUTOVER_OK);
+	}
+	assert_int_equal(strbuf_puts(&sb, "]}"), CUTOVER_OK);
+	rb = load_ok(sb.data, &d);
+	assert_int_equal(d.nwarnings, 999 * 190);
+	for (size_t i = 1; i < d.count; i++)
+		assert_true(d.items[i - 1].line < d.items[i].line ||
+			    (d.items[i - 1].line == d.items[i].line && d.items[i - 1].col < d.items[i].col));
+	assert_string_equal(d.items[0].msg, "state \"S0\" is also in phase \"p0\"; the dashboard shows it under the first");
+	runbook_destroy(rb);
+	diag_list_free(&d);
+
+	strbuf_reset(&sb);
+	assert_int_equal(strbuf_puts(&sb, H "\"rollback\":{\"r\":{\"estimate_min\":5,\"steps\":[{"), CUTOVER_OK);
+	for (int i = 0; i < 150000; i++)
+		assert_int_equal(strbuf_puts(&sb, "\"title\":\"t\","), CUTOVER_OK);
+	assert_int_equal(strbuf_puts(&sb, "\"wait\":1}]}}}"), CUTOVER_OK);
+	rb = (struct runbook *)1;
+	assert_int_equal(runbook_load_buffer("t.json", sb.data, sb.len, &rb, &d), CUTOVER_EVALIDATE);
+	assert_null(rb);
+	assert_int_equal(d.nerrors, 1);
+	assert_string_equal(d.items[0].msg, "object has 150001 keys; the limit is 1000");
+	diag_list_free(&d);
+	strbuf_free(&sb);
+}
+
+static void test_diag_sort_is_stable(void **state)
+{
+	struct diag_list d = DIAG_LIST_INIT;
+	static const int pos[][2] = { { 3, 1 }, { 1, 5 }, { 0, 0 }, { 1, 5 }, { 1, 2 }, { 3, 1 }, { 2, 9 } };
+	static const char *const want[] = { "2", "4", "1", "3", "6", "0", "5" };
+	char buf[4096];
+	FILE *f;
+	(void)state;
+
+	for (size_t i = 0; i < 7; i++)
+		diag_add(&d, pos[i][0], pos[i][1], i % 2 ? DIAG_WARNING : DIAG_ERROR, "%zu", i);
+	diag_list_sort(&d);
+	for (size_t i = 0; i < 7; i++)
+		assert_string_equal(d.items[i].msg, want[i]);
+	assert_int_equal(d.nerrors, 4);
+	assert_int_equal(d.nwarnings, 3);
+	f = fmemopen(buf, sizeof(buf), "w");
+	assert_non_null(f);
+	diag_list_print(&d, "f.json", f);
+	fclose(f);
+	assert_non_null(strstr(buf, "f.json: error: 2\nf.json:1:2: error: 4\nf.json:1:5: warning: 1\n"));
+	diag_list_free(&d);
+	diag_list_free(NULL);
+}
+
 /* ---- output ----------------------------------------------------------- */
 
 static void test_json_round_trip(void **state)
@@ -841,6 +916,8 @@ int main(void)
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_empty_and_whitespace),
 		cmocka_unit_test(test_truncations_and_corruptions),
+		cmocka_unit_test(test_large_inputs_stay_fast),
+		cmocka_unit_test(test_diag_sort_is_stable),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_load_file_errors),
 		cmocka_unit_test(test_jsonpos_index),
