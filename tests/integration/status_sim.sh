@@ -91,9 +91,14 @@ def first(pred, after=-1.0):
 # Every record is consistent with itself.
 for t, rc, d in J:
     g = ga(d)
+    states = [x["state"] for x in d["gauges"]]
     worst = 3 if any(s["used"] and s["failures"] for s in d["sources"].values()) else \
-        2 if g["state"] in ("CRITICAL", "TRIGGERED") else 1 if g["state"] == "WARN" else 0
-    check(rc == d["exit"] == worst, "t=%.1f exit %d, json exit %d, expected %d" % (t, rc, d["exit"], worst))
+        2 if any(st in ("CRITICAL", "TRIGGERED") for st in states) or \
+             any(p["status"] in ("failed", "aborted") for p in d["phases"]) else \
+        1 if "WARN" in states or any(p["stuck"] for p in d["phases"]) or \
+             any(s["used"] and s["stale"] for s in d["sources"].values()) else 0
+    check(rc == d["exit"] == worst, "t=%.1f exit %d, json exit %d, expected %d (gauges %s)" %
+          (t, rc, d["exit"], worst, [(x["id"], x["state"], x["value"]) for x in d["gauges"]]))
     check(d["summary"] == ["ok", "warning", "critical", "unreachable"][rc], "t=%.1f summary" % t)
     h = g["history"]
     if g["state"] in ("WARN", "CRITICAL", "TRIGGERED", "OK") and len(h) >= 3:
@@ -177,7 +182,8 @@ if u:
     check(d["flags"][0]["value"] is None or True, "")
     back = first(lambda d, rc: d["sources"]["flags"]["ok"], t)
     check(back is not None and back[1] == 0 and back[2]["flags"][0]["value"] == "true",
-          "flags recovered, exit 0")
+          "flags recovered, exit 0: %s" % ((back and (back[1], [(x["id"], x["state"], x["value"])
+                                                           for x in back[2]["gauges"]])),))
 
 # Human output: the same moments in words.
 def seen(pat, rc):
