@@ -38,6 +38,10 @@ struct engine_options {
 	 * own clock.  Called from every poller thread: must be thread-safe. */
 	double (*now)(void *ctx);
 	void *now_ctx;
+	/* Send every HTTP gauge's check to this origin ("http://127.0.0.1:4566"),
+	 * keeping the URL's path and query; NULL: the URLs as written.  For
+	 * rehearsals: `cutover demo` sets CUTOVER_HEALTH_ORIGIN to the sim's. */
+	const char *health_origin;
 	/* Per-request limits handed to each source's AWS client; 0: defaults. */
 	long connect_timeout_ms;
 	long timeout_ms;
@@ -261,6 +265,12 @@ bool engine_source_is_stale(const struct engine_source_view *v, double now);
  * transport", "not polled yet" into buf (always terminated).  Returns buf. */
 char *engine_freshness_format(const struct engine_source_view *v, double now, char *buf,
 			      size_t n);
+
+/* url with its scheme://host[:port] replaced by origin (no trailing '/'),
+ * path and query kept: ("https://app.example.com/health?x=1",
+ * "http://127.0.0.1:9") -> "http://127.0.0.1:9/health?x=1".  Heap string
+ * the caller frees; NULL when out of memory or url has no "://". */
+char *engine_health_url(const char *url, const char *origin);
 
 /* "45s", "2m", "1h05m", "3d04h" for a duration in seconds (negative: "0s"). */
 char *engine_duration_format(double seconds, char *buf, size_t n);

@@ -67,6 +67,7 @@ static void print_help(void)
 	       "  --watch       poll again as each source falls due, until Ctrl-C\n"
 	       "  --profile P   AWS profile (environment keys are then ignored)\n"
 	       "  --region R    AWS region (default: the runbook's, then AWS_REGION)\n"
+	       "CUTOVER_HEALTH_ORIGIN=URL sends the HTTP gauges' checks to that origin.\n"
 	       "Exit 0 all OK, 1 a warning, 2 critical or triggered, 3 a source unreachable,\n"
 	       "4 could not run (bad arguments, invalid runbook, no region).\n");
 }
@@ -382,6 +383,8 @@ int cmd_status(int argc, char **argv)
 	opt.profile = a.profile;
 	opt.region = a.region;
 	opt.read_only = true;
+	/* Rehearsals point health checks at the sim (docs/examples/README.md). */
+	opt.health_origin = getenv("CUTOVER_HEALTH_ORIGIN");
 	if (engine_create(rb, &opt, &e, &err) != CUTOVER_OK) {
 		fprintf(stderr, "cutover status: %s\n", err.msg);
 		rc = STATUS_CANNOT_RUN;

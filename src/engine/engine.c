@@ -88,6 +88,29 @@ bool engine_source_is_stale(const struct engine_source_view *v, double now)
 	return now - v->last_ok > ENGINE_STALE_INTERVALS * v->interval_s;
 }
 
+char *engine_health_url(const char *url, const char *origin)
+{
+	const char *sep = url ? strstr(url, "://") : NULL, *rest;
+	size_t olen;
+	char *out;
+
+	if (!sep || !origin)
+		return NULL;
+	rest = sep + 3;
+	rest += strcspn(rest, "/?#");
+	olen = strlen(origin);
+	while (olen > 0 && origin[olen - 1] == '/')
+		olen--;
+	out = malloc(olen + strlen(rest) + 2);
+	if (!out)
+		return NULL;
+	memcpy(out, origin, olen);
+	if (rest[0] == '?' || rest[0] == '#' || rest[0] == '\0')
+		out[olen++] = '/';
+	memcpy(out + olen, rest, strlen(rest) + 1);
+	return out;
+}
+
 char *engine_duration_format(double s, char *buf, size_t n)
 {
 	long long t = s > 0 ? (long long)s : 0;
@@ -645,6 +668,19 @@ static enum cutover_status init_state(struct engine *e)
 	}
 	for (size_t i = 0; i < rb->nflags; i++)
 		s->flags[i].def = &rb->flags[i];
+	if (rb->ngauges && !(e->health_urls = calloc(rb->ngauges, sizeof(*e->health_urls))))
+		return CUTOVER_ENOMEM;
+	for (size_t i = 0; i < rb->ngauges; i++) {
+		const char *url = rb->gauges[i].url;
+
+		if (rb->gauges[i].kind != RUNBOOK_GAUGE_HTTP || !url)
+			continue;
+		e->health_urls[i] = e->opt.health_origin && e->opt.health_origin[0]
+					    ? engine_health_url(url, e->opt.health_origin)
+					    : strdup(url);
+		if (!e->health_urls[i])
+			return CUTOVER_ENOMEM;
+	}
 	return CUTOVER_OK;
 }
 
@@ -915,6 +951,10 @@ void engine_destroy(struct engine *e)
 		for (size_t i = 0; i < e->rb->nflags; i++)
 			free(e->flag_priv[i].user);
 	free(e->flag_priv);
+	if (e->health_urls)
+		for (size_t i = 0; i < e->rb->ngauges; i++)
+			free(e->health_urls[i]);
+	free(e->health_urls);
 	engine_snapshot_free(&e->state);
 	aws_credentials_provider_destroy(e->prov);
 	if (e->wake_rd >= 0)

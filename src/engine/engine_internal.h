@@ -81,6 +81,7 @@ struct engine {
 	struct engine_exec_cache *exec_cache;      /* [rb->nexecutions] */
 	struct engine_gauge_priv *gauge_priv;      /* [rb->ngauges] */
 	struct engine_flag_priv *flag_priv;        /* [rb->nflags] */
+	char **health_urls;                        /* [rb->ngauges]: what HTTP gauges GET */
 };
 
 /* The engine's clock (epoch seconds). */

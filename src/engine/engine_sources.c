@@ -637,7 +637,7 @@ static enum cutover_status poll_health(struct engine *e, struct aws_client *cl, 
 		if (g->kind != RUNBOOK_GAUGE_HTTP)
 			continue;
 		aws_error_clear(&herr);
-		st = aws_health_check(cl, g->url, 4096, &h, &herr);
+		st = aws_health_check(cl, e->health_urls[i], 4096, &h, &herr);
 		if (herr.kind == AWS_ERR_CANCELLED) {
 			aws_health_free(&h);
 			*aerr = herr;

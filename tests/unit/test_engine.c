@@ -97,6 +97,26 @@ static void test_stale_and_format(void **state)
 	/* tiny buffers are terminated, never overrun */
 	assert_string_equal(engine_freshness_format(&v, 1016, buf, 5), "unre");
 
+	{
+		static const struct { const char *url, *origin, *want; } t[] = {
+			{ "https://app.example.com/health?x=1", "http://127.0.0.1:9", "http://127.0.0.1:9/health?x=1" },
+			{ "http://127.0.0.1:8080/dual/sync-status", "http://127.0.0.1:41234/",
+			  "http://127.0.0.1:41234/dual/sync-status" },
+			{ "https://user@host:443", "http://o", "http://o/" },
+			{ "http://h?q", "http://o", "http://o/?q" },
+			{ "no-scheme/health", "http://o", NULL },
+		};
+
+		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			char *u = engine_health_url(t[i].url, t[i].origin);
+
+			if (t[i].want)
+				assert_string_equal(u, t[i].want);
+			else
+				assert_null(u);
+			free(u);
+		}
+	}
 	assert_string_equal(engine_duration_format(-5, d, sizeof(d)), "0s");
 	assert_string_equal(engine_duration_format(59.9, d, sizeof(d)), "59s");
 	assert_string_equal(engine_duration_format(125, d, sizeof(d)), "2m");
