@@ -470,6 +470,14 @@ enum cutover_status engine_snapshot_take(struct engine *e, struct engine_snapsho
 	if (st != CUTOVER_OK)
 		return st;
 	snap->taken = now;
+	{
+		/* The expiry moves on every refresh, not only on identity polls;
+		 * asking the provider never blocks. */
+		time_t exp = aws_credentials_provider_expiration(e->prov);
+
+		if (exp > 0)
+			snap->header.credential_expiry = (double)exp;
+	}
 	for (size_t i = 0; i < RUNBOOK_SRC_COUNT; i++)
 		snap->sources[i].stale = engine_source_is_stale(&snap->sources[i], now);
 	return CUTOVER_OK;
