@@ -514,13 +514,16 @@ static void test_metrics_trigger_ack(void **state)
 
 static void test_flags_alarms_identity_throttle(void **state)
 {
-	struct runbook *rb = load();
-	struct engine *e = make(rb, true);
+	struct runbook *rb;
+	struct engine *e;
 	struct engine_snapshot s = { 0 };
 	struct cutover_err err;
 	char buf[160];
 
 	(void)state;
+	setenv("AWS_CREDENTIAL_EXPIRATION", "2099-01-01T00:00:00Z", 1);
+	rb = load();
+	e = make(rb, true);
 	poll_ok(e, RUNBOOK_SRC_FLAGS);
 	poll_ok(e, RUNBOOK_SRC_ALARMS);
 	poll_ok(e, RUNBOOK_SRC_IDENTITY);
@@ -547,6 +550,7 @@ static void test_flags_alarms_identity_throttle(void **state)
 	assert_string_equal(s.header.caller_arn, "arn:aws:iam::111122223333:user/op");
 	assert_string_equal(s.header.account, "111122223333");
 	assert_string_equal(s.header.credential_source, "environment");
+	assert_true(s.header.credential_expiry == 4070908800.0);   /* 2099-01-01T00:00:00Z */
 	assert_string_equal(s.header.region, "eu-west-1");
 	assert_string_equal(s.header.environment, "staging");
 	assert_false(s.header.production);
@@ -603,6 +607,7 @@ static void test_flags_alarms_identity_throttle(void **state)
 	engine_snapshot_free(&s);
 	engine_destroy(e);
 	runbook_destroy(rb);
+	unsetenv("AWS_CREDENTIAL_EXPIRATION");
 }
 
 static double mono_ms(void)
