@@ -219,6 +219,16 @@ void engine_destroy(struct engine *e);
 enum cutover_status engine_poll_once(struct engine *e, enum runbook_source src,
 				     struct cutover_err *err) CUTOVER_MUST_CHECK;
 
+/* engine_poll_once for every used source whose bit (1u << source) is in
+ * mask, each on a thread of its own, all at once; returns when all are
+ * done.  For the headless command: a round costs the slowest source, not
+ * the sum.  Same rules as engine_poll_once (never while engine_start's
+ * threads run).  CUTOVER_OK, or the first failure by source order (each
+ * source's own outcome is in the state). */
+enum cutover_status engine_poll_sources(struct engine *e, unsigned mask,
+					struct cutover_err *err) CUTOVER_MUST_CHECK;
+#define ENGINE_ALL_SOURCES ((1u << RUNBOOK_SRC_COUNT) - 1)
+
 /* Whether the runbook gives this source anything to poll. */
 bool engine_source_used(const struct engine *e, enum runbook_source src);
 

@@ -1,6 +1,7 @@
 /* cmd_status.c: `cutover status RUNBOOK [--json] [--watch]`, the headless
- * front end on the engine: one poll of every source (engine_poll_once on
- * this thread, no poller threads), printed for people or as JSON for
+ * front end on the engine: one poll of every source (engine_poll_once,
+ * all sources at once through engine_poll_sources; no poller threads),
+ * printed for people or as JSON for
  * scripts; --watch polls again as sources fall due until Ctrl-C.
  *
  * Exit: 0 all OK, 1 a warning (a gauge in WARN, a phase possibly stuck),
@@ -251,6 +252,10 @@ static void print_human(const struct engine_snapshot *s, int code)
 		const struct engine_flag_view *f = &s->flags[i];
 
 		printf("  %-*s ", w + 2, f->def->id);
+		if (s->sources[RUNBOOK_SRC_FLAGS].last_ok <= 0) {
+			printf("?  (not read yet: see SOURCES)\n");
+			continue;
+		}
 		if (!f->present) {
 			printf("(parameter %s does not exist)\n", f->def->ssm);
 			continue;
@@ -307,25 +312,22 @@ static void hint(const struct engine_snapshot *s)
 				"listed above (SOURCES).\n");
 }
 
-/* Poll the sources that are due (all of them the first time). */
+/* Poll the sources that are due (all of them the first time), in parallel:
+ * a round costs the slowest source, not the sum. */
 static void poll_due(struct engine *e, const struct engine_snapshot *last, double now, bool first)
 {
+	struct cutover_err err;
+	enum cutover_status st;
+	unsigned mask = 0;
+
 	for (int i = 0; i < RUNBOOK_SRC_COUNT; i++) {
-		enum runbook_source src = (enum runbook_source)i;
-		struct cutover_err err;
-		enum cutover_status st;
+		const struct engine_source_view *v = &last->sources[i];
 
-		if (!engine_source_used(e, src))
-			continue;
-		if (!first) {
-			const struct engine_source_view *v = &last->sources[i];
-
-			if (v->last_attempt + engine_next_delay(v->interval_s, v->failures, 0.5) > now)
-				continue;
-		}
-		st = engine_poll_once(e, src, &err);
-		(void)st;   /* the outcome is in the snapshot's sources */
+		if (first || v->last_attempt + engine_next_delay(v->interval_s, v->failures, 0.5) <= now)
+			mask |= 1u << i;
 	}
+	st = engine_poll_sources(e, mask, &err);
+	(void)st;   /* each source's outcome is in the snapshot's sources */
 }
 
 static double wall_now(void)

@@ -835,6 +835,68 @@ enum cutover_status engine_poll_once(struct engine *e, enum runbook_source src, 
 
 /* --- threads -------------------------------------------------------------- */
 
+struct one_poll {
+	struct engine *e;
+	enum runbook_source src;
+	enum cutover_status st;
+	struct cutover_err err;
+	pthread_t thread;
+	bool started;
+};
+
+static void *one_poll_main(void *arg)
+{
+	struct one_poll *p = arg;
+
+	p->st = engine_poll_once(p->e, p->src, &p->err);
+	return NULL;
+}
+
+static void block_worker_signals(sigset_t *old)
+{
+	sigset_t block;
+
+	/* Threads inherit this mask: the signals stay with the front end. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGWINCH);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &block, old);
+}
+
+enum cutover_status engine_poll_sources(struct engine *e, unsigned mask, struct cutover_err *err)
+{
+	struct one_poll p[RUNBOOK_SRC_COUNT];
+	enum cutover_status st = CUTOVER_OK;
+	sigset_t old;
+
+	memset(p, 0, sizeof(p));
+	block_worker_signals(&old);
+	for (int s = 0; s < RUNBOOK_SRC_COUNT; s++) {
+		p[s].e = e;
+		p[s].src = (enum runbook_source)s;
+		if (!(mask & (1u << s)) || !e->src[s].used)
+			continue;
+		/* No thread to spare: poll this one here and now. */
+		if (pthread_create(&p[s].thread, NULL, one_poll_main, &p[s]) != 0)
+			one_poll_main(&p[s]);
+		else
+			p[s].started = true;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	for (int s = 0; s < RUNBOOK_SRC_COUNT; s++) {
+		if (p[s].started)
+			pthread_join(p[s].thread, NULL);
+		if (p[s].st != CUTOVER_OK && st == CUTOVER_OK) {
+			st = p[s].st;
+			if (err)
+				*err = p[s].err;
+		}
+	}
+	return st;
+}
+
 static void *poller_main(void *arg)
 {
 	struct engine_source_ctx *c = arg;
@@ -874,18 +936,12 @@ static void *poller_main(void *arg)
 
 enum cutover_status engine_start(struct engine *e, struct cutover_err *err)
 {
-	sigset_t block, old;
+	sigset_t old;
 	enum cutover_status st = CUTOVER_OK;
 
 	if (e->started)
 		return cutover_errf(err, CUTOVER_EINVAL, "engine: already started");
-	/* The threads inherit this mask: signals stay with the front end. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGWINCH);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
+	block_worker_signals(&old);
 	e->started = true;
 	for (int s = 0; s < RUNBOOK_SRC_COUNT; s++) {
 		struct engine_source_ctx *c = &e->src[s];

@@ -706,6 +706,44 @@ static void test_stop_prompt_while_sleeping(void **state)
 	runbook_destroy(rb);
 }
 
+/* All sources at once, each on its own thread (TSan watches the publishes). */
+static void test_poll_sources_parallel(void **state)
+{
+	struct runbook *rb = load();
+	struct engine *e = make(rb, true);
+	struct engine_snapshot s = { 0 };
+	struct cutover_err err = { CUTOVER_OK, "" };
+
+	(void)state;
+	add_point(3);
+	assert_int_equal(engine_poll_sources(e, ENGINE_ALL_SOURCES, &err), CUTOVER_OK);
+	assert_int_equal(engine_snapshot_take(e, &s), CUTOVER_OK);
+	for (int k = 0; k < RUNBOOK_SRC_COUNT; k++) {
+		assert_int_equal(s.sources[k].used, k != RUNBOOK_SRC_EXECUTIONS);
+		if (s.sources[k].used) {
+			assert_true(s.sources[k].last_ok == test_clock);
+			assert_int_equal(s.sources[k].failures, 0);
+		}
+	}
+	assert_int_equal(s.gauges[0].state, GAUGE_OK);
+	assert_string_equal(s.flags[0].value, "true");
+	assert_non_null(s.header.caller_arn);
+	engine_snapshot_free(&s);
+
+	/* a mask polls only what it names; a failure is returned */
+	pthread_mutex_lock(&M.mu);
+	M.throttle_ssm = 1;
+	pthread_mutex_unlock(&M.mu);
+	test_clock += 1;
+	assert_int_equal(engine_poll_sources(e, 1u << RUNBOOK_SRC_FLAGS, &err), CUTOVER_EAWS);
+	assert_int_equal(engine_snapshot_take(e, &s), CUTOVER_OK);
+	assert_int_equal(s.sources[RUNBOOK_SRC_FLAGS].failures, 1);
+	assert_true(s.sources[RUNBOOK_SRC_METRICS].last_attempt == test_clock - 1);
+	engine_snapshot_free(&s);
+	engine_destroy(e);
+	runbook_destroy(rb);
+}
+
 static void test_create_errors(void **state)
 {
 	static const char text[] = "{\"name\":\"n\",\"environment\":\"e\",\"region\":\"eu-west-1\"}";
@@ -743,6 +781,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_flags_alarms_identity_throttle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_prompt_while_sleeping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_prompt_while_requests_hang, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_poll_sources_parallel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_errors, setup, teardown),
 	};
 	struct cutover_err err;
