@@ -647,6 +647,8 @@ static enum cutover_status poll_health(struct engine *e, struct aws_client *cl, 
 		/* A failing check is the gauge's datum, not the source's failure. */
 		ok = st == CUTOVER_OK && h.http_status == (g->expect_status ? g->expect_status : 200);
 		gauge_eval_http(&p->eval, g, ok, (double)h.latency_ms, now);
+		if (st != CUTOVER_OK)
+			p->eval.value = NAN;   /* no answer: no latency to show */
 		if (st == CUTOVER_OK)
 			ring_push(p, (double)h.latency_ms, now);
 		if (st == CUTOVER_OK)

@@ -545,6 +545,8 @@ static void test_flags_alarms_identity_throttle(void **state)
 	assert_string_equal(s.gauges[2].detail, "lag > 60 s");
 	assert_int_equal(s.gauges[3].state, GAUGE_CRITICAL);    /* health: connection refused */
 	assert_non_null(s.gauges[3].detail);
+	assert_true(isnan(s.gauges[3].value));                  /* no answer, no latency */
+	assert_int_equal(s.gauges[3].nhistory, 0);
 	assert_int_equal(s.sources[RUNBOOK_SRC_HEALTH].failures, 0);
 
 	assert_string_equal(s.header.caller_arn, "arn:aws:iam::111122223333:user/op");
