@@ -610,7 +610,8 @@ static enum cutover_status poll_alarms(struct engine *e, struct aws_client *cl, 
 			continue;
 		}
 		gauge_eval_alarm(&p->eval, g, a->state_value ? a->state_value : "INSUFFICIENT_DATA", now);
-		ring_push(p, str_eq(a->state_value, "ALARM") ? 1.0 : 0.0, now);
+		if (!isnan(p->eval.value))   /* 1 ALARM, 0 OK; INSUFFICIENT_DATA is no datum */
+			ring_push(p, p->eval.value, now);
 		set_detail(p, a->state_reason);
 	}
 	publish_gauges(e, RUNBOOK_GAUGE_ALARM, RUNBOOK_GAUGE_ALARM);
