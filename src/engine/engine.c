@@ -808,6 +808,12 @@ static void publish_freshness(struct engine *e, enum runbook_source src, enum cu
 		snprintf(v->error_code, sizeof(v->error_code), "%s", code);
 		aws_error_render(aerr, v->error_msg, sizeof(v->error_msg));
 	}
+	/* When the next attempt is due (what a poller thread will wait),
+	 * published with the outcome so a snapshot never has one without the
+	 * other. */
+	e->src[src].next_delay = engine_next_delay(v->interval_s, v->failures,
+						   next_uniform(&e->src[src].rng));
+	v->next_attempt = now + e->src[src].next_delay;
 	engine_unlock_publish(e);
 }
 
@@ -908,17 +914,13 @@ static void *poller_main(void *arg)
 	while (!atomic_load(&e->stopping)) {
 		struct cutover_err err;
 		struct timespec until;
-		double delay, interval;
-		unsigned failures;
+		double delay;
 		/* The outcome is in the state (the source's freshness). */
 		enum cutover_status st = engine_poll_once(e, c->src, &err);
 
 		(void)st;
 		pthread_mutex_lock(&e->mu);
-		interval = e->state.sources[c->src].interval_s;
-		failures = e->state.sources[c->src].failures;
-		delay = engine_next_delay(interval, failures, next_uniform(&c->rng));
-		e->state.sources[c->src].next_attempt = engine_now(e) + delay;
+		delay = c->next_delay > 0 ? c->next_delay : e->state.sources[c->src].interval_s;
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += (time_t)delay;
 		until.tv_nsec += (long)((delay - floor(delay)) * 1e9);

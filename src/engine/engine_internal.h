@@ -55,6 +55,7 @@ struct engine_source_ctx {
 	pthread_t thread;
 	bool thread_started;
 	unsigned long long rng;
+	double next_delay;         /* set with each publish of this source's freshness */
 	bool used;
 };
 

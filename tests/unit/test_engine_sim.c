@@ -7,6 +7,7 @@
  * then finishes; the jobs list; the threads publishing while the test takes
  * snapshots.  Runs threads (the sim's): label it `threaded`. */
 #include <math.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +29,7 @@
 
 static struct sim_server *sim;
 static struct runbook *rb;
+static struct engine *running;   /* stopped by teardown if a test failed midway */
 
 static void sleep_ms(long ms)
 {
@@ -89,6 +91,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	engine_destroy(running);
 	runbook_destroy(rb);
 	sim_server_stop(sim);
 	sim_server_destroy(sim);
@@ -243,10 +246,62 @@ static void test_incremental_history_agrees(void **state)
 	aws_client_destroy(cl);
 }
 
+/* The console's way: poller threads, the UI sleeping in poll() on the
+ * wake-up fd, a snapshot per wake-up, until every source has answered. */
+static void test_threads_wake_the_front_end(void **state)
+{
+	struct engine *e = make();
+	struct cutover_err err = { CUTOVER_OK, "" };
+	struct engine_snapshot s = { 0 };
+	uint64_t last = engine_generation(e);
+	int wakeups = 0;
+	bool all = false;
+
+	(void)state;
+	running = e;
+	assert_int_equal(engine_start(e, &err), CUTOVER_OK);
+	for (int i = 0; i < 300 && !all; i++) {
+		struct pollfd p = { engine_wakeup_fd(e), POLLIN, 0 };
+
+		if (poll(&p, 1, 100) != 1)
+			continue;
+		wakeups++;
+		engine_wakeup_drain(e);
+		engine_snapshot_free(&s);
+		assert_int_equal(engine_snapshot_take(e, &s), CUTOVER_OK);
+		assert_true(s.generation > last);
+		last = s.generation;
+		all = true;
+		for (int k = 0; k < RUNBOOK_SRC_COUNT; k++)
+			if (s.sources[k].used && s.sources[k].last_ok == 0)
+				all = false;
+	}
+	assert_true(all);
+	assert_true(wakeups >= 1);
+	assert_string_equal(s.header.caller_arn, "arn:aws:iam::111122223333:user/oncall");
+	assert_non_null(s.executions[0].arn);
+	assert_int_equal(s.phases[0].status, PHASE_SUCCEEDED);
+	assert_string_equal(s.flags[0].value, "true");
+	/* the next attempt is published with each outcome: about one
+	 * interval (1 s, +-10%) after the last */
+	for (int k = 0; k < RUNBOOK_SRC_COUNT; k++) {
+		const struct engine_source_view *v = &s.sources[k];
+		double gap = v->next_attempt - v->last_attempt;
+
+		if (!v->used)
+			continue;
+		assert_true(gap >= 0.9 * v->interval_s - 1e-6 && gap <= 1.1 * v->interval_s + 1e-6);
+	}
+	engine_snapshot_free(&s);
+	running = NULL;
+	engine_destroy(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_incremental_history_agrees),
+		cmocka_unit_test(test_threads_wake_the_front_end),
 	};
 	struct cutover_err err;
 	int rc;
