@@ -29,26 +29,27 @@
 
 static struct sim_server *sim;
 static struct runbook *rb;
-static struct engine *running;   /* stopped by teardown if a test failed midway */
+static struct engine *running; /* stopped by teardown if a test failed midway */
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
 	nanosleep(&ts, NULL);
 }
 
 static int setup(void **state)
 {
-	struct sim_server_options o = { 0 };
-	struct cutover_err err = { CUTOVER_OK, "" };
+	struct sim_server_options o = {0};
+	struct cutover_err err = {CUTOVER_OK, ""};
 	struct diag_list d = DIAG_LIST_INIT;
 	char url[64];
 
 	(void)state;
 	o.speed = SPEED;
 	o.seed = 7;
-	if (sim_server_create(SRCDIR "/tests/data/status_sim.scenario.json", &o, &sim, &err) != CUTOVER_OK ||
+	if (sim_server_create(SRCDIR "/tests/data/status_sim.scenario.json", &o, &sim, &err) !=
+	        CUTOVER_OK ||
 	    sim_server_start(sim, &err) != CUTOVER_OK) {
 		fprintf(stderr, "sim: %s\n", err.msg);
 		return -1;
@@ -77,7 +78,8 @@ static int setup(void **state)
 		text[n] = '\0';
 		for (p = strstr(text, "@HEALTH@"); p; p = strstr(p, "@HEALTH@"))
 			memcpy(p, "http://1", 8);
-		if (runbook_load_buffer("status_sim.runbook.json", text, n, &rb, &d) != CUTOVER_OK) {
+		if (runbook_load_buffer("status_sim.runbook.json", text, n, &rb, &d) !=
+		    CUTOVER_OK) {
 			diag_list_print(&d, "status_sim.runbook.json", stderr);
 			free(text);
 			return -1;
@@ -100,8 +102,8 @@ static int teardown(void **state)
 
 static struct engine *make(void)
 {
-	struct engine_options o = { 0 };
-	struct cutover_err err = { CUTOVER_OK, "" };
+	struct engine_options o = {0};
+	struct cutover_err err = {CUTOVER_OK, ""};
 	struct engine *e = NULL;
 
 	o.max_attempts = 2;
@@ -112,7 +114,7 @@ static struct engine *make(void)
 
 static void poll_exec(struct engine *e)
 {
-	struct cutover_err err = { CUTOVER_OK, "" };
+	struct cutover_err err = {CUTOVER_OK, ""};
 
 	if (engine_poll_once(e, RUNBOOK_SRC_EXECUTIONS, &err) != CUTOVER_OK)
 		fail_msg("poll executions: %s", err.msg);
@@ -139,7 +141,7 @@ static void assert_agrees(const struct engine_snapshot *a, const struct engine_s
 				fv = &y->events[k];
 		if (!fv) {
 			assert_true(y->nevents == 0 || ev->id < y->events[0].id ||
-				    ev->id > y->events[y->nevents - 1].id);
+			            ev->id > y->events[y->nevents - 1].id);
 			continue;
 		}
 		assert_true(same(ev->type, fv->type));
@@ -147,16 +149,16 @@ static void assert_agrees(const struct engine_snapshot *a, const struct engine_s
 		assert_true(ev->ts == fv->ts);
 		assert_true(same(ev->input, fv->input));
 		if (i > 0)
-			assert_int_equal(ev->id, x->events[i - 1].id + 1);   /* no gaps, no repeats */
+			assert_int_equal(ev->id, x->events[i - 1].id + 1); /* no gaps, no repeats */
 	}
 }
 
 static void test_incremental_history_agrees(void **state)
 {
 	struct engine *e = make();
-	struct engine_snapshot s = { 0 }, f = { 0 };
+	struct engine_snapshot s = {0}, f = {0};
 	struct aws_client *cl = NULL;
-	bool seen[PHASE_STATUS_COUNT][3] = { { false } };
+	bool seen[PHASE_STATUS_COUNT][3] = {{false}};
 	char *token = NULL;
 	size_t prev_events = 0;
 	int rounds = 0;
@@ -174,7 +176,8 @@ static void test_incremental_history_agrees(void **state)
 		assert_agrees(&s, &f);
 		for (size_t p = 0; p < 3; p++)
 			seen[s.phases[p].status][p] = true;
-		assert_true(s.executions[0].nevents >= prev_events || s.executions[0].nevents == ENGINE_RECENT_EVENTS);
+		assert_true(s.executions[0].nevents >= prev_events ||
+		            s.executions[0].nevents == ENGINE_RECENT_EVENTS);
 		prev_events = s.executions[0].nevents;
 		if (s.napprovals) {
 			assert_int_equal(f.napprovals, 1);
@@ -205,10 +208,10 @@ static void test_incremental_history_agrees(void **state)
 	/* approve with the token the poller found; the phase then finishes */
 	{
 		struct aws_credentials_provider *prov = NULL;
-		struct aws_client_config cc = { 0 };
+		struct aws_client_config cc = {0};
 		struct sfn_task_result r;
 		struct aws_error aerr;
-		struct cutover_err err = { CUTOVER_OK, "" };
+		struct cutover_err err = {CUTOVER_OK, ""};
 
 		assert_int_equal(aws_credentials_provider_create(&prov, NULL, &err), CUTOVER_OK);
 		cc.region = "eu-west-1";
@@ -239,7 +242,8 @@ static void test_incremental_history_agrees(void **state)
 	assert_int_equal(s.phases[2].status, PHASE_SUCCEEDED);
 	assert_int_equal(s.napprovals, 0);
 	assert_string_equal(s.executions[0].status, "SUCCEEDED");
-	assert_string_equal(s.executions[0].events[s.executions[0].nevents - 1].type, "ExecutionSucceeded");
+	assert_string_equal(s.executions[0].events[s.executions[0].nevents - 1].type,
+	                    "ExecutionSucceeded");
 	free(token);
 	engine_snapshot_free(&s);
 	engine_destroy(e);
@@ -251,8 +255,8 @@ static void test_incremental_history_agrees(void **state)
 static void test_threads_wake_the_front_end(void **state)
 {
 	struct engine *e = make();
-	struct cutover_err err = { CUTOVER_OK, "" };
-	struct engine_snapshot s = { 0 };
+	struct cutover_err err = {CUTOVER_OK, ""};
+	struct engine_snapshot s = {0};
 	uint64_t last = engine_generation(e);
 	int wakeups = 0;
 	bool all = false;
@@ -261,7 +265,7 @@ static void test_threads_wake_the_front_end(void **state)
 	running = e;
 	assert_int_equal(engine_start(e, &err), CUTOVER_OK);
 	for (int i = 0; i < 300 && !all; i++) {
-		struct pollfd p = { engine_wakeup_fd(e), POLLIN, 0 };
+		struct pollfd p = {engine_wakeup_fd(e), POLLIN, 0};
 
 		if (poll(&p, 1, 100) != 1)
 			continue;
@@ -300,8 +304,8 @@ static void test_threads_wake_the_front_end(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_incremental_history_agrees),
-		cmocka_unit_test(test_threads_wake_the_front_end),
+	    cmocka_unit_test(test_incremental_history_agrees),
+	    cmocka_unit_test(test_threads_wake_the_front_end),
 	};
 	struct cutover_err err;
 	int rc;
