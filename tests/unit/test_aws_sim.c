@@ -364,8 +364,27 @@ static void test_sfn_start_stop(void **state)
 	aws_client_destroy(c);
 }
 
-/* The task token of the execution's waiting approval, from its history
- * (TaskScheduled parameters, Payload.taskToken), as the console finds it. */
+/* The token of a waiting approval in a history (TaskScheduled parameters,
+ * Payload.taskToken), as the console finds it; NULL if none yet. */
+static char *token_in(const struct sfn_history *h)
+{
+	for (size_t i = 0; i < h->count; i++) {
+		const char *p, *q;
+
+		if (strcmp(h->events[i].type, "TaskScheduled") != 0 || !h->events[i].resource ||
+		    strcmp(h->events[i].resource, "invoke.waitForTaskToken") != 0)
+			continue;
+		assert_non_null(h->events[i].parameters);
+		p = strstr(h->events[i].parameters, "\"taskToken\":\"");
+		assert_non_null(p);
+		p += strlen("\"taskToken\":\"");
+		q = strchr(p, '"');
+		assert_non_null(q);
+		return strndup(p, (size_t)(q - p));
+	}
+	return NULL;
+}
+
 static char *find_token(struct aws_client *c, const char *exec_arn)
 {
 	struct sfn_history_opts o = { 1, 1, 0, 0 };   /* newest first, with data */
@@ -374,24 +393,10 @@ static char *find_token(struct aws_client *c, const char *exec_arn)
 	while (now_s() < until) {
 		struct sfn_history h;
 		struct aws_error e;
-		char *tok = NULL;
+		char *tok;
 
 		ASSERT_OK(sfn_get_execution_history(c, exec_arn, &o, &h, &e));
-		for (size_t i = 0; i < h.count && !tok; i++) {
-			const char *p, *q;
-
-			if (strcmp(h.events[i].type, "TaskScheduled") != 0 ||
-			    !h.events[i].resource ||
-			    strcmp(h.events[i].resource, "invoke.waitForTaskToken") != 0)
-				continue;
-			assert_non_null(h.events[i].parameters);
-			p = strstr(h.events[i].parameters, "\"taskToken\":\"");
-			assert_non_null(p);
-			p += strlen("\"taskToken\":\"");
-			q = strchr(p, '"');
-			assert_non_null(q);
-			tok = strndup(p, (size_t)(q - p));
-		}
+		tok = token_in(&h);
 		sfn_history_free(&h);
 		if (tok)
 			return tok;
@@ -1014,6 +1019,86 @@ static void test_faults_persistent(void **state)
 	sim_down(&down);
 }
 
+/* ---- an ambiguous failure, then the retry learns it already happened ---- */
+
+/* The sim's injected latency for its n-th request under a [0, 1500] window
+ * (sim_server.c's roll_fault). */
+static int slow_latency(uint64_t seed, int64_t n)
+{
+	return (int)(sim_rand_unit(seed, "latency", n) * 1501);
+}
+
+static void test_ambiguous_then_already_done(void **state)
+{
+	struct sim slow;
+	struct aws_client *patient, *hasty;
+	struct sfn_task_result tr;
+	struct sfn_start_result sr;
+	struct sfn_execution_list l;
+	struct sfn_execution x;
+	struct aws_error e;
+	uint64_t seed;
+	char *tok;
+	(void)state;
+
+	/* requests 2 and 4 answer too late for a 500 ms client (after the sim
+	 * acted on them), 3 and 5 in time */
+	for (seed = 1; seed < 10000000; seed++)
+		if (slow_latency(seed, 2) > 800 && slow_latency(seed, 3) < 250 &&
+		    slow_latency(seed, 4) > 800 && slow_latency(seed, 5) < 250)
+			break;
+	assert_int_equal(sim_up(&slow, "client-slow.scenario.json", 1.0, seed), 0);
+	patient = client_for(slow.url, &op, 5000, 1);
+	hasty = client_for(slow.url, &op, 500, 3);
+	assert_non_null(patient);
+	assert_non_null(hasty);
+
+	/* 1: the history, once the approval is waiting (its events are
+	 * milliseconds apart from t = 0); the request id says it was the 1st */
+	usleep(400000);
+	{
+		struct sfn_history_opts o = { 0, 1, 0, 0 };
+		struct sfn_history h;
+		char want[40];
+
+		ASSERT_OK(sfn_get_execution_history(patient, "arn:aws:states:" REGION ":"
+						    ACCOUNT ":execution:approval:wait-1", &o,
+						    &h, &e));
+		sim_request_id(seed, 1, want);
+		assert_string_equal(e.request_id, want);
+		tok = token_in(&h);
+		sfn_history_free(&h);
+		assert_non_null(tok);
+	}
+	/* 2: answered, but the answer comes after the client gave up; 3: the
+	 * retry hears "InvalidToken", which after an ambiguous failure means
+	 * the first attempt took effect */
+	ASSERT_OK(sfn_send_task_success(hasty, tok, "{\"approved\":true}", &tr, &e));
+	assert_int_equal(tr.meta.attempts, 2);
+	assert_true(tr.meta.already_done);
+	free(tok);
+
+	/* 4 and 5: a named StartExecution whose answer was lost is repeated
+	 * safely: the retry returns the execution the first attempt started */
+	ASSERT_OK(sfn_start_execution(hasty, "arn:aws:states:" REGION ":" ACCOUNT
+				      ":stateMachine:hold", "once", "{}", &sr, &e));
+	assert_int_equal(sr.meta.attempts, 2);
+	assert_non_null(strstr(sr.execution_arn, ":execution:hold:once"));
+	sfn_start_result_free(&sr);
+
+	ASSERT_OK(sfn_list_executions(patient, "arn:aws:states:" REGION ":" ACCOUNT
+				      ":stateMachine:hold", NULL, 0, &l, &e));
+	assert_int_equal(l.count, 1);   /* one execution, not two */
+	sfn_execution_list_free(&l);
+	wait_status(patient, "arn:aws:states:" REGION ":" ACCOUNT ":execution:approval:wait-1",
+		    "SUCCEEDED", &x);
+	sfn_execution_free(&x);
+
+	aws_client_destroy(hasty);
+	aws_client_destroy(patient);
+	sim_down(&slow);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1032,6 +1117,7 @@ int main(void)
 		cmocka_unit_test(test_signatures_verified),
 		cmocka_unit_test(test_faults_retried),
 		cmocka_unit_test(test_faults_persistent),
+		cmocka_unit_test(test_ambiguous_then_already_done),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
