@@ -590,6 +590,21 @@ static void test_ssm_put_and_history(void **state)
 	assert_string_equal(l.items[0].value, "normal");
 	ssm_parameter_list_free(&l);
 
+	/* overwriting without naming a type keeps the parameter's type: a
+	 * SecureString stays encrypted (botocore's model: "Specifying a
+	 * parameter type isn't required when updating a parameter") */
+	{
+		const char *pw = "/app/db/password";
+		struct ssm_put_input sec = { pw, "n3w-s3cret", NULL, NULL, 1 };
+
+		ASSERT_OK(ssm_put_parameter(c, &sec, &r, &e));
+		assert_int_equal(r.version, 2);
+		ASSERT_OK(ssm_get_parameters(c, &pw, 1, 1, &l, &e));
+		assert_string_equal(l.items[0].type, "SecureString");
+		assert_string_equal(l.items[0].value, "n3w-s3cret");
+		ssm_parameter_list_free(&l);
+	}
+
 	/* a new parameter without Overwrite, then again: ParameterAlreadyExists */
 	in = (struct ssm_put_input){ "/app/new", "x", "String", "made by the test", 0 };
 	ASSERT_OK(ssm_put_parameter(c, &in, &r, &e));
