@@ -1056,15 +1056,15 @@ static void test_ambiguous_then_already_done(void **state)
 	char *tok;
 	(void)state;
 
-	/* requests 2 and 4 answer too late for a 500 ms client (after the sim
-	 * acted on them), 3 and 5 in time */
+	/* requests 2 and 4 answer too late for a 700 ms client (after the sim
+	 * acted on them), 3 and 5 in time; half a second of margin each way */
 	for (seed = 1; seed < 10000000; seed++)
-		if (slow_latency(seed, 2) > 800 && slow_latency(seed, 3) < 250 &&
-		    slow_latency(seed, 4) > 800 && slow_latency(seed, 5) < 250)
+		if (slow_latency(seed, 2) > 1200 && slow_latency(seed, 3) < 200 &&
+		    slow_latency(seed, 4) > 1200 && slow_latency(seed, 5) < 200)
 			break;
 	assert_int_equal(sim_up(&slow, "client-slow.scenario.json", 1.0, seed), 0);
 	patient = client_for(slow.url, &op, 5000, 1);
-	hasty = client_for(slow.url, &op, 500, 3);
+	hasty = client_for(slow.url, &op, 700, 3);
 	assert_non_null(patient);
 	assert_non_null(hasty);
 
