@@ -1060,7 +1060,8 @@ static void test_ambiguous_then_already_done(void **state)
 	 * acted on them), 3 and 5 in time; half a second of margin each way */
 	for (seed = 1; seed < 10000000; seed++)
 		if (slow_latency(seed, 2) > 1200 && slow_latency(seed, 3) < 200 &&
-		    slow_latency(seed, 4) > 1200 && slow_latency(seed, 5) < 200)
+		    slow_latency(seed, 4) > 1200 && slow_latency(seed, 5) < 200 &&
+		    slow_latency(seed, 6) > 1200 && slow_latency(seed, 7) < 200)
 			break;
 	assert_int_equal(sim_up(&slow, "client-slow.scenario.json", 1.0, seed), 0);
 	patient = client_for(slow.url, &op, 5000, 1);
@@ -1100,6 +1101,21 @@ static void test_ambiguous_then_already_done(void **state)
 	assert_int_equal(sr.meta.attempts, 2);
 	assert_non_null(strstr(sr.execution_arn, ":execution:hold:once"));
 	sfn_start_result_free(&sr);
+
+	/* 6 and 7: the same for an execution that is over by the time of the
+	 * retry: ExecutionAlreadyExists now means "done", and the ARN is
+	 * built from the machine's as AWS builds it */
+	ASSERT_OK(sfn_start_execution(hasty, "arn:aws:states:" REGION ":" ACCOUNT
+				      ":stateMachine:quick", "fast-one", NULL, &sr, &e));
+	assert_int_equal(sr.meta.attempts, 2);
+	assert_true(sr.meta.already_done);
+	assert_string_equal(sr.execution_arn, "arn:aws:states:" REGION ":" ACCOUNT
+			    ":execution:quick:fast-one");
+	sfn_start_result_free(&sr);
+	ASSERT_OK(sfn_describe_execution(patient, "arn:aws:states:" REGION ":" ACCOUNT
+					 ":execution:quick:fast-one", &x, &e));
+	assert_string_equal(x.status, "SUCCEEDED");
+	sfn_execution_free(&x);
 
 	ASSERT_OK(sfn_list_executions(patient, "arn:aws:states:" REGION ":" ACCOUNT
 				      ":stateMachine:hold", NULL, 0, &l, &e));
