@@ -173,7 +173,7 @@ static void test_sfn_describe(void **state)
 	assert_non_null(strstr(m.definition, "\"ApproveCutover\""));
 	assert_non_null(strstr(m.definition, "waitForTaskToken"));
 	assert_non_null(strstr(m.role_arn, "arn:aws:iam::" ACCOUNT ":role/"));
-	assert_true(m.creation_date > 0 && m.creation_date < T0);
+	assert_true(m.creation_date == T0 - 30 * 86400);   /* the sim's default */
 	sfn_state_machine_free(&m);
 
 	ASSERT_OK(sfn_describe_execution(c, EX("jobs", "JOB-3"), &x, &e));
@@ -193,6 +193,12 @@ static void test_sfn_describe(void **state)
 	assert_non_null(strstr(x.input, "\"job\""));
 	assert_non_null(x.output);
 	assert_null(x.error);
+	assert_true(x.start_date == T0 - 7200 && x.stop_date == T0 - 7000);
+	sfn_execution_free(&x);
+
+	ASSERT_OK(sfn_describe_execution(c, EX("jobs", "JOB-4"), &x, &e));
+	assert_string_equal(x.status, "RUNNING");
+	assert_true(x.stop_date == 0);   /* absent */
 	sfn_execution_free(&x);
 
 	assert_int_equal(sfn_describe_execution(c, EX("jobs", "NOPE"), &x, &e), CUTOVER_EAWS);
@@ -304,6 +310,28 @@ static void test_sfn_history_pages(void **state)
 	assert_int_equal(capped.count, 6);
 	assert_true(capped.truncated);
 	assert_int_equal(capped.events[5].id, 6);
+
+	/* a failed job: the error and cause are lifted out of the details */
+	{
+		struct sfn_history f;
+		int task_failed = 0;
+
+		o.max_events = 0;
+		ASSERT_OK(sfn_get_execution_history(c, EX("jobs", "JOB-3"), &o, &f, &e));
+		assert_true(f.count > 2);
+		assert_string_equal(f.events[f.count - 1].type, "ExecutionFailed");
+		assert_string_equal(f.events[f.count - 1].error, "S3.AccessDenied");
+		assert_string_equal(f.events[f.count - 1].cause, "bucket policy");
+		assert_non_null(strstr(f.events[f.count - 1].details_json, "S3.AccessDenied"));
+		for (size_t i = 0; i < f.count; i++)
+			if (strcmp(f.events[i].type, "TaskFailed") == 0) {
+				task_failed++;
+				assert_string_equal(f.events[i].resource_type, "lambda");
+				assert_non_null(f.events[i].error);
+			}
+		assert_int_equal(task_failed, 1);
+		sfn_history_free(&f);
+	}
 
 	sfn_history_free(&one);
 	sfn_history_free(&paged);
@@ -501,6 +529,16 @@ static void test_ssm_get_parameters(void **state)
 		    strcmp(l.invalid[1], "/app/nope/a") == 0);
 	assert_true(strcmp(l.invalid[0], "/app/flags/f01:7") == 0 ||
 		    strcmp(l.invalid[1], "/app/flags/f01:7") == 0);
+	ssm_parameter_list_free(&l);
+
+	/* a version selector: the name comes back bare, the selector apart */
+	names[0] = "/app/flags/f02:1";
+	ASSERT_OK(ssm_get_parameters(c, names, 1, 0, &l, &e));
+	assert_int_equal(l.count, 1);
+	assert_int_equal(l.invalid_count, 0);
+	assert_string_equal(l.items[0].name, "/app/flags/f02");
+	assert_string_equal(l.items[0].selector, ":1");
+	assert_string_equal(l.items[0].value, "v02");
 	ssm_parameter_list_free(&l);
 
 	names[0] = "/app/db/password";
@@ -773,6 +811,7 @@ static void test_cw_alarms(void **state)
 			assert_string_equal(a->arn, "arn:aws:cloudwatch:" REGION ":" ACCOUNT
 					    ":alarm:errors-high");
 			assert_non_null(a->state_reason);
+			assert_true(a->state_updated > T0 - 86400 && a->state_updated < T0 + 3600);
 		} else if (strcmp(a->name, "latency-high") == 0) {
 			assert_string_equal(a->state_value, "OK");
 		} else {
