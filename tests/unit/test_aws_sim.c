@@ -643,6 +643,21 @@ static void test_ssm_put_and_history(void **state)
 		ssm_parameter_list_free(&l);
 	}
 
+	/* a value with quotes, a backslash, a newline and UTF-8 round-trips
+	 * (and the body's signature covers its bytes) */
+	{
+		const char *odd_name = "/app/odd";
+		const char *want = "caf\xc3\xa9 \"q\" back\\slash\nline \xe2\x9c\x93";
+		struct ssm_put_input oi = { odd_name, NULL, "String", NULL, 0 };
+
+		oi.value = want;
+		ASSERT_OK(ssm_put_parameter(c, &oi, &r, &e));
+		ASSERT_OK(ssm_get_parameters(c, &odd_name, 1, 0, &l, &e));
+		assert_int_equal(l.count, 1);
+		assert_string_equal(l.items[0].value, want);
+		ssm_parameter_list_free(&l);
+	}
+
 	/* a new parameter without Overwrite, then again: ParameterAlreadyExists */
 	in = (struct ssm_put_input){ "/app/new", "x", "String", "made by the test", 0 };
 	ASSERT_OK(ssm_put_parameter(c, &in, &r, &e));
