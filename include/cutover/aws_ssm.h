@@ -36,7 +36,8 @@ void ssm_parameter_list_free(struct ssm_parameter_list *l);
 struct ssm_put_input {
 	const char *name;
 	const char *value;
-	const char *type;           /* NULL: "String" */
+	const char *type;           /* NULL: "String" on create; with overwrite,
+				     * the parameter keeps its type */
 	const char *description;    /* optional */
 	int overwrite;              /* 1: replace an existing value (and safe to retry) */
 };

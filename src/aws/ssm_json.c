@@ -45,9 +45,13 @@ char *ssm_json_by_path_body(const char *path, int recursive, int decrypt, int ma
 char *ssm_json_put_body(const struct ssm_put_input *in)
 {
 	cJSON *r = cJSON_CreateObject();
+	/* Type only when given, or on create where SSM requires it: an
+	 * overwrite that names "String" turns a SecureString into plain text
+	 * (botocore's model: no type is needed when updating, SSM keeps it) */
+	const char *type = in->type ? in->type : in->overwrite ? NULL : "String";
 	int ok = r && aws_json_add_str(r, "Name", in->name) &&
 		 aws_json_add_str(r, "Value", in->value) &&
-		 aws_json_add_str(r, "Type", in->type ? in->type : "String") &&
+		 aws_json_add_str(r, "Type", type) &&
 		 aws_json_add_str(r, "Description", in->description) &&
 		 cJSON_AddBoolToObject(r, "Overwrite", in->overwrite != 0);
 
