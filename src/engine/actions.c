@@ -664,7 +664,9 @@ static enum cutover_status flag_set(struct actions *a, const struct action_reque
 	 * it landed. */
 	in.name = f->ssm;
 	in.value = res->new_value;
-	in.type = "String";
+	/* No type: an overwrite keeps the parameter's own (a SecureString
+	 * flag stays encrypted); the flag was read, so it exists. */
+	in.type = NULL;
 	in.overwrite = 1;
 	aws_error_clear(&aerr);
 	if (ssm_put_parameter(a->client, &in, &put, &aerr) != CUTOVER_OK) {
