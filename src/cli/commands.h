@@ -14,6 +14,11 @@
 	_(sim,     "--scenario FILE [--port N] [--speed X] [--seed S] [--listen ADDR] [--no-auth]", "Run the AWS-compatible rehearsal endpoint", cmd_sim) \
 	_(demo,    "[NAME|RUNBOOK]", "Rehearse an example against the built-in sim", cmd_demo) \
 	_(status,  "RUNBOOK [--json] [--watch] [--profile P] [--region R]", "Poll every source once (or --watch) and print phases, gauges, flags", cmd_status) \
+	_(flag,    "list|get|set|toggle|step RUNBOOK [FLAG [VALUE|up|down]] [--expect-version N] [--confirm ENV] [--yes] [--comment C]", \
+	  "List the runbook's flags or change one (audited, optimistic concurrency)", cmd_flag) \
+	_(approve, "RUNBOOK TOKEN|PHASE [--comment C] [--confirm ENV] | RUNBOOK --list", "Approve a pending task token (SendTaskSuccess)", cmd_approve) \
+	_(reject,  "RUNBOOK TOKEN|PHASE [--comment C] [--confirm ENV]", "Reject a pending task token (SendTaskFailure)", cmd_reject) \
+	_(executions, "list|stop RUNBOOK [EXEC] [--error E] [--cause C] [--yes] [--confirm ENV]", "List the runbook's executions or stop one", cmd_executions) \
 	/* end of the command list */
 
 #define CUTOVER_COMMAND_DECL(name, usage, summary, fn) int fn(int argc, char **argv);
