@@ -837,6 +837,8 @@ static void do_sfn_stop(struct rollback_runner *r, size_t i, struct outcome *o)
 	free(arns);
 }
 
+extern char **environ;
+
 struct exec_ctx {
 	struct rollback_runner *r;
 	size_t i;
@@ -863,9 +865,36 @@ static void do_exec(struct rollback_runner *r, size_t i, struct outcome *o)
 	char tail[4096];
 	enum cutover_status st;
 
+	char ctx_run[80], ctx_step[64], ctx_attempt[64], ctx_plan[320];
+	char **envp = NULL;
+	size_t nenv = 0;
+
+	/* The command learns which run and step it serves, so a script can
+	 * make its own work idempotent (and a test can count invocations). */
+	snprintf(ctx_run, sizeof(ctx_run), "CUTOVER_ROLLBACK_RUN=%s", r->run.id);
+	snprintf(ctx_step, sizeof(ctx_step), "CUTOVER_ROLLBACK_STEP=%zu", i + 1);
+	snprintf(ctx_attempt, sizeof(ctx_attempt), "CUTOVER_ROLLBACK_ATTEMPT=%ld",
+		 r->items[i].rec.attempts);
+	snprintf(ctx_plan, sizeof(ctx_plan), "CUTOVER_ROLLBACK_PLAN=%.256s", r->items[i].plan->id);
+	while (environ[nenv])
+		nenv++;
+	envp = calloc(nenv + 5, sizeof(*envp));
+	if (envp) {
+		size_t k = 0;
+
+		for (size_t e = 0; e < nenv; e++)
+			if (strncmp(environ[e], "CUTOVER_ROLLBACK_", 17) != 0)
+				envp[k++] = environ[e];
+		envp[k++] = ctx_run;
+		envp[k++] = ctx_step;
+		envp[k++] = ctx_attempt;
+		envp[k++] = ctx_plan;
+		envp[k] = NULL;
+	}
 	set_detail(r, i, "running %s", s->exec.argv[0]);
-	st = rollback_exec_run(s->exec.argv, s->exec.timeout_s ? s->exec.timeout_s : 60,
+	st = rollback_exec_run(s->exec.argv, envp, s->exec.timeout_s ? s->exec.timeout_s : 60,
 			       should_abort_hook, r, on_exec_output, &x, tail, sizeof(tail), &res);
+	free(envp);
 	pthread_mutex_lock(&r->mu);
 	copy(r->items[i].rec.output_tail, sizeof(r->items[i].rec.output_tail), tail);
 	r->items[i].rec.has_exit_code = res.exited;

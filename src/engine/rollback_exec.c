@@ -134,7 +134,7 @@ static bool reap(pid_t pid, int *status)
 	return w == pid;
 }
 
-enum cutover_status rollback_exec_run(char *const argv[], double timeout_s,
+enum cutover_status rollback_exec_run(char *const argv[], char *const envp[], double timeout_s,
 				      int (*should_abort)(void *ctx), void *abort_ctx,
 				      rollback_exec_output_fn on_output, void *output_ctx,
 				      char *tail_out, size_t tail_len,
@@ -192,7 +192,7 @@ enum cutover_status rollback_exec_run(char *const argv[], double timeout_s,
 	posix_spawnattr_setpgroup(&at, 0);
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setsigdefault(&at, &dfl);
-	rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
+	rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, envp ? envp : environ);
 	close(fds[1]);
 	fds[1] = -1;
 	if (rc != 0) {

@@ -24,13 +24,14 @@ struct rollback_exec_result {
  * newest complete line, whenever a line completes. */
 typedef void (*rollback_exec_output_fn)(void *ctx, const char *tail, const char *last_line);
 
-/* Run argv (argv[0] looked up on PATH), stdin from /dev/null.  timeout_s on
+/* Run argv (argv[0] looked up on PATH) with the environment envp (NULL:
+ * ours), stdin from /dev/null.  timeout_s on
  * the wall clock.  should_abort is polled every 100 ms.  tail receives the
  * last `lines` lines at the end (always terminated).  Returns CUTOVER_OK
  * when the command ran (whatever its exit status: see res), CUTOVER_EEXEC
  * when it could not start (res->error says why), CUTOVER_EIO when the pipe
  * could not be made.  Any thread; blocks until the process is reaped. */
-enum cutover_status rollback_exec_run(char *const argv[], double timeout_s,
+enum cutover_status rollback_exec_run(char *const argv[], char *const envp[], double timeout_s,
 				      int (*should_abort)(void *ctx), void *abort_ctx,
 				      rollback_exec_output_fn on_output, void *output_ctx,
 				      char *tail, size_t tail_len,
