@@ -2,7 +2,8 @@
 # rehearsal for tests/integration/rollback_*.sh.  Sourced after assert.sh;
 # needs $CUTOVER, $SRCDIR and $W (a private folder).
 #
-#   rb_setup SPEED      stand-ins on PATH, the sim on a loopback port at SPEED
+#   rb_setup SPEED [SCENARIO RUNBOOK]  (default: seed 001's)
+#                       stand-ins on PATH, the sim on a loopback port at SPEED
 #                       with its scenario clock starting now (start_epoch), the
 #                       runbook's health origin pointed at it; sets RB, SIM_URL,
 #                       SIM_PID, CLOCK (for --sim-clock), AUDIT, CALLS
@@ -17,7 +18,8 @@ unset AWS_PROFILE AWS_SESSION_TOKEN CUTOVER_AUDIT CUTOVER_TEST_CRASH_AT CUTOVER_
 REAL_AWS=$(command -v aws || true)
 
 rb_setup() {
-	local speed=$1 t out
+	local speed=$1 scenario=${2:-$SRCDIR/docs/examples/directfanz-aws.scenario.json}
+	local runbook=${3:-$SRCDIR/docs/examples/directfanz-aws.json} t out
 	mkdir -p "$W/bin" "$W/work/scripts"
 	CALLS="$W/calls.log"
 	: >"$CALLS"
@@ -36,7 +38,7 @@ rb_setup() {
 
 	CLOCK_EPOCH=$(python3 -c 'import time; print("%.3f" % time.time())')
 	sed "s/\"account\": \"123456789012\",/\"account\": \"123456789012\", \"start_epoch\": $CLOCK_EPOCH,/" \
-		"$SRCDIR/docs/examples/directfanz-aws.scenario.json" >"$W/scenario.json"
+		"$scenario" >"$W/scenario.json"
 	out="$W/sim.out"
 	"$CUTOVER" sim --scenario "$W/scenario.json" --port 0 --speed "$speed" >"$out" 2>"$W/sim.err" &
 	SIM_PID=$!
@@ -50,8 +52,8 @@ rb_setup() {
 	export AWS_ENDPOINT_URL="$SIM_URL" AWS_ACCESS_KEY_ID=AKIDCUTOVERDEMO
 	export AWS_SECRET_ACCESS_KEY=cutover-demo-secret AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 	export CUTOVER_OPERATOR=alice
-	RB="$W/directfanz-aws.json"
-	sed "s#http://127.0.0.1:8080#$SIM_URL#g" "$SRCDIR/docs/examples/directfanz-aws.json" >"$RB"
+	RB="$W/$(basename "$runbook")"
+	sed "s#http://127.0.0.1:8080#$SIM_URL#g" "$runbook" >"$RB"
 	AUDIT="$W/audit.db"
 }
 
