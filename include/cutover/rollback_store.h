@@ -93,7 +93,8 @@ const char *rollback_store_host(const struct rollback_store *s);
  * this host.  A lock whose pid is dead on this host is stale: taken over
  * (*took_stale set, and *held describes the old holder).  Held by a live
  * process, or by another host: CUTOVER_EREFUSED, *held filled, err says
- * who, where and since when.  Re-taking our own lock (same pid) is OK. */
+ * who, where and since when (another run of this same process too).
+ * Re-taking our own lock (same pid and run) is OK. */
 enum cutover_status rollback_store_lock(struct rollback_store *s, const char *runbook,
 					const char *run_id, const char *holder,
 					struct rollback_lock_info *held, bool *took_stale,

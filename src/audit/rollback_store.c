@@ -242,7 +242,7 @@ enum cutover_status rollback_store_lock(struct rollback_store *s, const char *ru
 		return st;
 	if ((st = read_lock(s->db, s->path, runbook, s->host, held, err)) != CUTOVER_OK)
 		goto out;
-	if (held->held && !(held->same_host && held->pid == me)) {
+	if (held->held && !(held->same_host && held->pid == me && strcmp(held->run_id, run_id) == 0)) {
 		if (held->alive) {
 			char since[32];
 

@@ -1640,6 +1640,23 @@ static void end_run(struct rollback_runner *r, enum rollback_run_state st)
 	char *d;
 
 	for (size_t i = 0; i < r->nitems; i++) {
+		struct item *it = &r->items[i];
+
+		/* Aborted before a step left from a crash was checked, or while
+		 * a question was open: say so rather than leave it "running". */
+		if (st == ROLLBACK_RUN_ABORTED &&
+		    (it->state == ROLLBACK_ITEM_RUNNING || it->state == ROLLBACK_ITEM_WAITING)) {
+			bool was_running = it->state == ROLLBACK_ITEM_RUNNING;
+
+			pthread_mutex_lock(&r->mu);
+			it->state = was_running ? ROLLBACK_ITEM_UNKNOWN : ROLLBACK_ITEM_PENDING;
+			copy(it->rec.note, sizeof(it->rec.note),
+			     was_running ? "the run was aborted before this step's outcome was checked"
+					 : "the run was aborted while this waited for the operator");
+			pthread_mutex_unlock(&r->mu);
+			close_intent(r, i, was_running ? AUDIT_UNKNOWN : AUDIT_FAILED, NULL, it->rec.note);
+			(void)save_item(r, i, &err);
+		}
 		skipped += r->items[i].state == ROLLBACK_ITEM_SKIPPED;
 		failed_checks += r->items[i].state == ROLLBACK_ITEM_CHECK_FAILED;
 	}
@@ -2200,6 +2217,9 @@ enum cutover_status rollback_runner_answer(struct rollback_runner *r,
 		r->answer.kind = a->kind;
 		copy(r->answer.text, sizeof(r->answer.text), a->text);
 		r->answered = true;
+		/* Closed at once, so no front end shows (or answers) it twice. */
+		r->prompt.kind = ROLLBACK_PROMPT_NONE;
+		r->prompt.id = 0;
 		bump(r);
 	}
 	pthread_mutex_unlock(&r->mu);
