@@ -203,8 +203,12 @@ int cli_act_report(const char *cmd, const struct action_result *res)
 	FILE *out = code == CLI_ACT_OK ? stdout : stderr;
 
 	fprintf(out, "cutover %s: ", cmd);
+	/* A read before the change that failed stopped it before the record:
+	 * to a person that is a failure, not a refusal. */
 	if (res->outcome != ACTION_OUTCOME_OK)
-		fprintf(out, "%s (%s): ", action_outcome_name(res->outcome),
+		fprintf(out, "%s (%s): ",
+			res->outcome == ACTION_OUTCOME_REFUSED && code == CLI_ACT_FAILED
+				? "failed" : action_outcome_name(res->outcome),
 			res->reason[0] ? res->reason : "-");
 	cli_act_put_safe(out, res->message);
 	if (res->request_id[0])

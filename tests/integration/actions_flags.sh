@@ -133,6 +133,12 @@ out=$(AWS_MAX_ATTEMPTS=1 pcut flag set "$RB" rollout 100 2>&1); expect_rc 0 $? "
 expect_contains "$out" "a read shows the write landed" "lost answer verified by a read"
 expect_match "$(param_value /app/flags/rollout-percent)" '^100$' "landed"
 
+# Nothing reachable: the first read fails, nothing is recorded or changed.
+rows=$(sqlite3 "$AUDIT" "SELECT count(*) FROM events")
+out=$(AWS_ENDPOINT_URL=http://127.0.0.1:9 AWS_MAX_ATTEMPTS=1 cut flag set "$RB" rollout 10 2>&1); expect_rc 1 $? "unreachable: failed"
+expect_contains "$out" "failed (transport): flag rollout not changed" "unreachable says nothing changed"
+expect_match "$(sqlite3 "$AUDIT" "SELECT count(*) FROM events")" "^$rows\$" "unreachable: no audit rows"
+
 out=$("$CUTOVER" audit verify --db "$AUDIT"); expect_rc 0 $? "audit verify"
 expect_contains "$out" "hash chain valid" "chain valid"
 expect_match "$(sqlite3 "$AUDIT" "SELECT count(*) FROM events e WHERE outcome='intent' AND kind='flag.set' AND NOT EXISTS (SELECT 1 FROM events o WHERE o.intent_id=e.id)")" '^0$' "every intent has an outcome"
