@@ -43,7 +43,7 @@ struct args {
 	const char *runbook, *plan;
 	const char *confirm, *audit, *operator_name, *profile, *region, *reason;
 	const char *assume_done, *rerun, *on_failure;
-	const char *sim_clock;
+	const char *sim_clock, *arm, *disarm;
 	bool yes, resume, abandon, status, list_only, help;
 	long timeout_ms;
 };
@@ -55,7 +55,8 @@ static void help(void)
 	       "                        [--on-failure abort|skip|retry] [--reason TEXT]\n"
 	       "                        [--audit FILE] [--operator NAME] [--profile P] [--region R]\n"
 	       "                        [--timeout SECONDS] [--sim-clock EPOCH,SPEED] [--list]\n"
-	       "       cutover rollback RUNBOOK --status [--audit FILE]\n\n"
+	       "       cutover rollback RUNBOOK --status [--audit FILE]\n"
+	       "       cutover rollback RUNBOOK --arm GAUGE | --disarm GAUGE [--operator NAME] [--audit FILE]\n\n"
 	       "Run a rollback plan of the runbook step by step, as the console's rollback panel\n"
 	       "does, printing each step's progress; then ask for each verification checklist\n"
 	       "item.  A failed step stops the run: retry, skip (with a reason) or abort.\n"
@@ -70,7 +71,9 @@ static void help(void)
 	       "  --rerun LIST       steps a crash left unknown to run again (same names)\n"
 	       "  --on-failure WHAT  with no terminal: abort (default), skip, or retry (3 times)\n"
 	       "  --list             show the plan and exit\n"
-	       "  --status           who runs a rollback of this runbook, and where it is\n"
+	       "  --status           who runs a rollback of this runbook, and where it is, and\n"
+	       "                     which auto-rollback triggers are armed\n"
+	       "  --arm G/--disarm G arm or disarm gauge G's auto-rollback trigger (audited)\n"
 	       "  --sim-clock E,S    rehearsal against `cutover sim --speed S` whose scenario\n"
 	       "                     clock started at epoch E (its start_epoch, at wall time E)\n"
 	       "Exit: 0 completed, 1 aborted or failed, 2 usage, 3 not confirmed / lock held /\n"
@@ -120,6 +123,10 @@ static int parse(int argc, char **argv, struct args *a)
 			val = &a->on_failure;
 		} else if (strcmp(s, "--sim-clock") == 0) {
 			val = &a->sim_clock;
+		} else if (strcmp(s, "--arm") == 0) {
+			val = &a->arm;
+		} else if (strcmp(s, "--disarm") == 0) {
+			val = &a->disarm;
 		} else if (strcmp(s, "--timeout") == 0) {
 			char *end;
 			double t;
@@ -157,7 +164,7 @@ static int parse(int argc, char **argv, struct args *a)
 			*val = argv[i];
 		}
 	}
-	if (!a->runbook || (!a->plan && !a->status)) {
+	if (!a->runbook || (!a->plan && !a->status && !a->arm && !a->disarm)) {
 		fprintf(stderr, "cutover rollback: give RUNBOOK and PLAN (try --help)\n");
 		return -1;
 	}
@@ -596,14 +603,12 @@ static int confirm_start(const struct runbook *rb, const struct args *a, bool tt
 	return -1;
 }
 
-static int show_status(const struct args *a, const struct runbook *rb, const char *dir)
+static enum cutover_status audit_path_of(const struct args *a, const struct runbook *rb,
+					 const char *dir, char *path, size_t n, struct cutover_err *err)
 {
-	struct rollback_status rs;
-	struct cutover_err err;
-	char path[4096], rbaudit[4096];
+	char rbaudit[4096];
 	const char *rbp = NULL;
 
-	cutover_err_clear(&err);
 	if (rb->audit && rb->audit[0]) {
 		if (rb->audit[0] == '/')
 			snprintf(rbaudit, sizeof(rbaudit), "%s", rb->audit);
@@ -611,11 +616,75 @@ static int show_status(const struct args *a, const struct runbook *rb, const cha
 			rbaudit[0] = '\0';
 		rbp = rbaudit;
 	}
-	if (audit_default_path(a->audit, rbp, rb->name, path, sizeof(path), &err) != CUTOVER_OK ||
+	return audit_default_path(a->audit, rbp, rb->name, path, n, err);
+}
+
+static void show_auto(const struct runbook *rb, struct rollback_store *st)
+{
+	for (size_t i = 0; i < rb->ngauges; i++) {
+		const struct runbook_gauge *g = &rb->gauges[i];
+		bool armed = false;
+		char by[ROLLBACK_NAME_MAX];
+		struct cutover_err err;
+
+		if (!(g->has_trigger && g->trigger.has_auto))
+			continue;
+		if (rollback_store_auto_get(st, rb->name, g->id, &armed, by, sizeof(by), NULL, &err) !=
+		    CUTOVER_OK)
+			continue;
+		printf("auto-rollback %s: %s%s%s (plan %s after %us)\n", g->id,
+		       armed ? "ARMED" : "disarmed", by[0] ? " by " : "", by,
+		       g->trigger.plan ? g->trigger.plan->id : "-", g->trigger.auto_countdown_s);
+	}
+}
+
+static int arm(const struct args *a, const struct runbook *rb, const char *dir)
+{
+	struct audit_session_info who = { 0 };
+	struct audit *log = NULL;
+	struct rollback_store *st = NULL;
+	struct rollback_auto *au = NULL;
+	struct cutover_err err;
+	char path[4096];
+	int code = RB_OK;
+
+	cutover_err_clear(&err);
+	who.operator_name = a->operator_name;
+	who.runbook = rb->name;
+	who.environment = rb->environment;
+	if (audit_path_of(a, rb, dir, path, sizeof(path), &err) != CUTOVER_OK ||
+	    audit_open(path, &who, &log, &err) != CUTOVER_OK ||
+	    rollback_store_open(path, &st, &err) != CUTOVER_OK ||
+	    rollback_auto_create(rb, log, st, &au, &err) != CUTOVER_OK ||
+	    rollback_auto_arm(au, a->arm ? a->arm : a->disarm, a->arm != NULL, a->operator_name,
+			      &err) != CUTOVER_OK) {
+		fprintf(stderr, "cutover rollback: %s\n", err.msg);
+		code = err.status == CUTOVER_EVALIDATE ? RB_USAGE : RB_FAILED;
+	} else {
+		show_auto(rb, st);
+	}
+	rollback_auto_destroy(au);
+	rollback_store_close(st);
+	audit_close(log);
+	return code;
+}
+
+static int show_status(const struct args *a, const struct runbook *rb, const char *dir)
+{
+	struct rollback_status rs;
+	struct rollback_store *st = NULL;
+	struct cutover_err err;
+	char path[4096];
+
+	cutover_err_clear(&err);
+	if (audit_path_of(a, rb, dir, path, sizeof(path), &err) != CUTOVER_OK ||
 	    rollback_store_status(path, rb->name, &rs, &err) != CUTOVER_OK) {
 		fprintf(stderr, "cutover rollback: %s\n", err.msg);
 		return RB_FAILED;
 	}
+	if (access(path, F_OK) == 0 && rollback_store_open(path, &st, &err) == CUTOVER_OK)
+		show_auto(rb, st);
+	rollback_store_close(st);
 	if (rs.lock.held)
 		printf("rollback lock of %s: held by %s on %s (pid %ld, %s) since %lld, run %.12s\n",
 		       rb->name, rs.lock.holder, rs.lock.host, rs.lock.pid,
@@ -848,6 +917,10 @@ int cmd_rollback(int argc, char **argv)
 		snprintf(dir, sizeof(dir), "/");
 	if (a.status) {
 		code = show_status(&a, rb, dir);
+		goto out;
+	}
+	if (a.arm || a.disarm) {
+		code = arm(&a, rb, dir);
 		goto out;
 	}
 	plan = runbook_plan_find(rb, a.plan);

@@ -219,23 +219,24 @@ static char *dup_or_null(const char *s)
  * its Nth crash point (a boundary between two durable writes), so a test
  * can crash a run at every such boundary deterministically. */
 static atomic_int crash_count;
-static int crash_at = -1;
+static atomic_int crash_at = -1;
 
 static void crash_point(const char *what, size_t item)
 {
-	int n;
+	int n, at = atomic_load(&crash_at);
 
-	if (crash_at < 0) {
+	if (at < 0) {
 		const char *s = getenv("CUTOVER_TEST_CRASH_AT");
 		char *end;
 		long v = s && *s ? strtol(s, &end, 10) : 0;
 
-		crash_at = s && *s && *end == '\0' && v > 0 && v < 100000 ? (int)v : 0;
+		at = s && *s && *end == '\0' && v > 0 && v < 100000 ? (int)v : 0;
+		atomic_store(&crash_at, at);
 	}
-	if (crash_at == 0)
+	if (at == 0)
 		return;
 	n = atomic_fetch_add(&crash_count, 1) + 1;
-	if (n == crash_at) {
+	if (n == at) {
 		fprintf(stderr, "cutover: test hook: kill -9 at crash point %d (%s, item %zu)\n", n,
 			what, item + 1);
 		fflush(stderr);

@@ -99,6 +99,19 @@ expect_rc 0 $? "resumed to the end: $out"
 expect_match "$out" "succeeded Run the rollback workflow .*SUCCEEDED" "waited for the same execution"
 after=$(awsj stepfunctions list-executions --state-machine-arn "$WF" --query 'length(executions)' --output text)
 expect_eq "$((after - before))" "1" "exactly one execution started across the crashes"
+
+# Auto-rollback arming from the command line: shown by --status, audited.
+out=$("$CUTOVER" rollback "$RB" --arm endpoint_latency_p95 --operator carol --audit "$AUDIT" 2>&1)
+expect_rc 0 $? "armed: $out"
+expect_contains "$("$CUTOVER" rollback "$RB" --status --audit "$AUDIT" 2>&1)" \
+	"auto-rollback endpoint_latency_p95: ARMED by carol (plan all after 60s)" "--status shows it armed"
+"$CUTOVER" rollback "$RB" --disarm endpoint_latency_p95 --operator dave --audit "$AUDIT" >/dev/null 2>&1
+expect_contains "$("$CUTOVER" rollback "$RB" --status --audit "$AUDIT" 2>&1)" \
+	"auto-rollback endpoint_latency_p95: disarmed by dave" "--status shows it disarmed"
+"$CUTOVER" rollback "$RB" --arm nope --audit "$AUDIT" >/dev/null 2>&1
+expect_rc 2 $? "a gauge without an auto trigger cannot be armed"
+expect_eq "$(sqlite3 "$AUDIT" "SELECT operator || ' ' || kind FROM events WHERE kind LIKE 'rollback.auto.%' ORDER BY id" | tr '\n' ';')" \
+	"carol rollback.auto.arm;dave rollback.auto.disarm;" "arming and disarming audited"
 "$CUTOVER" audit verify --db "$AUDIT" >/dev/null 2>&1
 expect_rc 0 $? "audit verify"
 finish
