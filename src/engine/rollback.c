@@ -1399,6 +1399,14 @@ static void reconcile(struct rollback_runner *r)
 
 		if (it->kind != ROLLBACK_STEP || it->state != ROLLBACK_ITEM_RUNNING)
 			continue;
+		if (!it->rec.intent_id) {
+			/* No intent was recorded, and nothing is done before its
+			 * intent is: the step had not started. */
+			it->state = ROLLBACK_ITEM_PENDING;
+			snprintf(news, sizeof(news), "step %zu had not started: run it", i + 1);
+			(void)save_item(r, i, &err);
+			continue;
+		}
 		switch (it->step->kind) {
 		case RUNBOOK_STEP_FLAG: {
 			const struct runbook_flag *f = it->step->flag.flag;
