@@ -1986,6 +1986,24 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 	if ((st = rollback_store_open(r->audit_path, &r->store, err)) != CUTOVER_OK)
 		goto out;
 
+	{
+		/* Someone running a rollback of this runbook right now is the
+		 * first thing to say, before any talk of unfinished runs. */
+		struct rollback_status now;
+
+		if (rollback_store_status(r->audit_path, r->rb->name, &now, err) == CUTOVER_OK &&
+		    now.lock.held && now.lock.alive &&
+		    !(now.lock.same_host && now.lock.pid == (long)getpid())) {
+			st = cutover_errf(err, CUTOVER_EREFUSED,
+					  "a rollback of %s is already running: %s on %s (pid %ld), "
+					  "run %.12s (plan %s) at item %ld/%ld '%s'; one rollback at a "
+					  "time per runbook. Watch it in that console, or wait for it "
+					  "to end", r->rb->name, now.lock.holder, now.lock.host,
+					  now.lock.pid, now.lock.run_id, now.run.plan, now.run.current + 1,
+					  now.run.nitems, now.current_title);
+			goto out;
+		}
+	}
 	if ((st = rollback_store_find_unfinished(r->store, r->rb->name, r->plan->id, &unfinished,
 						 &found, err)) != CUTOVER_OK)
 		goto out;

@@ -45,6 +45,9 @@ expect_match "$st" "latest run [0-9a-f]{12}: plan full, (running|waiting), by al
 "$CUTOVER" rollback "$RB" dns --confirm production --audit "$AUDIT" </dev/null >"$W/second.out" 2>&1
 expect_rc 3 $? "a second rollback of the runbook is refused"
 expect_match "$(cat "$W/second.out")" "already running: alice on .* \(pid $RUN_PID\)" "it names who and where"
+"$CUTOVER" rollback "$RB" full --resume --confirm production --audit "$AUDIT" </dev/null >"$W/third.out" 2>&1
+expect_rc 3 $? "resuming the run another process runs is refused too"
+expect_match "$(cat "$W/third.out")" "already running: alice on .* \(pid $RUN_PID\), run [0-9a-f]{12} \(plan full\) at item" "it says where that run is"
 
 wait $RUN_PID
 rc=$?
