@@ -1183,11 +1183,38 @@ static void close_intent(struct rollback_runner *r, size_t i, enum audit_outcome
 		return;
 	detail = detail_json(r, i, "state", rollback_item_state_name(r->items[i].state), "note",
 			     note && *note ? note : NULL);
+	/* A failed command's last lines belong in the record of the failure.
+	 * Output that looks like it names a secret is refused by the audit
+	 * log; the outcome is then written without it. */
+	if (detail && r->items[i].step && r->items[i].step->kind == RUNBOOK_STEP_EXEC &&
+	    r->items[i].state == ROLLBACK_ITEM_FAILED && r->items[i].rec.output_tail[0]) {
+		struct action_kv kv[] = {
+			{ "run", ACTION_KV_STR, r->run.id, 0, 0 },
+			{ "item", ACTION_KV_INT, NULL, (long long)i, 0 },
+			{ "attempt", ACTION_KV_INT, NULL, r->items[i].rec.attempts, 0 },
+			{ "state", ACTION_KV_STR, "failed", 0, 0 },
+			{ "note", ACTION_KV_STR, note && *note ? note : NULL, 0, 0 },
+			{ "exit_code", ACTION_KV_INT, NULL, r->items[i].rec.exit_code,
+			  !r->items[i].rec.has_exit_code },
+			{ "output", ACTION_KV_STR, r->items[i].rec.output_tail, 0, 0 },
+		};
+		char *full = action_json_object(kv, sizeof(kv) / sizeof(kv[0]));
+
+		cutover_err_clear(&err);
+		if (full && audit_outcome(r->log, id, ao, request_id && *request_id ? request_id : NULL,
+					  full, &err) == CUTOVER_OK) {
+			free(full);
+			free(detail);
+			goto done;
+		}
+		free(full);
+	}
 	cutover_err_clear(&err);
 	if (audit_outcome(r->log, id, ao, request_id && *request_id ? request_id : NULL, detail,
 			  &err) != CUTOVER_OK)
 		audit_warn(r, "a step's outcome", &err);
 	free(detail);
+done:
 	pthread_mutex_lock(&r->mu);
 	r->items[i].rec.intent_id = 0;
 	pthread_mutex_unlock(&r->mu);
