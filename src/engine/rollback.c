@@ -2003,19 +2003,10 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 		goto out;
 	actions_set_abort(r->actions, should_abort_hook, r);
 
-	/* The audit session first: it creates the file and its folder. */
-	who.operator_name = r->operator_name;
-	who.runbook = r->rb->name;
-	who.runbook_hash = opt->runbook_hash;
-	who.environment = r->rb->environment;
-	if ((st = audit_open(r->audit_path, &who, &r->log, err)) != CUTOVER_OK)
-		goto out;
-	if ((st = rollback_store_open(r->audit_path, &r->store, err)) != CUTOVER_OK)
-		goto out;
-
 	{
 		/* Someone running a rollback of this runbook right now is the
-		 * first thing to say, before any talk of unfinished runs. */
+		 * first thing to say, before any talk of unfinished runs, and
+		 * a refused start leaves no session in the log. */
 		struct rollback_status now;
 
 		if (rollback_store_status(r->audit_path, r->rb->name, &now, err) == CUTOVER_OK &&
@@ -2031,6 +2022,16 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 			goto out;
 		}
 	}
+	/* The audit session first: it creates the file and its folder. */
+	who.operator_name = r->operator_name;
+	who.runbook = r->rb->name;
+	who.runbook_hash = opt->runbook_hash;
+	who.environment = r->rb->environment;
+	if ((st = audit_open(r->audit_path, &who, &r->log, err)) != CUTOVER_OK)
+		goto out;
+	if ((st = rollback_store_open(r->audit_path, &r->store, err)) != CUTOVER_OK)
+		goto out;
+
 	if ((st = rollback_store_find_unfinished(r->store, r->rb->name, r->plan->id, &unfinished,
 						 &found, err)) != CUTOVER_OK)
 		goto out;
