@@ -784,7 +784,7 @@ static int handle_prompt(struct driver *d, struct rollback_runner *r,
 
 static int drive(struct driver *d, struct rollback_runner *r)
 {
-	struct seen_item *seen;
+	struct seen_item *seen = NULL;
 	struct rollback_snapshot s;
 	uint64_t gen = 0, answered = 0;
 	size_t n = 0;
@@ -796,6 +796,7 @@ static int drive(struct driver *d, struct rollback_runner *r)
 		if (got_signal) {
 			fprintf(stderr, "\ncutover rollback: interrupted; the run stops where it is and "
 				"can be resumed with --resume\n");
+			free(seen);
 			return RB_INTERRUPTED;
 		}
 		if (rollback_runner_snapshot_take(r, &s) != CUTOVER_OK)
