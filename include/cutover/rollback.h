@@ -256,6 +256,11 @@ struct rollback_preview_item {
 size_t rollback_plan_flatten(const struct runbook_plan *plan, struct rollback_preview_item *out,
 			     size_t cap);
 
+/* What a step will change, in words ("flag dual_write = false", "start
+ * arn:...:rollback-workflow and wait", "kubectl rollout restart ..."), for
+ * the preview and the audit row.  Always terminates buf.  Pure. */
+void rollback_step_summary(const struct runbook_step *s, char *buf, size_t n);
+
 const char *rollback_item_state_name(enum rollback_item_state s);
 const char *rollback_run_state_name(enum rollback_run_state s);
 bool rollback_item_state_parse(const char *name, enum rollback_item_state *out);

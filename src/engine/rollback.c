@@ -355,8 +355,7 @@ static void step_target(const struct rollback_runner *r, size_t i, char *buf, si
 		 it->title);
 }
 
-/* What a step will do, in words, for the audit row's new value. */
-static void step_summary(const struct runbook_step *s, char *buf, size_t n)
+void rollback_step_summary(const struct runbook_step *s, char *buf, size_t n)
 {
 	switch (s->kind) {
 	case RUNBOOK_STEP_FLAG:
@@ -1248,7 +1247,7 @@ static enum rollback_item_state attempt(struct rollback_runner *r, size_t i, boo
 		}
 		crash_point("step marked running", i);
 		step_target(r, i, target, sizeof(target));
-		step_summary(it->step, summary, sizeof(summary));
+		rollback_step_summary(it->step, summary, sizeof(summary));
 		{
 			struct audit_event ev = { "rollback.step", target, NULL, summary, NULL };
 			char *detail = detail_json(r, i, "kind", runbook_step_kind_name(it->step->kind),
