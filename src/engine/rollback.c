@@ -357,6 +357,8 @@ static void step_target(const struct rollback_runner *r, size_t i, char *buf, si
 
 void rollback_step_summary(const struct runbook_step *s, char *buf, size_t n)
 {
+	if (!n)
+		return;
 	switch (s->kind) {
 	case RUNBOOK_STEP_FLAG:
 		snprintf(buf, n, "flag %s = %s", s->flag.flag->id, s->flag.value);
