@@ -443,6 +443,15 @@ static bool interrupted(const struct rollback_runner *r)
 	return atomic_load(&r->stop) || atomic_load(&r->abort_req);
 }
 
+/* The abort reason, copied under the lock (abort() may write it from
+ * another thread). */
+static void abort_reason_get(struct rollback_runner *r, char *buf, size_t n)
+{
+	pthread_mutex_lock(&r->mu);
+	copy(buf, n, r->abort_reason);
+	pthread_mutex_unlock(&r->mu);
+}
+
 static int should_abort_hook(void *ctx)
 {
 	return interrupted(ctx);
@@ -549,9 +558,12 @@ static void outcome_set(struct outcome *o, enum rollback_item_state st, const ch
 
 static void interrupted_outcome(struct rollback_runner *r, struct outcome *o)
 {
+	char why[512];
+
+	abort_reason_get(r, why, sizeof(why));
 	if (atomic_load(&r->abort_req))
-		outcome_set(o, ROLLBACK_ITEM_FAILED, "aborted by the operator%s%s",
-			    r->abort_reason[0] ? ": " : "", r->abort_reason);
+		outcome_set(o, ROLLBACK_ITEM_FAILED, "aborted by the operator%s%s", why[0] ? ": " : "",
+			    why);
 	else
 		outcome_set(o, ROLLBACK_ITEM_RUNNING, "interrupted; checked again at resume");
 }
@@ -1673,7 +1685,7 @@ static void end_run(struct rollback_runner *r, enum rollback_run_state st)
 {
 	struct cutover_err err;
 	unsigned skipped = 0, failed_checks = 0;
-	char value[256], target[512];
+	char value[256], target[512], why[512];
 	char *d;
 
 	for (size_t i = 0; i < r->nitems; i++) {
@@ -1704,8 +1716,9 @@ static void end_run(struct rollback_runner *r, enum rollback_run_state st)
 	snprintf(value, sizeof(value), "%s: %u skipped, %u failed checks",
 		 rollback_run_state_name(st), skipped, failed_checks);
 	snprintf(target, sizeof(target), "%s", r->plan->id);
+	abort_reason_get(r, why, sizeof(why));
 	d = detail_json(r, (size_t)-1, "state", rollback_run_state_name(st), "reason",
-			r->abort_reason[0] ? r->abort_reason : NULL);
+			why[0] ? why : NULL);
 	event(r, "rollback.end", target, value, d);
 	free(d);
 	crash_point("end recorded", r->nitems ? r->nitems - 1 : 0);
@@ -1715,8 +1728,8 @@ static void end_run(struct rollback_runner *r, enum rollback_run_state st)
 		set_message(r, "rollback %s completed: %u skipped, %u checklist items failed",
 			    r->plan->id, skipped, failed_checks);
 	else
-		set_message(r, "rollback %s aborted at item %zu%s%s", r->plan->id, r->current + 1,
-			    r->abort_reason[0] ? ": " : "", r->abort_reason);
+		set_message(r, "rollback %s aborted at item %zu%s%.400s", r->plan->id, r->current + 1,
+			    why[0] ? ": " : "", why);
 }
 
 static void run(struct rollback_runner *r)
