@@ -9,6 +9,7 @@
  * under TSan too (the runner's thread against this one). */
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -154,7 +155,7 @@ static void wait_finished(struct rollback_runner *r, double seconds)
 /* A second thread that keeps copying the state, as the console's draw loop. */
 struct reader {
 	struct rollback_runner *r;
-	volatile int stop;
+	atomic_int stop;
 	unsigned copies;
 };
 
@@ -162,7 +163,7 @@ static void *read_loop(void *arg)
 {
 	struct reader *rd = arg;
 
-	while (!rd->stop) {
+	while (!atomic_load(&rd->stop)) {
 		struct rollback_snapshot s;
 
 		if (rollback_runner_snapshot_take(rd->r, &s) == CUTOVER_OK) {
@@ -271,7 +272,7 @@ static void test_local_plan(void **state)
 	assert_true(s.estimate_s > 0);
 	assert_true(s.remaining_s == 0);
 	rollback_snapshot_free(&s);
-	rd.stop = 1;
+	atomic_store(&rd.stop, 1);
 	pthread_join(reader, NULL);
 	assert_true(rd.copies > 0);
 	rollback_runner_destroy(r);
