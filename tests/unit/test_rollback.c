@@ -90,7 +90,7 @@ static int teardown(void **state)
 	(void)state;
 	runbook_destroy(rb);
 	if (getenv("RB_UNIT_KEEP"))
-		return 0;
+		return 0;   /* keep the audit file to look at after a failure */
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
