@@ -26,22 +26,22 @@ struct rollback_store {
 };
 
 static const char schema_sql[] =
-	"CREATE TABLE IF NOT EXISTS rollback_runs ("
-	" id TEXT PRIMARY KEY, runbook TEXT NOT NULL, plan TEXT NOT NULL, state TEXT NOT NULL,"
-	" operator TEXT, host TEXT, pid INTEGER, started_ms INTEGER, ended_ms INTEGER,"
-	" updated_ms INTEGER, current INTEGER, nitems INTEGER, reason TEXT);"
-	"CREATE INDEX IF NOT EXISTS rollback_runs_rb ON rollback_runs(runbook, started_ms);"
-	"CREATE TABLE IF NOT EXISTS rollback_items ("
-	" run_id TEXT NOT NULL, idx INTEGER NOT NULL, kind TEXT, plan TEXT, plan_idx INTEGER,"
-	" title TEXT, step_kind TEXT, state TEXT, attempts INTEGER, started_ms INTEGER,"
-	" ended_ms INTEGER, exit_code INTEGER, execution_arn TEXT, note TEXT, output_tail TEXT,"
-	" intent_id INTEGER, PRIMARY KEY (run_id, idx));"
-	"CREATE TABLE IF NOT EXISTS rollback_locks ("
-	" runbook TEXT PRIMARY KEY, run_id TEXT, holder TEXT, host TEXT, pid INTEGER,"
-	" since_ms INTEGER);"
-	"CREATE TABLE IF NOT EXISTS rollback_auto ("
-	" runbook TEXT NOT NULL, gauge TEXT NOT NULL, armed INTEGER NOT NULL, by TEXT,"
-	" since_ms INTEGER, PRIMARY KEY (runbook, gauge));";
+    "CREATE TABLE IF NOT EXISTS rollback_runs ("
+    " id TEXT PRIMARY KEY, runbook TEXT NOT NULL, plan TEXT NOT NULL, state TEXT NOT NULL,"
+    " operator TEXT, host TEXT, pid INTEGER, started_ms INTEGER, ended_ms INTEGER,"
+    " updated_ms INTEGER, current INTEGER, nitems INTEGER, reason TEXT);"
+    "CREATE INDEX IF NOT EXISTS rollback_runs_rb ON rollback_runs(runbook, started_ms);"
+    "CREATE TABLE IF NOT EXISTS rollback_items ("
+    " run_id TEXT NOT NULL, idx INTEGER NOT NULL, kind TEXT, plan TEXT, plan_idx INTEGER,"
+    " title TEXT, step_kind TEXT, state TEXT, attempts INTEGER, started_ms INTEGER,"
+    " ended_ms INTEGER, exit_code INTEGER, execution_arn TEXT, note TEXT, output_tail TEXT,"
+    " intent_id INTEGER, PRIMARY KEY (run_id, idx));"
+    "CREATE TABLE IF NOT EXISTS rollback_locks ("
+    " runbook TEXT PRIMARY KEY, run_id TEXT, holder TEXT, host TEXT, pid INTEGER,"
+    " since_ms INTEGER);"
+    "CREATE TABLE IF NOT EXISTS rollback_auto ("
+    " runbook TEXT NOT NULL, gauge TEXT NOT NULL, armed INTEGER NOT NULL, by TEXT,"
+    " since_ms INTEGER, PRIMARY KEY (runbook, gauge));";
 
 static int64_t now_ms(void)
 {
@@ -57,20 +57,20 @@ static void cp(char *dst, size_t n, const unsigned char *src)
 }
 
 static enum cutover_status fail(struct cutover_err *err, sqlite3 *db, const char *what,
-				const char *path)
+                                const char *path)
 {
 	return cutover_errf(err, CUTOVER_EDB, "audit log %s: rollback state: %s: %s", path, what,
-			    db ? sqlite3_errmsg(db) : "cannot allocate a connection");
+	                    db ? sqlite3_errmsg(db) : "cannot allocate a connection");
 }
 
 static enum cutover_status exec_sql(struct rollback_store *s, const char *sql,
-				    struct cutover_err *err)
+                                    struct cutover_err *err)
 {
 	char *msg = NULL;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		cutover_errf(err, CUTOVER_EDB, "audit log %s: rollback state: %s", s->path,
-			     msg ? msg : "error");
+		             msg ? msg : "error");
 		sqlite3_free(msg);
 		return CUTOVER_EDB;
 	}
@@ -85,7 +85,7 @@ static enum cutover_status begin(struct rollback_store *s, struct cutover_err *e
 
 	while ((rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) == SQLITE_BUSY &&
 	       ++tries < 20) {
-		struct timespec ts = { 0, 10000000L * tries };
+		struct timespec ts = {0, 10000000L * tries};
 
 		nanosleep(&ts, NULL);
 	}
@@ -95,7 +95,7 @@ static enum cutover_status begin(struct rollback_store *s, struct cutover_err *e
 }
 
 static enum cutover_status commit(struct rollback_store *s, enum cutover_status st,
-				  struct cutover_err *err)
+                                  struct cutover_err *err)
 {
 	if (st == CUTOVER_OK) {
 		if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
@@ -107,7 +107,7 @@ static enum cutover_status commit(struct rollback_store *s, enum cutover_status 
 }
 
 enum cutover_status rollback_store_open(const char *path, struct rollback_store **out,
-					struct cutover_err *err)
+                                        struct cutover_err *err)
 {
 	struct rollback_store *s;
 	enum cutover_status st = CUTOVER_OK;
@@ -115,7 +115,8 @@ enum cutover_status rollback_store_open(const char *path, struct rollback_store 
 
 	*out = NULL;
 	if (!path || !*path)
-		return cutover_errf(err, CUTOVER_EINVAL, "no audit log path for the rollback state");
+		return cutover_errf(err, CUTOVER_EINVAL,
+		                    "no audit log path for the rollback state");
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return cutover_errf(err, CUTOVER_ENOMEM, "out of memory");
@@ -130,7 +131,7 @@ enum cutover_status rollback_store_open(const char *path, struct rollback_store 
 
 		if (fd < 0) {
 			st = cutover_errf(err, CUTOVER_EIO, "cannot create audit log %s: %s", path,
-					  strerror(errno));
+			                  strerror(errno));
 			goto out;
 		}
 		close(fd);
@@ -185,8 +186,8 @@ static bool pid_alive(long pid)
 }
 
 static enum cutover_status read_lock(sqlite3 *db, const char *path, const char *runbook,
-				     const char *host, struct rollback_lock_info *li,
-				     struct cutover_err *err)
+                                     const char *host, struct rollback_lock_info *li,
+                                     struct cutover_err *err)
 {
 	sqlite3_stmt *q = NULL;
 	enum cutover_status st = CUTOVER_OK;
@@ -194,8 +195,9 @@ static enum cutover_status read_lock(sqlite3 *db, const char *path, const char *
 
 	memset(li, 0, sizeof(*li));
 	if (sqlite3_prepare_v2(db,
-			       "SELECT run_id, holder, host, pid, since_ms FROM rollback_locks"
-			       " WHERE runbook = ?", -1, &q, NULL) != SQLITE_OK)
+	                       "SELECT run_id, holder, host, pid, since_ms FROM rollback_locks"
+	                       " WHERE runbook = ?",
+	                       -1, &q, NULL) != SQLITE_OK)
 		return fail(err, db, "reading the lock", path);
 	bind_text(q, 1, runbook);
 	rc = sqlite3_step(q);
@@ -225,13 +227,13 @@ static void fmt_since(int64_t ms, char *buf, size_t n)
 		snprintf(buf, n, "?");
 	else
 		snprintf(buf, n, "%02d:%02d:%02d UTC", tm.tm_hour % 100, tm.tm_min % 100,
-			 tm.tm_sec % 100);
+		         tm.tm_sec % 100);
 }
 
 enum cutover_status rollback_store_lock(struct rollback_store *s, const char *runbook,
-					const char *run_id, const char *holder,
-					struct rollback_lock_info *held, bool *took_stale,
-					struct cutover_err *err)
+                                        const char *run_id, const char *holder,
+                                        struct rollback_lock_info *held, bool *took_stale,
+                                        struct cutover_err *err)
 {
 	sqlite3_stmt *q = NULL;
 	enum cutover_status st;
@@ -242,25 +244,26 @@ enum cutover_status rollback_store_lock(struct rollback_store *s, const char *ru
 		return st;
 	if ((st = read_lock(s->db, s->path, runbook, s->host, held, err)) != CUTOVER_OK)
 		goto out;
-	if (held->held && !(held->same_host && held->pid == me && strcmp(held->run_id, run_id) == 0)) {
+	if (held->held &&
+	    !(held->same_host && held->pid == me && strcmp(held->run_id, run_id) == 0)) {
 		if (held->alive) {
 			char since[32];
 
 			fmt_since(held->since_ms, since, sizeof(since));
-			st = cutover_errf(err, CUTOVER_EREFUSED,
-					  "a rollback of %s is already running: %s on %s (pid %ld) "
-					  "since %s, run %.12s; one rollback at a time per runbook. "
-					  "Watch it in that console, or wait for it to end",
-					  runbook, held->holder, held->host, held->pid, since,
-					  held->run_id);
+			st = cutover_errf(
+			    err, CUTOVER_EREFUSED,
+			    "a rollback of %s is already running: %s on %s (pid %ld) "
+			    "since %s, run %.12s; one rollback at a time per runbook. "
+			    "Watch it in that console, or wait for it to end",
+			    runbook, held->holder, held->host, held->pid, since, held->run_id);
 			goto out;
 		}
 		*took_stale = true;
 	}
 	if (sqlite3_prepare_v2(s->db,
-			       "INSERT OR REPLACE INTO rollback_locks (runbook, run_id, holder,"
-			       " host, pid, since_ms) VALUES (?,?,?,?,?,?)", -1, &q, NULL) !=
-	    SQLITE_OK) {
+	                       "INSERT OR REPLACE INTO rollback_locks (runbook, run_id, holder,"
+	                       " host, pid, since_ms) VALUES (?,?,?,?,?,?)",
+	                       -1, &q, NULL) != SQLITE_OK) {
 		st = fail(err, s->db, "writing the lock", s->path);
 		goto out;
 	}
@@ -278,16 +281,16 @@ out:
 }
 
 enum cutover_status rollback_store_unlock(struct rollback_store *s, const char *runbook,
-					  struct cutover_err *err)
+                                          struct cutover_err *err)
 {
 	sqlite3_stmt *q = NULL;
 	enum cutover_status st;
 
 	if ((st = begin(s, err)) != CUTOVER_OK)
 		return st;
-	if (sqlite3_prepare_v2(s->db,
-			       "DELETE FROM rollback_locks WHERE runbook = ? AND host = ? AND pid = ?",
-			       -1, &q, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	        s->db, "DELETE FROM rollback_locks WHERE runbook = ? AND host = ? AND pid = ?", -1,
+	        &q, NULL) != SQLITE_OK) {
 		st = fail(err, s->db, "releasing the lock", s->path);
 		goto out;
 	}
@@ -319,9 +322,9 @@ static void bind_run(sqlite3_stmt *q, const struct rollback_run_rec *r)
 }
 
 static const char item_insert_sql[] =
-	"INSERT OR REPLACE INTO rollback_items (run_id, idx, kind, plan, plan_idx, title,"
-	" step_kind, state, attempts, started_ms, ended_ms, exit_code, execution_arn, note,"
-	" output_tail, intent_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "INSERT OR REPLACE INTO rollback_items (run_id, idx, kind, plan, plan_idx, title,"
+    " step_kind, state, attempts, started_ms, ended_ms, exit_code, execution_arn, note,"
+    " output_tail, intent_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static void bind_item(sqlite3_stmt *q, const char *run_id, const struct rollback_item_rec *it)
 {
@@ -347,19 +350,21 @@ static void bind_item(sqlite3_stmt *q, const char *run_id, const struct rollback
 }
 
 enum cutover_status rollback_store_run_create(struct rollback_store *s,
-					      const struct rollback_run_rec *run,
-					      const struct rollback_item_rec *items, size_t n,
-					      struct cutover_err *err)
+                                              const struct rollback_run_rec *run,
+                                              const struct rollback_item_rec *items, size_t n,
+                                              struct cutover_err *err)
 {
 	sqlite3_stmt *q = NULL;
 	enum cutover_status st;
 
 	if ((st = begin(s, err)) != CUTOVER_OK)
 		return st;
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO rollback_runs (id, runbook, plan, state, operator, host,"
-			       " pid, started_ms, ended_ms, updated_ms, current, nitems, reason)"
-			       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &q, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "INSERT INTO rollback_runs (id, runbook, plan, state, operator, host,"
+	        " pid, started_ms, ended_ms, updated_ms, current, nitems, reason)"
+	        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	        -1, &q, NULL) != SQLITE_OK) {
 		st = fail(err, s->db, "recording the run", s->path);
 		goto out;
 	}
@@ -389,8 +394,8 @@ out:
 }
 
 enum cutover_status rollback_store_run_update(struct rollback_store *s,
-					      const struct rollback_run_rec *run,
-					      struct cutover_err *err)
+                                              const struct rollback_run_rec *run,
+                                              struct cutover_err *err)
 {
 	sqlite3_stmt *q = NULL;
 	enum cutover_status st;
@@ -398,9 +403,9 @@ enum cutover_status rollback_store_run_update(struct rollback_store *s,
 	if ((st = begin(s, err)) != CUTOVER_OK)
 		return st;
 	if (sqlite3_prepare_v2(s->db,
-			       "UPDATE rollback_runs SET state = ?, current = ?, ended_ms = ?,"
-			       " updated_ms = ?, pid = ?, host = ?, operator = ? WHERE id = ?", -1, &q,
-			       NULL) != SQLITE_OK) {
+	                       "UPDATE rollback_runs SET state = ?, current = ?, ended_ms = ?,"
+	                       " updated_ms = ?, pid = ?, host = ?, operator = ? WHERE id = ?",
+	                       -1, &q, NULL) != SQLITE_OK) {
 		st = fail(err, s->db, "updating the run", s->path);
 		goto out;
 	}
@@ -420,8 +425,8 @@ out:
 }
 
 enum cutover_status rollback_store_item_update(struct rollback_store *s, const char *run_id,
-					       const struct rollback_item_rec *item,
-					       struct cutover_err *err)
+                                               const struct rollback_item_rec *item,
+                                               struct cutover_err *err)
 {
 	sqlite3_stmt *q = NULL;
 	enum cutover_status st;
@@ -440,7 +445,8 @@ out:
 	return commit(s, st, err);
 }
 
-#define RUN_COLUMNS "id, runbook, plan, state, operator, host, pid, started_ms, ended_ms," \
+#define RUN_COLUMNS                                                                                \
+	"id, runbook, plan, state, operator, host, pid, started_ms, ended_ms,"                     \
 	" updated_ms, current, nitems, reason"
 
 static void run_from(sqlite3_stmt *q, struct rollback_run_rec *r)
@@ -462,8 +468,8 @@ static void run_from(sqlite3_stmt *q, struct rollback_run_rec *r)
 }
 
 static enum cutover_status find_run(sqlite3 *db, const char *path, const char *runbook,
-				    const char *plan, bool unfinished, struct rollback_run_rec *out,
-				    bool *found, struct cutover_err *err)
+                                    const char *plan, bool unfinished, struct rollback_run_rec *out,
+                                    bool *found, struct cutover_err *err)
 {
 	sqlite3_stmt *q = NULL;
 	enum cutover_status st = CUTOVER_OK;
@@ -471,10 +477,11 @@ static enum cutover_status find_run(sqlite3 *db, const char *path, const char *r
 
 	*found = false;
 	if (sqlite3_prepare_v2(db,
-			       "SELECT " RUN_COLUMNS " FROM rollback_runs WHERE runbook = ?1"
-			       " AND (?2 IS NULL OR plan = ?2) AND (?3 = 0 OR state NOT IN"
-			       " ('completed', 'aborted')) ORDER BY started_ms DESC, rowid DESC"
-			       " LIMIT 1", -1, &q, NULL) != SQLITE_OK)
+	                       "SELECT " RUN_COLUMNS " FROM rollback_runs WHERE runbook = ?1"
+	                       " AND (?2 IS NULL OR plan = ?2) AND (?3 = 0 OR state NOT IN"
+	                       " ('completed', 'aborted')) ORDER BY started_ms DESC, rowid DESC"
+	                       " LIMIT 1",
+	                       -1, &q, NULL) != SQLITE_OK)
 		return fail(err, db, "reading runs", path);
 	bind_text(q, 1, runbook);
 	bind_text(q, 2, plan);
@@ -491,8 +498,8 @@ static enum cutover_status find_run(sqlite3 *db, const char *path, const char *r
 }
 
 enum cutover_status rollback_store_find_unfinished(struct rollback_store *s, const char *runbook,
-						   const char *plan, struct rollback_run_rec *out,
-						   bool *found, struct cutover_err *err)
+                                                   const char *plan, struct rollback_run_rec *out,
+                                                   bool *found, struct cutover_err *err)
 {
 	return find_run(s->db, s->path, runbook, plan, true, out, found, err);
 }
@@ -518,12 +525,13 @@ static void item_from(sqlite3_stmt *q, struct rollback_item_rec *it)
 	it->intent_id = sqlite3_column_int64(q, 14);
 }
 
-#define ITEM_COLUMNS "idx, kind, plan, plan_idx, title, step_kind, state, attempts," \
+#define ITEM_COLUMNS                                                                               \
+	"idx, kind, plan, plan_idx, title, step_kind, state, attempts,"                            \
 	" started_ms, ended_ms, exit_code, execution_arn, note, output_tail, intent_id"
 
 enum cutover_status rollback_store_items_load(struct rollback_store *s, const char *run_id,
-					      struct rollback_item_rec **items, size_t *n,
-					      struct cutover_err *err)
+                                              struct rollback_item_rec **items, size_t *n,
+                                              struct cutover_err *err)
 {
 	sqlite3_stmt *q = NULL;
 	struct rollback_item_rec *v = NULL;
@@ -534,8 +542,9 @@ enum cutover_status rollback_store_items_load(struct rollback_store *s, const ch
 	*items = NULL;
 	*n = 0;
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT " ITEM_COLUMNS " FROM rollback_items WHERE run_id = ?"
-			       " ORDER BY idx", -1, &q, NULL) != SQLITE_OK)
+	                       "SELECT " ITEM_COLUMNS " FROM rollback_items WHERE run_id = ?"
+	                       " ORDER BY idx",
+	                       -1, &q, NULL) != SQLITE_OK)
 		return fail(err, s->db, "reading steps", s->path);
 	bind_text(q, 1, run_id);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -566,8 +575,8 @@ out:
 }
 
 enum cutover_status rollback_store_auto_get(struct rollback_store *s, const char *runbook,
-					    const char *gauge, bool *armed, char *by, size_t by_len,
-					    int64_t *since_ms, struct cutover_err *err)
+                                            const char *gauge, bool *armed, char *by, size_t by_len,
+                                            int64_t *since_ms, struct cutover_err *err)
 {
 	sqlite3_stmt *q = NULL;
 	enum cutover_status st = CUTOVER_OK;
@@ -579,8 +588,9 @@ enum cutover_status rollback_store_auto_get(struct rollback_store *s, const char
 	if (since_ms)
 		*since_ms = 0;
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT armed, by, since_ms FROM rollback_auto WHERE runbook = ?"
-			       " AND gauge = ?", -1, &q, NULL) != SQLITE_OK)
+	                       "SELECT armed, by, since_ms FROM rollback_auto WHERE runbook = ?"
+	                       " AND gauge = ?",
+	                       -1, &q, NULL) != SQLITE_OK)
 		return fail(err, s->db, "reading auto-rollback arming", s->path);
 	bind_text(q, 1, runbook);
 	bind_text(q, 2, gauge);
@@ -599,8 +609,8 @@ enum cutover_status rollback_store_auto_get(struct rollback_store *s, const char
 }
 
 enum cutover_status rollback_store_auto_set(struct rollback_store *s, const char *runbook,
-					    const char *gauge, bool armed, const char *by,
-					    struct cutover_err *err)
+                                            const char *gauge, bool armed, const char *by,
+                                            struct cutover_err *err)
 {
 	sqlite3_stmt *q = NULL;
 	enum cutover_status st;
@@ -608,8 +618,9 @@ enum cutover_status rollback_store_auto_set(struct rollback_store *s, const char
 	if ((st = begin(s, err)) != CUTOVER_OK)
 		return st;
 	if (sqlite3_prepare_v2(s->db,
-			       "INSERT OR REPLACE INTO rollback_auto (runbook, gauge, armed, by,"
-			       " since_ms) VALUES (?,?,?,?,?)", -1, &q, NULL) != SQLITE_OK) {
+	                       "INSERT OR REPLACE INTO rollback_auto (runbook, gauge, armed, by,"
+	                       " since_ms) VALUES (?,?,?,?,?)",
+	                       -1, &q, NULL) != SQLITE_OK) {
 		st = fail(err, s->db, "writing auto-rollback arming", s->path);
 		goto out;
 	}
@@ -631,7 +642,7 @@ static bool has_table(sqlite3 *db, const char *name)
 	bool yes = false;
 
 	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1,
-			       &q, NULL) == SQLITE_OK) {
+	                       &q, NULL) == SQLITE_OK) {
 		bind_text(q, 1, name);
 		yes = sqlite3_step(q) == SQLITE_ROW;
 	}
@@ -640,7 +651,7 @@ static bool has_table(sqlite3 *db, const char *name)
 }
 
 enum cutover_status rollback_store_status(const char *path, const char *runbook,
-					  struct rollback_status *out, struct cutover_err *err)
+                                          struct rollback_status *out, struct cutover_err *err)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *q = NULL;
@@ -650,7 +661,7 @@ enum cutover_status rollback_store_status(const char *path, const char *runbook,
 
 	memset(out, 0, sizeof(*out));
 	if (stat(path, &sb) != 0)
-		return CUTOVER_OK;   /* no file: no rollback */
+		return CUTOVER_OK; /* no file: no rollback */
 	if (gethostname(host, sizeof(host)) != 0)
 		snprintf(host, sizeof(host), "unknown");
 	host[sizeof(host) - 1] = '\0';
@@ -665,14 +676,15 @@ enum cutover_status rollback_store_status(const char *path, const char *runbook,
 	if ((st = read_lock(db, path, runbook, host, &out->lock, err)) != CUTOVER_OK)
 		goto out;
 	if ((st = find_run(db, path, runbook, NULL, false, &out->run, &out->has_run, err)) !=
-	    CUTOVER_OK || !out->has_run)
+	        CUTOVER_OK ||
+	    !out->has_run)
 		goto out;
 	if (sqlite3_prepare_v2(db,
-			       "SELECT (SELECT count(*) FROM rollback_items WHERE run_id = ?1 AND"
-			       " state IN ('succeeded','skipped','confirmed','check-failed')),"
-			       " (SELECT title FROM rollback_items WHERE run_id = ?1 AND idx = ?2),"
-			       " (SELECT state FROM rollback_items WHERE run_id = ?1 AND idx = ?2)",
-			       -1, &q, NULL) != SQLITE_OK) {
+	                       "SELECT (SELECT count(*) FROM rollback_items WHERE run_id = ?1 AND"
+	                       " state IN ('succeeded','skipped','confirmed','check-failed')),"
+	                       " (SELECT title FROM rollback_items WHERE run_id = ?1 AND idx = ?2),"
+	                       " (SELECT state FROM rollback_items WHERE run_id = ?1 AND idx = ?2)",
+	                       -1, &q, NULL) != SQLITE_OK) {
 		st = fail(err, db, "reading progress", path);
 		goto out;
 	}

@@ -23,12 +23,12 @@
 
 /* Exit codes (docs/rollback.md). */
 enum {
-	RB_OK = 0,          /* completed, every checklist item confirmed, nothing skipped */
-	RB_FAILED = 1,      /* aborted, or could not run */
-	RB_USAGE = 2,       /* bad arguments, unknown plan, invalid runbook */
-	RB_REFUSED = 3,     /* not confirmed, lock held, or a question nobody could answer */
-	RB_UNFINISHED = 4,  /* an unfinished run exists: --resume or --abandon */
-	RB_VERIFY = 5,      /* completed with skipped steps or failed checklist items */
+	RB_OK = 0,         /* completed, every checklist item confirmed, nothing skipped */
+	RB_FAILED = 1,     /* aborted, or could not run */
+	RB_USAGE = 2,      /* bad arguments, unknown plan, invalid runbook */
+	RB_REFUSED = 3,    /* not confirmed, lock held, or a question nobody could answer */
+	RB_UNFINISHED = 4, /* an unfinished run exists: --resume or --abandon */
+	RB_VERIFY = 5,     /* completed with skipped steps or failed checklist items */
 	RB_INTERRUPTED = 130,
 };
 
@@ -50,35 +50,37 @@ struct args {
 
 static void help(void)
 {
-	printf("usage: cutover rollback RUNBOOK PLAN [--yes] [--confirm ENV] [--resume | --abandon]\n"
-	       "                        [--assume-done STEP,...] [--rerun STEP,...]\n"
-	       "                        [--on-failure abort|skip|retry] [--reason TEXT]\n"
-	       "                        [--audit FILE] [--operator NAME] [--profile P] [--region R]\n"
-	       "                        [--timeout SECONDS] [--sim-clock EPOCH,SPEED] [--list]\n"
-	       "       cutover rollback RUNBOOK --status [--audit FILE]\n"
-	       "       cutover rollback RUNBOOK --arm GAUGE | --disarm GAUGE [--operator NAME] [--audit FILE]\n\n"
-	       "Run a rollback plan of the runbook step by step, as the console's rollback panel\n"
-	       "does, printing each step's progress; then ask for each verification checklist\n"
-	       "item.  A failed step stops the run: retry, skip (with a reason) or abort.\n"
-	       "One rollback at a time per runbook; an interrupted run resumes with --resume.\n\n"
-	       "  --yes              confirm the plan (not production)\n"
-	       "  --confirm ENV      confirm in production: the environment's name\n"
-	       "  --resume           continue this plan's unfinished run where it stopped\n"
-	       "  --abandon          mark this plan's unfinished run aborted and start anew\n"
-	       "  --assume-done LIST steps done outside this command (manual steps, or steps a\n"
-	       "                     crash left unknown): N (the number shown), PLAN:N (Nth step\n"
-	       "                     of PLAN), PLAN:verify or verify (checklist items confirmed)\n"
-	       "  --rerun LIST       steps a crash left unknown to run again (same names)\n"
-	       "  --on-failure WHAT  with no terminal: abort (default), skip, or retry (3 times)\n"
-	       "  --list             show the plan and exit\n"
-	       "  --status           who runs a rollback of this runbook, and where it is, and\n"
-	       "                     which auto-rollback triggers are armed\n"
-	       "  --arm G/--disarm G arm or disarm gauge G's auto-rollback trigger (audited)\n"
-	       "  --sim-clock E,S    rehearsal against `cutover sim --speed S` whose scenario\n"
-	       "                     clock started at epoch E (its start_epoch, at wall time E)\n"
-	       "Exit: 0 completed, 1 aborted or failed, 2 usage, 3 not confirmed / lock held /\n"
-	       "unanswered question (run left resumable), 4 unfinished run exists, 5 completed\n"
-	       "with skipped steps or failed checklist items, 130 interrupted (resumable).\n");
+	printf(
+	    "usage: cutover rollback RUNBOOK PLAN [--yes] [--confirm ENV] [--resume | --abandon]\n"
+	    "                        [--assume-done STEP,...] [--rerun STEP,...]\n"
+	    "                        [--on-failure abort|skip|retry] [--reason TEXT]\n"
+	    "                        [--audit FILE] [--operator NAME] [--profile P] [--region R]\n"
+	    "                        [--timeout SECONDS] [--sim-clock EPOCH,SPEED] [--list]\n"
+	    "       cutover rollback RUNBOOK --status [--audit FILE]\n"
+	    "       cutover rollback RUNBOOK --arm GAUGE | --disarm GAUGE [--operator NAME] "
+	    "[--audit FILE]\n\n"
+	    "Run a rollback plan of the runbook step by step, as the console's rollback panel\n"
+	    "does, printing each step's progress; then ask for each verification checklist\n"
+	    "item.  A failed step stops the run: retry, skip (with a reason) or abort.\n"
+	    "One rollback at a time per runbook; an interrupted run resumes with --resume.\n\n"
+	    "  --yes              confirm the plan (not production)\n"
+	    "  --confirm ENV      confirm in production: the environment's name\n"
+	    "  --resume           continue this plan's unfinished run where it stopped\n"
+	    "  --abandon          mark this plan's unfinished run aborted and start anew\n"
+	    "  --assume-done LIST steps done outside this command (manual steps, or steps a\n"
+	    "                     crash left unknown): N (the number shown), PLAN:N (Nth step\n"
+	    "                     of PLAN), PLAN:verify or verify (checklist items confirmed)\n"
+	    "  --rerun LIST       steps a crash left unknown to run again (same names)\n"
+	    "  --on-failure WHAT  with no terminal: abort (default), skip, or retry (3 times)\n"
+	    "  --list             show the plan and exit\n"
+	    "  --status           who runs a rollback of this runbook, and where it is, and\n"
+	    "                     which auto-rollback triggers are armed\n"
+	    "  --arm G/--disarm G arm or disarm gauge G's auto-rollback trigger (audited)\n"
+	    "  --sim-clock E,S    rehearsal against `cutover sim --speed S` whose scenario\n"
+	    "                     clock started at epoch E (its start_epoch, at wall time E)\n"
+	    "Exit: 0 completed, 1 aborted or failed, 2 usage, 3 not confirmed / lock held /\n"
+	    "unanswered question (run left resumable), 4 unfinished run exists, 5 completed\n"
+	    "with skipped steps or failed checklist items, 130 interrupted (resumable).\n");
 }
 
 static int parse(int argc, char **argv, struct args *a)
@@ -138,8 +140,10 @@ static int parse(int argc, char **argv, struct args *a)
 			errno = 0;
 			t = strtod(argv[i], &end);
 			if (errno || *end || !(t > 0 && t <= 3600)) {
-				fprintf(stderr, "cutover rollback: --timeout takes 1 to 3600 seconds, not '%s'\n",
-					argv[i]);
+				fprintf(stderr,
+				        "cutover rollback: --timeout takes 1 to 3600 seconds, not "
+				        "'%s'\n",
+				        argv[i]);
 				return -1;
 			}
 			a->timeout_ms = (long)(t * 1000);
@@ -153,12 +157,14 @@ static int parse(int argc, char **argv, struct args *a)
 			a->plan = s;
 			pos++;
 		} else {
-			fprintf(stderr, "cutover rollback: unexpected argument '%s' (try --help)\n", s);
+			fprintf(stderr, "cutover rollback: unexpected argument '%s' (try --help)\n",
+			        s);
 			return -1;
 		}
 		if (val) {
 			if (++i >= argc) {
-				fprintf(stderr, "cutover rollback: %s needs a value (try --help)\n", s);
+				fprintf(stderr, "cutover rollback: %s needs a value (try --help)\n",
+				        s);
 				return -1;
 			}
 			*val = argv[i];
@@ -174,8 +180,9 @@ static int parse(int argc, char **argv, struct args *a)
 	}
 	if (a->on_failure && strcmp(a->on_failure, "abort") && strcmp(a->on_failure, "skip") &&
 	    strcmp(a->on_failure, "retry")) {
-		fprintf(stderr, "cutover rollback: --on-failure takes abort, skip or retry, not '%s'\n",
-			a->on_failure);
+		fprintf(stderr,
+		        "cutover rollback: --on-failure takes abort, skip or retry, not '%s'\n",
+		        a->on_failure);
 		return -1;
 	}
 	return 0;
@@ -263,7 +270,7 @@ static int check_names(const char *opt, const char *list, const struct runbook_p
 		bool ok = false;
 
 		for (size_t i = 0; i < n && !ok; i++) {
-			struct rollback_item_view v = { 0 };
+			struct rollback_item_view v = {0};
 
 			v.kind = pv[i].kind;
 			v.plan = pv[i].plan;
@@ -276,9 +283,10 @@ static int check_names(const char *opt, const char *list, const struct runbook_p
 			}
 		}
 		if (!ok) {
-			fprintf(stderr, "cutover rollback: %s '%.*s' names no step of plan %s "
-				"(use N as listed, PLAN:N, PLAN:verify or verify)\n", opt, (int)len, p,
-				plan->id);
+			fprintf(stderr,
+			        "cutover rollback: %s '%.*s' names no step of plan %s "
+			        "(use N as listed, PLAN:N, PLAN:verify or verify)\n",
+			        opt, (int)len, p, plan->id);
 			bad = -1;
 		}
 		p = end ? end + 1 : NULL;
@@ -314,13 +322,13 @@ static void describe_step(const struct runbook_step *s, char *buf, size_t n)
 		break;
 	case RUNBOOK_STEP_SFN_START:
 		snprintf(buf, n, "start %s%s", strrchr(s->sfn_start.state_machine_arn, ':') + 1,
-			 s->sfn_start.wait ? " and wait" : "");
+		         s->sfn_start.wait ? " and wait" : "");
 		break;
 	case RUNBOOK_STEP_SFN_STOP:
 		snprintf(buf, n, "stop %s",
-			 s->sfn_stop.execution ? s->sfn_stop.execution->id
-			 : s->sfn_stop.execution_arn ? s->sfn_stop.execution_arn
-						     : "?");
+		         s->sfn_stop.execution       ? s->sfn_stop.execution->id
+		         : s->sfn_stop.execution_arn ? s->sfn_stop.execution_arn
+		                                     : "?");
 		break;
 	case RUNBOOK_STEP_EXEC: {
 		size_t used = 0;
@@ -340,7 +348,7 @@ static void describe_step(const struct runbook_step *s, char *buf, size_t n)
 		break;
 	case RUNBOOK_STEP_GAUGE_OK:
 		snprintf(buf, n, "gauge %s OK (within %us)", s->gauge_ok.gauge->id,
-			 s->gauge_ok.timeout_s);
+		         s->gauge_ok.timeout_s);
 		break;
 	case RUNBOOK_STEP_WAIT:
 		snprintf(buf, n, "wait %us", s->wait.seconds);
@@ -480,7 +488,7 @@ static bool ask_text(const char *q, bool required, char *buf, size_t n)
 
 /* Ask the operator on the terminal.  Returns false on EOF/signal. */
 static bool ask_terminal(const struct rollback_snapshot *s, struct rollback_answer *a, char *text,
-			 size_t tn)
+                         size_t tn)
 {
 	const struct rollback_prompt *p = &s->prompt;
 	char line[64];
@@ -516,12 +524,13 @@ static bool ask_terminal(const struct rollback_snapshot *s, struct rollback_answ
 			}
 			break;
 		case ROLLBACK_PROMPT_UNKNOWN:
-			if (!read_line("    [d]one already / [r]un it again / [s]kip / [a]bort: ", line,
-				       sizeof(line)))
+			if (!read_line("    [d]one already / [r]un it again / [s]kip / [a]bort: ",
+			               line, sizeof(line)))
 				return false;
 			if (line[0] == 'd') {
 				a->kind = ROLLBACK_ANSWER_DONE;
-				return ask_text("    how you checked (optional): ", false, text, tn);
+				return ask_text("    how you checked (optional): ", false, text,
+				                tn);
 			}
 			if (line[0] == 'r') {
 				a->kind = ROLLBACK_ANSWER_RETRY;
@@ -534,7 +543,7 @@ static bool ask_terminal(const struct rollback_snapshot *s, struct rollback_answ
 			break;
 		case ROLLBACK_PROMPT_CHECK:
 			if (!read_line("    [y]es, confirmed / [n]o, failed / [a]bort: ", line,
-				       sizeof(line)))
+			               sizeof(line)))
 				return false;
 			if (line[0] == 'y') {
 				a->kind = ROLLBACK_ANSWER_CONFIRM;
@@ -558,7 +567,7 @@ static bool ask_terminal(const struct rollback_snapshot *s, struct rollback_answ
 
 /* The confirmation before anything happens. */
 static int confirm_start(const struct runbook *rb, const struct args *a, bool tty,
-			 const char **confirm)
+                         const char **confirm)
 {
 	static char typed[256];
 
@@ -566,23 +575,28 @@ static int confirm_start(const struct runbook *rb, const struct args *a, bool tt
 	if (rb->production) {
 		if (a->confirm) {
 			if (strcmp(a->confirm, rb->environment) != 0) {
-				fprintf(stderr, "cutover rollback: refused: this is %s; --confirm '%s' "
-					"does not match. Nothing was done.\n", rb->environment,
-					a->confirm);
+				fprintf(stderr,
+				        "cutover rollback: refused: this is %s; --confirm '%s' "
+				        "does not match. Nothing was done.\n",
+				        rb->environment, a->confirm);
 				return RB_REFUSED;
 			}
 			return -1;
 		}
 		if (!tty) {
-			fprintf(stderr, "cutover rollback: refused: this is %s; confirm with "
-				"--confirm %s (no terminal to type it). Nothing was done.\n",
-				rb->environment, rb->environment);
+			fprintf(stderr,
+			        "cutover rollback: refused: this is %s; confirm with "
+			        "--confirm %s (no terminal to type it). Nothing was done.\n",
+			        rb->environment, rb->environment);
 			return RB_REFUSED;
 		}
-		if (!read_line("\nThis is PRODUCTION. Type the environment's name to start: ", typed,
-			       sizeof(typed)) || strcmp(typed, rb->environment) != 0) {
-			fprintf(stderr, "cutover rollback: not confirmed (the name typed does not "
-				"match '%s'). Nothing was done.\n", rb->environment);
+		if (!read_line("\nThis is PRODUCTION. Type the environment's name to start: ",
+		               typed, sizeof(typed)) ||
+		    strcmp(typed, rb->environment) != 0) {
+			fprintf(stderr,
+			        "cutover rollback: not confirmed (the name typed does not "
+			        "match '%s'). Nothing was done.\n",
+			        rb->environment);
 			return RB_REFUSED;
 		}
 		*confirm = typed;
@@ -592,7 +606,7 @@ static int confirm_start(const struct runbook *rb, const struct args *a, bool tt
 		return -1;
 	if (!tty) {
 		fprintf(stderr, "cutover rollback: refused: confirm with --yes (no terminal to "
-			"ask). Nothing was done.\n");
+		                "ask). Nothing was done.\n");
 		return RB_REFUSED;
 	}
 	if (!read_line("\nStart this rollback? [y/N] ", typed, sizeof(typed)) ||
@@ -604,7 +618,8 @@ static int confirm_start(const struct runbook *rb, const struct args *a, bool tt
 }
 
 static enum cutover_status audit_path_of(const struct args *a, const struct runbook *rb,
-					 const char *dir, char *path, size_t n, struct cutover_err *err)
+                                         const char *dir, char *path, size_t n,
+                                         struct cutover_err *err)
 {
 	char rbaudit[4096];
 	const char *rbp = NULL;
@@ -629,8 +644,8 @@ static void show_auto(const struct runbook *rb, struct rollback_store *st)
 
 		if (!(g->has_trigger && g->trigger.has_auto))
 			continue;
-		if (rollback_store_auto_get(st, rb->name, g->id, &armed, by, sizeof(by), NULL, &err) !=
-		    CUTOVER_OK)
+		if (rollback_store_auto_get(st, rb->name, g->id, &armed, by, sizeof(by), NULL,
+		                            &err) != CUTOVER_OK)
 			continue;
 		printf("auto-rollback %s: %s%s%s (plan %s after %us)\n", g->id,
 		       armed ? "ARMED" : "disarmed", by[0] ? " by " : "", by,
@@ -640,7 +655,7 @@ static void show_auto(const struct runbook *rb, struct rollback_store *st)
 
 static int arm(const struct args *a, const struct runbook *rb, const char *dir)
 {
-	struct audit_session_info who = { 0 };
+	struct audit_session_info who = {0};
 	struct audit *log = NULL;
 	struct rollback_store *st = NULL;
 	struct rollback_auto *au = NULL;
@@ -657,7 +672,7 @@ static int arm(const struct args *a, const struct runbook *rb, const char *dir)
 	    rollback_store_open(path, &st, &err) != CUTOVER_OK ||
 	    rollback_auto_create(rb, log, st, &au, &err) != CUTOVER_OK ||
 	    rollback_auto_arm(au, a->arm ? a->arm : a->disarm, a->arm != NULL, a->operator_name,
-			      &err) != CUTOVER_OK) {
+	                      &err) != CUTOVER_OK) {
 		fprintf(stderr, "cutover rollback: %s\n", err.msg);
 		code = err.status == CUTOVER_EVALIDATE ? RB_USAGE : RB_FAILED;
 	} else {
@@ -686,10 +701,13 @@ static int show_status(const struct args *a, const struct runbook *rb, const cha
 		show_auto(rb, st);
 	rollback_store_close(st);
 	if (rs.lock.held)
-		printf("rollback lock of %s: held by %s on %s (pid %ld, %s) since %lld, run %.12s\n",
-		       rb->name, rs.lock.holder, rs.lock.host, rs.lock.pid,
-		       !rs.lock.same_host ? "other host" : rs.lock.alive ? "running" : "dead: stale",
-		       (long long)(rs.lock.since_ms / 1000), rs.lock.run_id);
+		printf(
+		    "rollback lock of %s: held by %s on %s (pid %ld, %s) since %lld, run %.12s\n",
+		    rb->name, rs.lock.holder, rs.lock.host, rs.lock.pid,
+		    !rs.lock.same_host ? "other host"
+		    : rs.lock.alive    ? "running"
+		                       : "dead: stale",
+		    (long long)(rs.lock.since_ms / 1000), rs.lock.run_id);
 	else
 		printf("rollback lock of %s: free\n", rb->name);
 	if (!rs.has_run) {
@@ -715,11 +733,11 @@ struct driver {
 /* Answer the open prompt from the options or the terminal.  Returns -1 to
  * go on, or an exit code to stop with (the run left resumable). */
 static int handle_prompt(struct driver *d, struct rollback_runner *r,
-			 const struct rollback_snapshot *s)
+                         const struct rollback_snapshot *s)
 {
 	const struct rollback_prompt *p = &s->prompt;
 	const struct rollback_item_view *v = &s->items[p->item];
-	struct rollback_answer ans = { 0 };
+	struct rollback_answer ans = {0};
 	struct cutover_err err;
 	char text[ROLLBACK_NOTE_MAX];
 
@@ -730,36 +748,37 @@ static int handle_prompt(struct driver *d, struct rollback_runner *r,
 	     p->kind == ROLLBACK_PROMPT_CHECK) &&
 	    d->a->assume_done && named(d->a->assume_done, v, p->item)) {
 		ans.kind = p->kind == ROLLBACK_PROMPT_CHECK ? ROLLBACK_ANSWER_CONFIRM
-							    : ROLLBACK_ANSWER_DONE;
+		                                            : ROLLBACK_ANSWER_DONE;
 		snprintf(text, sizeof(text), "assumed done (--assume-done)");
 	} else if (p->kind == ROLLBACK_PROMPT_UNKNOWN && d->a->rerun &&
-		   named(d->a->rerun, v, p->item)) {
+	           named(d->a->rerun, v, p->item)) {
 		ans.kind = ROLLBACK_ANSWER_RETRY;
 		snprintf(text, sizeof(text), "run again (--rerun)");
 	} else if (p->kind == ROLLBACK_PROMPT_DECISION && !d->tty && d->a->on_failure &&
-		   strcmp(d->a->on_failure, "skip") == 0) {
+	           strcmp(d->a->on_failure, "skip") == 0) {
 		ans.kind = ROLLBACK_ANSWER_SKIP;
 		snprintf(text, sizeof(text), "--on-failure skip");
 	} else if (p->kind == ROLLBACK_PROMPT_DECISION && !d->tty && d->a->on_failure &&
-		   strcmp(d->a->on_failure, "retry") == 0 && p->item < 4096 &&
-		   d->retries[p->item] < 3) {
+	           strcmp(d->a->on_failure, "retry") == 0 && p->item < 4096 &&
+	           d->retries[p->item] < 3) {
 		d->retries[p->item]++;
 		ans.kind = ROLLBACK_ANSWER_RETRY;
 		snprintf(text, sizeof(text), "--on-failure retry (%u of 3)", d->retries[p->item]);
 	} else if (p->kind == ROLLBACK_PROMPT_DECISION && !d->tty) {
 		ans.kind = ROLLBACK_ANSWER_ABORT;
-		snprintf(text, sizeof(text),
-			 "step %zu failed with no terminal to decide%s", p->item + 1,
-			 d->a->on_failure && strcmp(d->a->on_failure, "retry") == 0
-				 ? " (3 retries failed)"
-				 : "; --on-failure not given");
-		fprintf(stderr, "cutover rollback: step %zu failed and nobody can decide here: "
-			"aborting. Run on a terminal to retry/skip/abort, or pass --on-failure.\n",
-			p->item + 1);
+		snprintf(text, sizeof(text), "step %zu failed with no terminal to decide%s",
+		         p->item + 1,
+		         d->a->on_failure && strcmp(d->a->on_failure, "retry") == 0
+		             ? " (3 retries failed)"
+		             : "; --on-failure not given");
+		fprintf(stderr,
+		        "cutover rollback: step %zu failed and nobody can decide here: "
+		        "aborting. Run on a terminal to retry/skip/abort, or pass --on-failure.\n",
+		        p->item + 1);
 	} else if (!d->tty) {
-		const char *what = p->kind == ROLLBACK_PROMPT_MANUAL ? "is a manual step"
-				   : p->kind == ROLLBACK_PROMPT_CHECK ? "is a checklist item"
-								      : "has an unknown outcome";
+		const char *what = p->kind == ROLLBACK_PROMPT_MANUAL  ? "is a manual step"
+		                   : p->kind == ROLLBACK_PROMPT_CHECK ? "is a checklist item"
+		                                                      : "has an unknown outcome";
 		char name[300];
 
 		if (v->kind == ROLLBACK_CHECK)
@@ -768,10 +787,11 @@ static int handle_prompt(struct driver *d, struct rollback_runner *r,
 			snprintf(name, sizeof(name), "%zu", p->item + 1);
 		fprintf(stderr, "cutover rollback: item %zu '", p->item + 1);
 		put_safe(stderr, v->title);
-		fprintf(stderr, "' %s and there is no terminal to answer it. The run is left "
-			"resumable: once it is done, run again with --resume --assume-done %s%s\n",
-			what, name,
-			p->kind == ROLLBACK_PROMPT_UNKNOWN ? " (or --rerun to run it again)" : "");
+		fprintf(stderr,
+		        "' %s and there is no terminal to answer it. The run is left "
+		        "resumable: once it is done, run again with --resume --assume-done %s%s\n",
+		        what, name,
+		        p->kind == ROLLBACK_PROMPT_UNKNOWN ? " (or --rerun to run it again)" : "");
 		return RB_REFUSED;
 	} else if (!ask_terminal(s, &ans, text, sizeof(text))) {
 		return RB_INTERRUPTED;
@@ -794,8 +814,9 @@ static int drive(struct driver *d, struct rollback_runner *r)
 	for (;;) {
 		gen = rollback_runner_wait(r, gen, 500);
 		if (got_signal) {
-			fprintf(stderr, "\ncutover rollback: interrupted; the run stops where it is and "
-				"can be resumed with --resume\n");
+			fprintf(stderr,
+			        "\ncutover rollback: interrupted; the run stops where it is and "
+			        "can be resumed with --resume\n");
 			free(seen);
 			return RB_INTERRUPTED;
 		}
@@ -809,7 +830,7 @@ static int drive(struct driver *d, struct rollback_runner *r)
 				return RB_FAILED;
 			}
 			for (size_t i = 0; i < n; i++)
-				seen[i].state = (enum rollback_item_state)-1;
+				seen[i].state = (enum rollback_item_state) - 1;
 			/* On a resume, the items already finished are shown once. */
 		}
 		if (s.message[0] && strcmp(s.message, lastmsg) != 0) {
@@ -828,8 +849,8 @@ static int drive(struct driver *d, struct rollback_runner *r)
 				seen[i].attempts = v->attempts;
 				print_item(&s, i);
 			} else if (v->state == ROLLBACK_ITEM_RUNNING && v->detail[0] &&
-				   strcmp(v->detail, seen[i].detail) != 0 &&
-				   wall() - seen[i].detail_at >= 2.0) {
+			           strcmp(v->detail, seen[i].detail) != 0 &&
+			           wall() - seen[i].detail_at >= 2.0) {
 				snprintf(seen[i].detail, sizeof(seen[i].detail), "%s", v->detail);
 				seen[i].detail_at = wall();
 				printf("             ... ");
@@ -851,9 +872,11 @@ static int drive(struct driver *d, struct rollback_runner *r)
 
 			duration(s.elapsed_s, el, sizeof(el));
 			if (s.state == ROLLBACK_RUN_COMPLETED) {
-				printf("rollback %s completed in %s: %zu items, %u skipped, %u checklist "
-				       "items failed [run %.12s]\n", s.plan->id, el, s.nitems, s.skipped,
-				       s.failed_checks, s.run_id);
+				printf("rollback %s completed in %s: %zu items, %u skipped, %u "
+				       "checklist "
+				       "items failed [run %.12s]\n",
+				       s.plan->id, el, s.nitems, s.skipped, s.failed_checks,
+				       s.run_id);
 				code = s.skipped || s.failed_checks ? RB_VERIFY : RB_OK;
 			} else if (s.state == ROLLBACK_RUN_ABORTED) {
 				fprintf(stderr, "cutover rollback: aborted: ");
@@ -878,7 +901,7 @@ int cmd_rollback(int argc, char **argv)
 	struct runbook *rb = NULL;
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct cutover_err err;
-	struct rollback_options opt = { 0 };
+	struct rollback_options opt = {0};
 	struct rollback_runner *r = NULL;
 	struct sim_clock simc;
 	struct sigaction sa;
@@ -896,8 +919,10 @@ int cmd_rollback(int argc, char **argv)
 		return RB_OK;
 	}
 	if (a.sim_clock && parse_sim_clock(a.sim_clock, &simc) != 0) {
-		fprintf(stderr, "cutover rollback: --sim-clock takes EPOCH,SPEED (e.g. "
-			"1790000000.5,30), not '%s'\n", a.sim_clock);
+		fprintf(stderr,
+		        "cutover rollback: --sim-clock takes EPOCH,SPEED (e.g. "
+		        "1790000000.5,30), not '%s'\n",
+		        a.sim_clock);
 		return RB_USAGE;
 	}
 	cutover_err_clear(&err);
@@ -905,7 +930,8 @@ int cmd_rollback(int argc, char **argv)
 		diag_list_print(&diags, a.runbook, stderr);
 		diag_list_free(&diags);
 		fprintf(stderr, "cutover rollback: %s\n",
-			err.msg[0] ? err.msg : "the runbook is not valid; `cutover check` explains");
+		        err.msg[0] ? err.msg
+		                   : "the runbook is not valid; `cutover check` explains");
 		return RB_USAGE;
 	}
 	diag_list_free(&diags);
@@ -926,8 +952,9 @@ int cmd_rollback(int argc, char **argv)
 	}
 	plan = runbook_plan_find(rb, a.plan);
 	if (!plan) {
-		fprintf(stderr, "cutover rollback: runbook %s has no rollback plan '%s'; its plans:",
-			rb->name, a.plan);
+		fprintf(stderr,
+		        "cutover rollback: runbook %s has no rollback plan '%s'; its plans:",
+		        rb->name, a.plan);
 		for (size_t i = 0; i < rb->nplans; i++)
 			fprintf(stderr, " %s", rb->plans[i].id);
 		fputc('\n', stderr);
@@ -966,10 +993,11 @@ int cmd_rollback(int argc, char **argv)
 	}
 	if (rollback_runner_create(&opt, &r, &err) != CUTOVER_OK) {
 		fprintf(stderr, "cutover rollback: %s\n", err.msg);
-		code = err.status == CUTOVER_EREFUSED	? RB_REFUSED
+		code = err.status == CUTOVER_EREFUSED    ? RB_REFUSED
 		       : err.status == CUTOVER_ECONFLICT ? RB_UNFINISHED
-		       : err.status == CUTOVER_ENOENT || err.status == CUTOVER_EVALIDATE ? RB_USAGE
-											 : RB_FAILED;
+		       : err.status == CUTOVER_ENOENT || err.status == CUTOVER_EVALIDATE
+		           ? RB_USAGE
+		           : RB_FAILED;
 		goto out;
 	}
 	memset(&sa, 0, sizeof(sa));

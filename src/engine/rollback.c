@@ -39,13 +39,13 @@
 
 static const char *const item_state_names[] = {
 #define ROLLBACK_ITEM_STATE_NAME(id, name) name,
-	ROLLBACK_ITEM_STATE_LIST(ROLLBACK_ITEM_STATE_NAME)
+    ROLLBACK_ITEM_STATE_LIST(ROLLBACK_ITEM_STATE_NAME)
 #undef ROLLBACK_ITEM_STATE_NAME
 };
 
 static const char *const run_state_names[] = {
 #define ROLLBACK_RUN_STATE_NAME(id, name) name,
-	ROLLBACK_RUN_STATE_LIST(ROLLBACK_RUN_STATE_NAME)
+    ROLLBACK_RUN_STATE_LIST(ROLLBACK_RUN_STATE_NAME)
 #undef ROLLBACK_RUN_STATE_NAME
 };
 
@@ -72,7 +72,7 @@ bool rollback_item_state_parse(const char *name, enum rollback_item_state *out)
 /* --- flattening --------------------------------------------------------- */
 
 static size_t flatten(const struct runbook_plan *plan, struct rollback_preview_item *out,
-		      size_t cap, size_t n, int depth)
+                      size_t cap, size_t n, int depth)
 {
 	if (!plan || depth > RUNBOOK_MAX_DEPTH)
 		return n;
@@ -82,31 +82,31 @@ static size_t flatten(const struct runbook_plan *plan, struct rollback_preview_i
 	} else {
 		for (size_t i = 0; i < plan->nsteps; i++, n++)
 			if (n < cap)
-				out[n] = (struct rollback_preview_item){ ROLLBACK_STEP, plan, i + 1,
-									 &plan->steps[i],
-									 plan->steps[i].title };
+				out[n] = (struct rollback_preview_item){ROLLBACK_STEP, plan, i + 1,
+				                                        &plan->steps[i],
+				                                        plan->steps[i].title};
 	}
 	for (size_t i = 0; i < plan->nverify; i++, n++)
 		if (n < cap)
-			out[n] = (struct rollback_preview_item){ ROLLBACK_CHECK, plan, i + 1, NULL,
-								 plan->verify[i] };
+			out[n] = (struct rollback_preview_item){ROLLBACK_CHECK, plan, i + 1, NULL,
+			                                        plan->verify[i]};
 	return n;
 }
 
 size_t rollback_plan_flatten(const struct runbook_plan *plan, struct rollback_preview_item *out,
-			     size_t cap)
+                             size_t cap)
 {
 	return flatten(plan, out, cap, 0, 0);
 }
 
 const struct runbook_plan *rollback_recommended_plan(const struct runbook *rb,
-						     const char *triggered_gauge,
-						     const char *current_phase)
+                                                     const char *triggered_gauge,
+                                                     const char *current_phase)
 {
-	const struct runbook_gauge *g = triggered_gauge ? runbook_gauge_find(rb, triggered_gauge)
-							: NULL;
-	const struct runbook_phase *ph = current_phase ? runbook_phase_find(rb, current_phase)
-						       : NULL;
+	const struct runbook_gauge *g =
+	    triggered_gauge ? runbook_gauge_find(rb, triggered_gauge) : NULL;
+	const struct runbook_phase *ph =
+	    current_phase ? runbook_phase_find(rb, current_phase) : NULL;
 	const struct runbook_plan *full;
 
 	if (g && g->has_trigger && g->trigger.plan)
@@ -122,14 +122,14 @@ const struct runbook_plan *rollback_recommended_plan(const struct runbook *rb,
 /* --- the runner ---------------------------------------------------------- */
 
 struct item {
-	struct rollback_item_rec rec;    /* what the store keeps */
+	struct rollback_item_rec rec; /* what the store keeps */
 	enum rollback_item_kind kind;
 	enum rollback_item_state state;
 	const struct runbook_plan *plan;
 	const struct runbook_step *step;
 	const char *title;
 	size_t plan_index;
-	double started, ended;           /* runner clock */
+	double started, ended; /* runner clock */
 	char detail[512];
 };
 
@@ -141,13 +141,13 @@ struct answer {
 struct rollback_runner {
 	const struct runbook *rb;
 	const struct runbook_plan *plan;
-	struct rollback_options opt;     /* strings: the copies below */
+	struct rollback_options opt; /* strings: the copies below */
 	char *operator_name, *confirm, *reason, *runbook_hash, *profile, *region;
 	char audit_path[4096];
 	struct rollback_store *store;
 	struct audit *log;
 	struct actions *actions;
-	struct engine *own_engine;       /* created on the runner thread when needed */
+	struct engine *own_engine; /* created on the runner thread when needed */
 	bool own_engine_failed;
 
 	pthread_t thread;
@@ -172,8 +172,8 @@ struct rollback_runner {
 	double started;
 	char abort_reason[512];
 
-	atomic_int stop;                 /* interrupt, leave resumable (destroy) */
-	atomic_int abort_req;            /* the operator aborts */
+	atomic_int stop;      /* interrupt, leave resumable (destroy) */
+	atomic_int abort_req; /* the operator aborts */
 	bool locked;
 };
 
@@ -238,7 +238,7 @@ static void crash_point(const char *what, size_t item)
 	n = atomic_fetch_add(&crash_count, 1) + 1;
 	if (n == at) {
 		fprintf(stderr, "cutover: test hook: kill -9 at crash point %d (%s, item %zu)\n", n,
-			what, item + 1);
+		        what, item + 1);
 		fflush(stderr);
 		raise(SIGKILL);
 	}
@@ -276,7 +276,7 @@ static void set_message(struct rollback_runner *r, const char *fmt, ...)
 }
 
 static void set_detail(struct rollback_runner *r, size_t i, const char *fmt, ...)
-	CUTOVER_PRINTF(3, 4);
+    CUTOVER_PRINTF(3, 4);
 
 static void set_detail(struct rollback_runner *r, size_t i, const char *fmt, ...)
 {
@@ -351,8 +351,8 @@ static void step_target(const struct rollback_runner *r, size_t i, char *buf, si
 	const struct item *it = &r->items[i];
 
 	snprintf(buf, n, "%s %zu/%zu #%zu: %s", it->plan->id, it->plan_index,
-		 it->kind == ROLLBACK_STEP ? it->plan->nsteps : it->plan->nverify, i + 1,
-		 it->title);
+	         it->kind == ROLLBACK_STEP ? it->plan->nsteps : it->plan->nverify, i + 1,
+	         it->title);
 }
 
 void rollback_step_summary(const struct runbook_step *s, char *buf, size_t n)
@@ -365,20 +365,21 @@ void rollback_step_summary(const struct runbook_step *s, char *buf, size_t n)
 		break;
 	case RUNBOOK_STEP_SFN_START:
 		snprintf(buf, n, "start %s%s", s->sfn_start.state_machine_arn,
-			 s->sfn_start.wait ? " and wait" : "");
+		         s->sfn_start.wait ? " and wait" : "");
 		break;
 	case RUNBOOK_STEP_SFN_STOP:
 		snprintf(buf, n, "stop %s",
-			 s->sfn_stop.execution_arn ? s->sfn_stop.execution_arn
-			 : s->sfn_stop.execution  ? s->sfn_stop.execution->id
-						  : "?");
+		         s->sfn_stop.execution_arn ? s->sfn_stop.execution_arn
+		         : s->sfn_stop.execution   ? s->sfn_stop.execution->id
+		                                   : "?");
 		break;
 	case RUNBOOK_STEP_EXEC: {
 		size_t used = 0;
 
 		buf[0] = '\0';
 		for (size_t k = 0; k < s->exec.argc && used < n; k++) {
-			int w = snprintf(buf + used, n - used, "%s%s", k ? " " : "", s->exec.argv[k]);
+			int w =
+			    snprintf(buf + used, n - used, "%s%s", k ? " " : "", s->exec.argv[k]);
 
 			if (w < 0)
 				break;
@@ -391,7 +392,7 @@ void rollback_step_summary(const struct runbook_step *s, char *buf, size_t n)
 		break;
 	case RUNBOOK_STEP_GAUGE_OK:
 		snprintf(buf, n, "gauge %s OK within %us", s->gauge_ok.gauge->id,
-			 s->gauge_ok.timeout_s);
+		         s->gauge_ok.timeout_s);
 		break;
 	case RUNBOOK_STEP_WAIT:
 		snprintf(buf, n, "wait %us", s->wait.seconds);
@@ -407,13 +408,13 @@ void rollback_step_summary(const struct runbook_step *s, char *buf, size_t n)
 static void audit_warn(struct rollback_runner *r, const char *what, const struct cutover_err *e)
 {
 	set_message(r, "WARNING: %s could not be recorded in the audit log %s: %s", what,
-		    r->audit_path, e->msg);
+	            r->audit_path, e->msg);
 }
 
 static void event(struct rollback_runner *r, const char *kind, const char *target,
-		  const char *new_value, const char *detail)
+                  const char *new_value, const char *detail)
 {
-	struct audit_event ev = { kind, target, NULL, new_value, detail };
+	struct audit_event ev = {kind, target, NULL, new_value, detail};
 	struct cutover_err err;
 
 	cutover_err_clear(&err);
@@ -421,16 +422,16 @@ static void event(struct rollback_runner *r, const char *kind, const char *targe
 		audit_warn(r, kind, &err);
 }
 
-static char *detail_json(const struct rollback_runner *r, size_t i, const char *k1,
-			 const char *v1, const char *k2, const char *v2)
+static char *detail_json(const struct rollback_runner *r, size_t i, const char *k1, const char *v1,
+                         const char *k2, const char *v2)
 {
 	struct action_kv kv[] = {
-		{ "run", ACTION_KV_STR, r->run.id, 0, 0 },
-		{ "item", ACTION_KV_INT, NULL, (long long)i, i == (size_t)-1 },
-		{ "attempt", ACTION_KV_INT, NULL, i == (size_t)-1 ? 0 : r->items[i].rec.attempts,
-		  i == (size_t)-1 },
-		{ k1 ? k1 : "x1", ACTION_KV_STR, k1 ? v1 : NULL, 0, 0 },
-		{ k2 ? k2 : "x2", ACTION_KV_STR, k2 ? v2 : NULL, 0, 0 },
+	    {"run", ACTION_KV_STR, r->run.id, 0, 0},
+	    {"item", ACTION_KV_INT, NULL, (long long)i, i == (size_t)-1},
+	    {"attempt", ACTION_KV_INT, NULL, i == (size_t)-1 ? 0 : r->items[i].rec.attempts,
+	     i == (size_t)-1},
+	    {k1 ? k1 : "x1", ACTION_KV_STR, k1 ? v1 : NULL, 0, 0},
+	    {k2 ? k2 : "x2", ACTION_KV_STR, k2 ? v2 : NULL, 0, 0},
 	};
 
 	return action_json_object(kv, sizeof(kv) / sizeof(kv[0]));
@@ -485,10 +486,10 @@ static bool sleep_clock(struct rollback_runner *r, double seconds)
 /* Open a prompt and wait for its answer.  An abort answers ABORT; a stop
  * returns false (the run stays resumable). */
 static bool ask(struct rollback_runner *r, size_t i, enum rollback_prompt_kind kind,
-		struct answer *out, const char *fmt, ...) CUTOVER_PRINTF(5, 6);
+                struct answer *out, const char *fmt, ...) CUTOVER_PRINTF(5, 6);
 
 static bool ask(struct rollback_runner *r, size_t i, enum rollback_prompt_kind kind,
-		struct answer *out, const char *fmt, ...)
+                struct answer *out, const char *fmt, ...)
 {
 	va_list ap;
 	bool ok = true;
@@ -537,14 +538,14 @@ static bool ask(struct rollback_runner *r, size_t i, enum rollback_prompt_kind k
 
 /* What one attempt came to. */
 struct outcome {
-	enum rollback_item_state state;  /* SUCCEEDED, FAILED, UNKNOWN, or RUNNING when
-					  * interrupted by a stop (to re-check at resume) */
+	enum rollback_item_state state; /* SUCCEEDED, FAILED, UNKNOWN, or RUNNING when
+	                                 * interrupted by a stop (to re-check at resume) */
 	char note[ROLLBACK_NOTE_MAX];
 	char request_id[96];
 };
 
 static void outcome_set(struct outcome *o, enum rollback_item_state st, const char *fmt, ...)
-	CUTOVER_PRINTF(3, 4);
+    CUTOVER_PRINTF(3, 4);
 
 static void outcome_set(struct outcome *o, enum rollback_item_state st, const char *fmt, ...)
 {
@@ -562,8 +563,8 @@ static void interrupted_outcome(struct rollback_runner *r, struct outcome *o)
 
 	abort_reason_get(r, why, sizeof(why));
 	if (atomic_load(&r->abort_req))
-		outcome_set(o, ROLLBACK_ITEM_FAILED, "aborted by the operator%s%s", why[0] ? ": " : "",
-			    why);
+		outcome_set(o, ROLLBACK_ITEM_FAILED, "aborted by the operator%s%s",
+		            why[0] ? ": " : "", why);
 	else
 		outcome_set(o, ROLLBACK_ITEM_RUNNING, "interrupted; checked again at resume");
 }
@@ -571,7 +572,7 @@ static void interrupted_outcome(struct rollback_runner *r, struct outcome *o)
 static void do_flag(struct rollback_runner *r, size_t i, struct outcome *o)
 {
 	const struct runbook_step *s = r->items[i].step;
-	struct action_request req = { 0 };
+	struct action_request req = {0};
 	struct action_result *res = calloc(1, sizeof(*res));
 	char comment[768];
 
@@ -580,7 +581,7 @@ static void do_flag(struct rollback_runner *r, size_t i, struct outcome *o)
 		return;
 	}
 	snprintf(comment, sizeof(comment), "rollback %.12s step %zu: %s", r->run.id, i + 1,
-		 s->title);
+	         s->title);
 	req.kind = ACTION_FLAG_SET;
 	req.flag_id = s->flag.flag->id;
 	req.flag_op = ACTION_FLAG_VALUE;
@@ -590,18 +591,18 @@ static void do_flag(struct rollback_runner *r, size_t i, struct outcome *o)
 	/* The operator confirmed the whole plan, which names this change. */
 	req.confirmed = true;
 	set_detail(r, i, "setting %s (%s) to '%s'", s->flag.flag->id, s->flag.flag->ssm,
-		   s->flag.value);
+	           s->flag.value);
 	(void)actions_run(r->actions, &req, res);
 	copy(o->request_id, sizeof(o->request_id), res->request_id);
 	if (res->outcome == ACTION_OUTCOME_OK)
 		outcome_set(o, ROLLBACK_ITEM_SUCCEEDED, "%s", res->message);
 	else if (interrupted(r) && res->outcome == ACTION_OUTCOME_UNKNOWN)
-		outcome_set(o, atomic_load(&r->abort_req) ? ROLLBACK_ITEM_FAILED
-							  : ROLLBACK_ITEM_RUNNING,
-			    "interrupted while setting the flag: %s", res->message);
+		outcome_set(
+		    o, atomic_load(&r->abort_req) ? ROLLBACK_ITEM_FAILED : ROLLBACK_ITEM_RUNNING,
+		    "interrupted while setting the flag: %s", res->message);
 	else
 		outcome_set(o, ROLLBACK_ITEM_FAILED, "%s: %s", action_outcome_name(res->outcome),
-			    res->message);
+		            res->message);
 	free(res);
 }
 
@@ -613,16 +614,16 @@ static int execution_arn_of(const char *sm_arn, const char *name, char *out, siz
 	if (!p)
 		return -1;
 	return snprintf(out, n, "%.*s:execution:%s:%s", (int)(p - sm_arn), sm_arn,
-			p + strlen(":stateMachine:"), name) >= (int)n
-		       ? -1
-		       : 0;
+	                p + strlen(":stateMachine:"), name) >= (int)n
+	           ? -1
+	           : 0;
 }
 
 /* The newest state entered, for the live detail. */
 static void current_state(struct rollback_runner *r, const char *arn, char *out, size_t n)
 {
-	struct sfn_history_opts ho = { 1, 0, 10, 10 };
-	struct sfn_history h = { 0 };
+	struct sfn_history_opts ho = {1, 0, 10, 10};
+	struct sfn_history h = {0};
 	struct aws_error aerr;
 
 	out[0] = '\0';
@@ -642,7 +643,7 @@ static void do_sfn_start(struct rollback_runner *r, size_t i, struct outcome *o)
 {
 	const struct runbook_step *s = r->items[i].step;
 	struct aws_client *c = actions_client_get(r->actions);
-	struct sfn_execution ex = { 0 };
+	struct sfn_execution ex = {0};
 	struct aws_error aerr;
 	char name[96], arn[ROLLBACK_TITLE_MAX], msg[768], state[128];
 	double deadline;
@@ -655,7 +656,7 @@ static void do_sfn_start(struct rollback_runner *r, size_t i, struct outcome *o)
 	if (r->items[i].rec.execution_arn[0]) {
 		aws_error_clear(&aerr);
 		if (sfn_describe_execution(c, r->items[i].rec.execution_arn, &ex, &aerr) ==
-			    CUTOVER_OK &&
+		        CUTOVER_OK &&
 		    ex.status && strcmp(ex.status, "RUNNING") == 0) {
 			copy(arn, sizeof(arn), r->items[i].rec.execution_arn);
 			sfn_execution_free(&ex);
@@ -664,28 +665,29 @@ static void do_sfn_start(struct rollback_runner *r, size_t i, struct outcome *o)
 		sfn_execution_free(&ex);
 	}
 	snprintf(name, sizeof(name), "cutover-rb-%.20s-%zu-%ld", r->run.id, i + 1,
-		 r->items[i].rec.attempts);
+	         r->items[i].rec.attempts);
 	if (execution_arn_of(s->sfn_start.state_machine_arn, name, arn, sizeof(arn)) != 0) {
 		outcome_set(o, ROLLBACK_ITEM_FAILED, "'%s' is not a state machine ARN",
-			    s->sfn_start.state_machine_arn);
+		            s->sfn_start.state_machine_arn);
 		return;
 	}
 	aws_error_clear(&aerr);
 	if (sfn_describe_execution(c, arn, &ex, &aerr) == CUTOVER_OK) {
 		set_detail(r, i, "execution %s already started (found by its name): %s", name,
-			   ex.status ? ex.status : "?");
+		           ex.status ? ex.status : "?");
 	} else if (strcmp(aerr.code, "ExecutionDoesNotExist") == 0) {
-		struct sfn_start_result sr = { 0 };
+		struct sfn_start_result sr = {0};
 
 		aws_error_clear(&aerr);
 		set_detail(r, i, "starting %s", name);
 		if (sfn_start_execution(c, s->sfn_start.state_machine_arn, name, s->sfn_start.input,
-					&sr, &aerr) != CUTOVER_OK) {
+		                        &sr, &aerr) != CUTOVER_OK) {
 			if (interrupted(r)) {
 				interrupted_outcome(r, o);
 			} else {
 				aws_error_render(&aerr, msg, sizeof(msg));
-				outcome_set(o, ROLLBACK_ITEM_FAILED, "StartExecution failed: %s", msg);
+				outcome_set(o, ROLLBACK_ITEM_FAILED, "StartExecution failed: %s",
+				            msg);
 			}
 			sfn_start_result_free(&sr);
 			sfn_execution_free(&ex);
@@ -702,8 +704,8 @@ static void do_sfn_start(struct rollback_runner *r, size_t i, struct outcome *o)
 		} else {
 			aws_error_render(&aerr, msg, sizeof(msg));
 			outcome_set(o, ROLLBACK_ITEM_FAILED,
-				    "could not check for execution %s before starting it: %s", name,
-				    msg);
+			            "could not check for execution %s before starting it: %s", name,
+			            msg);
 		}
 		sfn_execution_free(&ex);
 		return;
@@ -721,41 +723,44 @@ static void do_sfn_start(struct rollback_runner *r, size_t i, struct outcome *o)
 	crash_point("sfn started", i);
 	if (!s->sfn_start.wait) {
 		outcome_set(o, ROLLBACK_ITEM_SUCCEEDED, "execution %s %s", arn,
-			    started_now ? "started" : "found started");
+		            started_now ? "started" : "found started");
 		return;
 	}
 wait:
 	deadline = clk(r) + (s->sfn_start.timeout_s ? s->sfn_start.timeout_s : 900);
 	for (;;) {
-		struct sfn_execution cur = { 0 };
+		struct sfn_execution cur = {0};
 
 		aws_error_clear(&aerr);
 		if (sfn_describe_execution(c, arn, &cur, &aerr) == CUTOVER_OK && cur.status) {
 			if (strcmp(cur.status, "RUNNING") != 0) {
 				if (strcmp(cur.status, "SUCCEEDED") == 0)
 					outcome_set(o, ROLLBACK_ITEM_SUCCEEDED,
-						    "execution %s SUCCEEDED", arn);
+					            "execution %s SUCCEEDED", arn);
 				else
-					outcome_set(o, ROLLBACK_ITEM_FAILED,
-						    "execution %s ended %s%s%s%s%s", arn, cur.status,
-						    cur.error ? ": " : "", cur.error ? cur.error : "",
-						    cur.cause ? " - " : "", cur.cause ? cur.cause : "");
+					outcome_set(
+					    o, ROLLBACK_ITEM_FAILED,
+					    "execution %s ended %s%s%s%s%s", arn, cur.status,
+					    cur.error ? ": " : "", cur.error ? cur.error : "",
+					    cur.cause ? " - " : "", cur.cause ? cur.cause : "");
 				set_detail(r, i, "execution %s", cur.status);
 				sfn_execution_free(&cur);
 				return;
 			}
 			current_state(r, arn, state, sizeof(state));
-			set_detail(r, i, "execution RUNNING%s%s", state[0] ? ", state " : "", state);
+			set_detail(r, i, "execution RUNNING%s%s", state[0] ? ", state " : "",
+			           state);
 		} else if (!interrupted(r)) {
 			aws_error_render(&aerr, msg, sizeof(msg));
 			set_detail(r, i, "cannot read the execution (retrying): %.400s", msg);
 		}
 		sfn_execution_free(&cur);
 		if (clk(r) >= deadline) {
-			outcome_set(o, ROLLBACK_ITEM_FAILED,
-				    "execution %s still RUNNING after %us; it keeps running: wait and "
-				    "retry (the same execution is watched), or stop it and skip",
-				    arn, s->sfn_start.timeout_s);
+			outcome_set(
+			    o, ROLLBACK_ITEM_FAILED,
+			    "execution %s still RUNNING after %us; it keeps running: wait and "
+			    "retry (the same execution is watched), or stop it and skip",
+			    arn, s->sfn_start.timeout_s);
 			return;
 		}
 		if (!sleep_clock(r, 2.0) || interrupted(r)) {
@@ -769,7 +774,7 @@ static void do_sfn_stop(struct rollback_runner *r, size_t i, struct outcome *o)
 {
 	const struct runbook_step *s = r->items[i].step;
 	struct aws_client *c = actions_client_get(r->actions);
-	struct sfn_execution_list l = { 0 };
+	struct sfn_execution_list l = {0};
 	struct aws_error aerr;
 	char msg[768];
 	size_t stopped = 0, already = 0;
@@ -782,11 +787,11 @@ static void do_sfn_stop(struct rollback_runner *r, size_t i, struct outcome *o)
 			narns = 1;
 	} else if (s->sfn_stop.execution) {
 		aws_error_clear(&aerr);
-		if (sfn_list_executions(c, s->sfn_stop.execution->state_machine_arn, "RUNNING", 0, &l,
-					&aerr) != CUTOVER_OK) {
+		if (sfn_list_executions(c, s->sfn_stop.execution->state_machine_arn, "RUNNING", 0,
+		                        &l, &aerr) != CUTOVER_OK) {
 			aws_error_render(&aerr, msg, sizeof(msg));
-			outcome_set(o, ROLLBACK_ITEM_FAILED, "listing running executions failed: %s",
-				    msg);
+			outcome_set(o, ROLLBACK_ITEM_FAILED,
+			            "listing running executions failed: %s", msg);
 			return;
 		}
 		arns = calloc(l.count ? l.count : 1, sizeof(*arns));
@@ -801,8 +806,8 @@ static void do_sfn_stop(struct rollback_runner *r, size_t i, struct outcome *o)
 	}
 	o->state = ROLLBACK_ITEM_SUCCEEDED;
 	for (size_t k = 0; k < narns && o->state == ROLLBACK_ITEM_SUCCEEDED; k++) {
-		struct sfn_execution ex = { 0 };
-		struct action_request req = { 0 };
+		struct sfn_execution ex = {0};
+		struct action_request req = {0};
 		struct action_result *res;
 		char comment[512];
 
@@ -822,7 +827,7 @@ static void do_sfn_stop(struct rollback_runner *r, size_t i, struct outcome *o)
 			break;
 		}
 		snprintf(comment, sizeof(comment), "rollback %.12s step %zu: %s", r->run.id, i + 1,
-			 s->title);
+		         s->title);
 		req.kind = ACTION_EXEC_STOP;
 		req.execution = arns[k];
 		req.error = s->sfn_stop.error;
@@ -839,13 +844,14 @@ static void do_sfn_stop(struct rollback_runner *r, size_t i, struct outcome *o)
 			interrupted_outcome(r, o);
 		else
 			outcome_set(o, ROLLBACK_ITEM_FAILED, "%s: %s",
-				    action_outcome_name(res->outcome), res->message);
+			            action_outcome_name(res->outcome), res->message);
 		free(res);
 	}
 	if (o->state == ROLLBACK_ITEM_SUCCEEDED)
 		outcome_set(o, ROLLBACK_ITEM_SUCCEEDED,
-			    narns == 0 ? "no execution was running" : "%zu stopped, %zu already ended",
-			    stopped, already);
+		            narns == 0 ? "no execution was running"
+		                       : "%zu stopped, %zu already ended",
+		            stopped, already);
 	for (size_t k = 0; k < narns; k++)
 		free(arns[k]);
 	free(arns);
@@ -875,7 +881,7 @@ static void do_exec(struct rollback_runner *r, size_t i, struct outcome *o)
 {
 	const struct runbook_step *s = r->items[i].step;
 	struct rollback_exec_result res;
-	struct exec_ctx x = { r, i };
+	struct exec_ctx x = {r, i};
 	char tail[4096];
 	enum cutover_status st;
 
@@ -888,7 +894,7 @@ static void do_exec(struct rollback_runner *r, size_t i, struct outcome *o)
 	snprintf(ctx_run, sizeof(ctx_run), "CUTOVER_ROLLBACK_RUN=%s", r->run.id);
 	snprintf(ctx_step, sizeof(ctx_step), "CUTOVER_ROLLBACK_STEP=%zu", i + 1);
 	snprintf(ctx_attempt, sizeof(ctx_attempt), "CUTOVER_ROLLBACK_ATTEMPT=%ld",
-		 r->items[i].rec.attempts);
+	         r->items[i].rec.attempts);
 	snprintf(ctx_plan, sizeof(ctx_plan), "CUTOVER_ROLLBACK_PLAN=%.256s", r->items[i].plan->id);
 	while (environ[nenv])
 		nenv++;
@@ -907,7 +913,7 @@ static void do_exec(struct rollback_runner *r, size_t i, struct outcome *o)
 	}
 	set_detail(r, i, "running %s", s->exec.argv[0]);
 	st = rollback_exec_run(s->exec.argv, envp, s->exec.timeout_s ? s->exec.timeout_s : 60,
-			       should_abort_hook, r, on_exec_output, &x, tail, sizeof(tail), &res);
+	                       should_abort_hook, r, on_exec_output, &x, tail, sizeof(tail), &res);
 	free(envp);
 	pthread_mutex_lock(&r->mu);
 	copy(r->items[i].rec.output_tail, sizeof(r->items[i].rec.output_tail), tail);
@@ -917,34 +923,34 @@ static void do_exec(struct rollback_runner *r, size_t i, struct outcome *o)
 	crash_point("command ended", i);
 	if (st != CUTOVER_OK) {
 		outcome_set(o, ROLLBACK_ITEM_FAILED, "%s",
-			    res.error[0] ? res.error : cutover_status_str(st));
+		            res.error[0] ? res.error : cutover_status_str(st));
 		return;
 	}
 	if (res.aborted) {
 		/* Killed half way: whatever it did is not known. */
 		if (atomic_load(&r->abort_req))
 			outcome_set(o, ROLLBACK_ITEM_FAILED, "aborted by the operator: %s killed",
-				    s->exec.argv[0]);
+			            s->exec.argv[0]);
 		else
 			outcome_set(o, ROLLBACK_ITEM_UNKNOWN,
-				    "interrupted: %s was killed part way; check what it did",
-				    s->exec.argv[0]);
+			            "interrupted: %s was killed part way; check what it did",
+			            s->exec.argv[0]);
 		return;
 	}
 	if (res.timed_out) {
 		outcome_set(o, ROLLBACK_ITEM_FAILED,
-			    "%s did not finish within %us: its process group was killed",
-			    s->exec.argv[0], s->exec.timeout_s);
+		            "%s did not finish within %us: its process group was killed",
+		            s->exec.argv[0], s->exec.timeout_s);
 		return;
 	}
 	if (res.exited && res.exit_code == 0)
 		outcome_set(o, ROLLBACK_ITEM_SUCCEEDED, "%s exited 0", s->exec.argv[0]);
 	else if (res.exited)
 		outcome_set(o, ROLLBACK_ITEM_FAILED, "%s exited with status %d", s->exec.argv[0],
-			    res.exit_code);
+		            res.exit_code);
 	else
 		outcome_set(o, ROLLBACK_ITEM_FAILED, "%s was killed by signal %d", s->exec.argv[0],
-			    res.signal);
+		            res.signal);
 }
 
 static void do_http(struct rollback_runner *r, size_t i, struct outcome *o)
@@ -963,14 +969,14 @@ static void do_http(struct rollback_runner *r, size_t i, struct outcome *o)
 		} else {
 			aws_error_render(&aerr, msg, sizeof(msg));
 			outcome_set(o, ROLLBACK_ITEM_FAILED, "GET %s: no answer: %s", s->http.url,
-				    msg);
+			            msg);
 		}
 	} else if (h.http_status == s->http.expect_status) {
 		outcome_set(o, ROLLBACK_ITEM_SUCCEEDED, "GET %s: %ld in %ld ms", s->http.url,
-			    h.http_status, h.latency_ms);
+		            h.http_status, h.latency_ms);
 	} else {
 		outcome_set(o, ROLLBACK_ITEM_FAILED, "GET %s: %ld, expected %d", s->http.url,
-			    h.http_status, s->http.expect_status);
+		            h.http_status, s->http.expect_status);
 	}
 	aws_health_free(&h);
 }
@@ -990,7 +996,7 @@ static enum runbook_source gauge_source(const struct runbook_gauge *g)
 /* The gauge's state now: from the front end's running engine, or from one
  * poll of the gauge's source by the runner's own engine. */
 static bool gauge_now(struct rollback_runner *r, const struct runbook_gauge *g,
-		      enum gauge_state *state, double *value, char *why, size_t why_len)
+                      enum gauge_state *state, double *value, char *why, size_t why_len)
 {
 	struct engine_snapshot snap;
 	struct engine *e = r->opt.engine;
@@ -1001,7 +1007,7 @@ static bool gauge_now(struct rollback_runner *r, const struct runbook_gauge *g,
 	cutover_err_clear(&err);
 	if (!e) {
 		if (!r->own_engine && !r->own_engine_failed) {
-			struct engine_options eo = { 0 };
+			struct engine_options eo = {0};
 
 			eo.profile = r->opt.profile;
 			eo.region = r->opt.region;
@@ -1060,22 +1066,23 @@ static void do_gauge_ok(struct rollback_runner *r, size_t i, struct outcome *o)
 		if (gauge_now(r, g, &st, &v, why, sizeof(why))) {
 			last = st;
 			if (st == GAUGE_OK) {
-				outcome_set(o, ROLLBACK_ITEM_SUCCEEDED, "gauge %s OK (%g%s)", g->id, v,
-					    g->unit);
+				outcome_set(o, ROLLBACK_ITEM_SUCCEEDED, "gauge %s OK (%g%s)", g->id,
+				            v, g->unit);
 				set_detail(r, i, "%s OK %g%s", g->id, v, g->unit);
 				return;
 			}
 			if (isnan(v))
-				set_detail(r, i, "%s %s, waiting for OK", g->id, gauge_state_name(st));
+				set_detail(r, i, "%s %s, waiting for OK", g->id,
+				           gauge_state_name(st));
 			else
 				set_detail(r, i, "%s %s %g%s, waiting for OK", g->id,
-					   gauge_state_name(st), v, g->unit);
+				           gauge_state_name(st), v, g->unit);
 		} else if (!interrupted(r)) {
 			set_detail(r, i, "%s unreadable (retrying): %.400s", g->id, why);
 		}
 		if (clk(r) >= deadline) {
 			outcome_set(o, ROLLBACK_ITEM_FAILED, "gauge %s still %s after %us", g->id,
-				    gauge_state_name(last), s->gauge_ok.timeout_s);
+			            gauge_state_name(last), s->gauge_ok.timeout_s);
 			return;
 		}
 		if (!sleep_clock(r, every)) {
@@ -1116,19 +1123,19 @@ static void do_manual(struct rollback_runner *r, size_t i, struct outcome *o)
 	if (save_item(r, i, &err) != CUTOVER_OK)
 		set_message(r, "%s", err.msg);
 	if (!ask(r, i, ROLLBACK_PROMPT_MANUAL, &a, "Manual step %zu: %s. %s. Confirm when done.",
-		 i + 1, s->title, s->manual.text)) {
+	         i + 1, s->title, s->manual.text)) {
 		outcome_set(o, ROLLBACK_ITEM_WAITING, "interrupted while waiting for the operator");
 		return;
 	}
 	if (a.kind == ROLLBACK_ANSWER_DONE)
 		outcome_set(o, ROLLBACK_ITEM_SUCCEEDED, "done, confirmed by %s%s%s",
-			    r->operator_name, a.text[0] ? ": " : "", a.text);
+		            r->operator_name, a.text[0] ? ": " : "", a.text);
 	else if (a.kind == ROLLBACK_ANSWER_ABORT)
 		outcome_set(o, ROLLBACK_ITEM_FAILED, "aborted by the operator%s%s",
-			    a.text[0] ? ": " : "", a.text);
+		            a.text[0] ? ": " : "", a.text);
 	else
 		outcome_set(o, ROLLBACK_ITEM_FAILED, "not done, says %s%s%s", r->operator_name,
-			    a.text[0] ? ": " : "", a.text);
+		            a.text[0] ? ": " : "", a.text);
 	if (a.kind == ROLLBACK_ANSWER_ABORT && !atomic_load(&r->abort_req)) {
 		pthread_mutex_lock(&r->mu);
 		copy(r->abort_reason, sizeof(r->abort_reason), a.text);
@@ -1186,7 +1193,7 @@ static enum audit_outcome audit_of(enum rollback_item_state st)
 
 /* Close the item's open intent with its state. */
 static void close_intent(struct rollback_runner *r, size_t i, enum audit_outcome ao,
-			 const char *request_id, const char *note)
+                         const char *request_id, const char *note)
 {
 	struct cutover_err err;
 	char *detail;
@@ -1195,27 +1202,28 @@ static void close_intent(struct rollback_runner *r, size_t i, enum audit_outcome
 	if (!id)
 		return;
 	detail = detail_json(r, i, "state", rollback_item_state_name(r->items[i].state), "note",
-			     note && *note ? note : NULL);
+	                     note && *note ? note : NULL);
 	/* A failed command's last lines belong in the record of the failure.
 	 * Output that looks like it names a secret is refused by the audit
 	 * log; the outcome is then written without it. */
 	if (detail && r->items[i].step && r->items[i].step->kind == RUNBOOK_STEP_EXEC &&
 	    r->items[i].state == ROLLBACK_ITEM_FAILED && r->items[i].rec.output_tail[0]) {
 		struct action_kv kv[] = {
-			{ "run", ACTION_KV_STR, r->run.id, 0, 0 },
-			{ "item", ACTION_KV_INT, NULL, (long long)i, 0 },
-			{ "attempt", ACTION_KV_INT, NULL, r->items[i].rec.attempts, 0 },
-			{ "state", ACTION_KV_STR, "failed", 0, 0 },
-			{ "note", ACTION_KV_STR, note && *note ? note : NULL, 0, 0 },
-			{ "exit_code", ACTION_KV_INT, NULL, r->items[i].rec.exit_code,
-			  !r->items[i].rec.has_exit_code },
-			{ "output", ACTION_KV_STR, r->items[i].rec.output_tail, 0, 0 },
+		    {"run", ACTION_KV_STR, r->run.id, 0, 0},
+		    {"item", ACTION_KV_INT, NULL, (long long)i, 0},
+		    {"attempt", ACTION_KV_INT, NULL, r->items[i].rec.attempts, 0},
+		    {"state", ACTION_KV_STR, "failed", 0, 0},
+		    {"note", ACTION_KV_STR, note && *note ? note : NULL, 0, 0},
+		    {"exit_code", ACTION_KV_INT, NULL, r->items[i].rec.exit_code,
+		     !r->items[i].rec.has_exit_code},
+		    {"output", ACTION_KV_STR, r->items[i].rec.output_tail, 0, 0},
 		};
 		char *full = action_json_object(kv, sizeof(kv) / sizeof(kv[0]));
 
 		cutover_err_clear(&err);
-		if (full && audit_outcome(r->log, id, ao, request_id && *request_id ? request_id : NULL,
-					  full, &err) == CUTOVER_OK) {
+		if (full &&
+		    audit_outcome(r->log, id, ao, request_id && *request_id ? request_id : NULL,
+		                  full, &err) == CUTOVER_OK) {
 			free(full);
 			free(detail);
 			goto done;
@@ -1224,7 +1232,7 @@ static void close_intent(struct rollback_runner *r, size_t i, enum audit_outcome
 	}
 	cutover_err_clear(&err);
 	if (audit_outcome(r->log, id, ao, request_id && *request_id ? request_id : NULL, detail,
-			  &err) != CUTOVER_OK)
+	                  &err) != CUTOVER_OK)
 		audit_warn(r, "a step's outcome", &err);
 	free(detail);
 done:
@@ -1263,9 +1271,9 @@ static enum rollback_item_state attempt(struct rollback_runner *r, size_t i, boo
 		step_target(r, i, target, sizeof(target));
 		rollback_step_summary(it->step, summary, sizeof(summary));
 		{
-			struct audit_event ev = { "rollback.step", target, NULL, summary, NULL };
-			char *detail = detail_json(r, i, "kind", runbook_step_kind_name(it->step->kind),
-						   NULL, NULL);
+			struct audit_event ev = {"rollback.step", target, NULL, summary, NULL};
+			char *detail = detail_json(
+			    r, i, "kind", runbook_step_kind_name(it->step->kind), NULL, NULL);
 			int64_t id = 0;
 
 			ev.detail = detail;
@@ -1277,8 +1285,9 @@ static enum rollback_item_state attempt(struct rollback_runner *r, size_t i, boo
 				it->state = ROLLBACK_ITEM_FAILED;
 				it->ended = clk(r);
 				snprintf(it->rec.note, sizeof(it->rec.note),
-					 "not run: its intent could not be recorded in the audit log: %.900s",
-					 err.msg);
+				         "not run: its intent could not be recorded in the audit "
+				         "log: %.900s",
+				         err.msg);
 				pthread_mutex_unlock(&r->mu);
 				(void)save_item(r, i, &err);
 				return ROLLBACK_ITEM_FAILED;
@@ -1298,7 +1307,7 @@ static enum rollback_item_state attempt(struct rollback_runner *r, size_t i, boo
 		/* Stopped, not aborted: leave it for the resume to check. */
 		pthread_mutex_lock(&r->mu);
 		it->state = o.state == ROLLBACK_ITEM_WAITING ? ROLLBACK_ITEM_WAITING
-							     : ROLLBACK_ITEM_RUNNING;
+		                                             : ROLLBACK_ITEM_RUNNING;
 		copy(it->rec.note, sizeof(it->rec.note), o.note);
 		pthread_mutex_unlock(&r->mu);
 		(void)save_item(r, i, &err);
@@ -1358,15 +1367,15 @@ struct unresolved_list {
 static int collect_unresolved(void *ctx, const struct audit_row *row)
 {
 	struct unresolved_list *l = ctx;
-	struct unresolved u = { 0 };
+	struct unresolved u = {0};
 
 	if (!row->kind)
 		return 0;
 	u.id = row->id;
 	copy(u.kind, sizeof(u.kind), row->kind);
 	copy(u.target, sizeof(u.target), row->target);
-	u.ours = strcmp(row->kind, "rollback.step") == 0 &&
-		 detail_item(row->detail, l->run_id, &u.item);
+	u.ours =
+	    strcmp(row->kind, "rollback.step") == 0 && detail_item(row->detail, l->run_id, &u.item);
 	if (!u.ours && strcmp(row->kind, "flag.set") != 0 && strcmp(row->kind, "execution.stop"))
 		return 0;
 	if (l->n == l->cap) {
@@ -1393,7 +1402,7 @@ static bool is_terminal(enum rollback_item_state s)
  * and *fresh_ok false when that item continues under its old intent. */
 static void reconcile(struct rollback_runner *r)
 {
-	struct unresolved_list l = { 0 };
+	struct unresolved_list l = {0};
 	struct cutover_err err;
 	char news[1024] = "";
 
@@ -1417,13 +1426,13 @@ static void reconcile(struct rollback_runner *r)
 		}
 		if (it->rec.intent_id == u->id && !is_terminal(it->state) &&
 		    it->state != ROLLBACK_ITEM_FAILED)
-			continue;   /* decided below */
+			continue; /* decided below */
 		{
 			/* The step ended (its state is on record) but the crash
 			 * came before its outcome row: write it now. */
-			char *detail = detail_json(r, u->item, "state",
-						   rollback_item_state_name(it->state), "note",
-						   "outcome recorded at resume, from the saved step state");
+			char *detail = detail_json(
+			    r, u->item, "state", rollback_item_state_name(it->state), "note",
+			    "outcome recorded at resume, from the saved step state");
 
 			if (audit_outcome(r->log, u->id, audit_of(it->state), NULL, detail, &err) !=
 			    CUTOVER_OK)
@@ -1450,32 +1459,34 @@ static void reconcile(struct rollback_runner *r)
 		switch (it->step->kind) {
 		case RUNBOOK_STEP_FLAG: {
 			const struct runbook_flag *f = it->step->flag.flag;
-			struct ssm_parameter_list pl = { 0 };
+			struct ssm_parameter_list pl = {0};
 			struct aws_error aerr;
 			bool read = false, equal = false;
 
 			aws_error_clear(&aerr);
-			if (ssm_get_parameters(actions_client_get(r->actions), (const char *const *)&f->ssm, 1,
-					       0, &pl, &aerr) == CUTOVER_OK) {
+			if (ssm_get_parameters(actions_client_get(r->actions),
+			                       (const char *const *)&f->ssm, 1, 0, &pl,
+			                       &aerr) == CUTOVER_OK) {
 				read = true;
 				equal = pl.count > 0 && pl.items[0].value &&
-					strcmp(pl.items[0].value, it->step->flag.value) == 0;
+				        strcmp(pl.items[0].value, it->step->flag.value) == 0;
 			}
 			ssm_parameter_list_free(&pl);
 			/* The flag.set the crash left open is answered by what
 			 * the parameter holds now. */
 			for (size_t k = 0; read && k < l.n; k++)
 				if (!l.v[k].ours && strcmp(l.v[k].kind, "flag.set") == 0 &&
-				    strcmp(l.v[k].target, f->ssm) == 0 && l.v[k].id > it->rec.intent_id &&
-				    it->rec.intent_id) {
-					char *d = detail_json(r, i, "checked_at_resume",
-							      equal ? "the parameter holds the value"
-								    : "the parameter does not hold the value",
-							      NULL, NULL);
+				    strcmp(l.v[k].target, f->ssm) == 0 &&
+				    l.v[k].id > it->rec.intent_id && it->rec.intent_id) {
+					char *d = detail_json(
+					    r, i, "checked_at_resume",
+					    equal ? "the parameter holds the value"
+					          : "the parameter does not hold the value",
+					    NULL, NULL);
 
 					if (audit_outcome(r->log, l.v[k].id,
-							  equal ? AUDIT_OK : AUDIT_FAILED, NULL, d,
-							  &err) != CUTOVER_OK)
+					                  equal ? AUDIT_OK : AUDIT_FAILED, NULL, d,
+					                  &err) != CUTOVER_OK)
 						audit_warn(r, "a flag's checked outcome", &err);
 					free(d);
 				}
@@ -1483,20 +1494,21 @@ static void reconcile(struct rollback_runner *r)
 				it->state = ROLLBACK_ITEM_SUCCEEDED;
 				it->ended = clk(r);
 				snprintf(it->rec.note, sizeof(it->rec.note),
-					 "checked at resume: %s is already '%s'", f->ssm,
-					 it->step->flag.value);
+				         "checked at resume: %s is already '%s'", f->ssm,
+				         it->step->flag.value);
 				close_intent(r, i, AUDIT_OK, NULL, it->rec.note);
-				snprintf(news, sizeof(news), "step %zu (flag) was done: checked", i + 1);
+				snprintf(news, sizeof(news), "step %zu (flag) was done: checked",
+				         i + 1);
 			} else {
 				snprintf(news, sizeof(news),
-					 "step %zu (flag) %s: set again (safe to repeat)", i + 1,
-					 read ? "not applied" : "unreadable");
+				         "step %zu (flag) %s: set again (safe to repeat)", i + 1,
+				         read ? "not applied" : "unreadable");
 			}
 			break;
 		}
 		case RUNBOOK_STEP_SFN_START:
 			snprintf(news, sizeof(news),
-				 "step %zu (sfn_start): looking for its execution by name", i + 1);
+			         "step %zu (sfn_start): looking for its execution by name", i + 1);
 			break;
 		case RUNBOOK_STEP_SFN_STOP:
 			/* The stop action the crash may have left open. */
@@ -1504,22 +1516,22 @@ static void reconcile(struct rollback_runner *r)
 				if (!l.v[k].ours && strcmp(l.v[k].kind, "execution.stop") == 0 &&
 				    l.v[k].id > it->rec.intent_id && it->rec.intent_id) {
 					char *d = detail_json(r, i, "checked_at_resume",
-							      "the step checks the execution again",
-							      NULL, NULL);
+					                      "the step checks the execution again",
+					                      NULL, NULL);
 
 					if (audit_outcome(r->log, l.v[k].id, AUDIT_UNKNOWN, NULL, d,
-							  &err) != CUTOVER_OK)
+					                  &err) != CUTOVER_OK)
 						audit_warn(r, "a stop's outcome", &err);
 					free(d);
 				}
 			snprintf(news, sizeof(news),
-				 "step %zu (sfn_stop): checking the executions again", i + 1);
+			         "step %zu (sfn_stop): checking the executions again", i + 1);
 			break;
 		case RUNBOOK_STEP_HTTP:
 		case RUNBOOK_STEP_GAUGE_OK:
 		case RUNBOOK_STEP_WAIT:
-			snprintf(news, sizeof(news), "step %zu (%s): run again (safe to repeat)", i + 1,
-				 runbook_step_kind_name(it->step->kind));
+			snprintf(news, sizeof(news), "step %zu (%s): run again (safe to repeat)",
+			         i + 1, runbook_step_kind_name(it->step->kind));
 			break;
 		case RUNBOOK_STEP_MANUAL:
 			it->state = ROLLBACK_ITEM_WAITING;
@@ -1529,18 +1541,18 @@ static void reconcile(struct rollback_runner *r)
 		default:
 			it->state = ROLLBACK_ITEM_UNKNOWN;
 			snprintf(it->rec.note, sizeof(it->rec.note),
-				 "was running when the last run stopped: whether it finished is "
-				 "unknown");
+			         "was running when the last run stopped: whether it finished is "
+			         "unknown");
 			snprintf(news, sizeof(news),
-				 "step %zu (exec) outcome unknown: the operator decides", i + 1);
+			         "step %zu (exec) outcome unknown: the operator decides", i + 1);
 			break;
 		}
 		(void)save_item(r, i, &err);
 	}
 	free(l.v);
 	{
-		char *d = detail_json(r, (size_t)-1, "found", news[0] ? news : "nothing was running",
-				      NULL, NULL);
+		char *d = detail_json(r, (size_t)-1, "found",
+		                      news[0] ? news : "nothing was running", NULL, NULL);
 		char target[512];
 
 		snprintf(target, sizeof(target), "%s", r->plan->id);
@@ -1552,15 +1564,13 @@ static void reconcile(struct rollback_runner *r)
 
 /* --- the run --------------------------------------------------------------- */
 
-static void decision_event(struct rollback_runner *r, size_t i, const char *what,
-			   const char *text)
+static void decision_event(struct rollback_runner *r, size_t i, const char *what, const char *text)
 {
 	char target[768], value[1200];
 	char *d = detail_json(r, i, "decision", what, "reason", text && *text ? text : NULL);
 
 	step_target(r, i, target, sizeof(target));
-	snprintf(value, sizeof(value), "%s%s%s", what, text && *text ? ": " : "",
-		 text ? text : "");
+	snprintf(value, sizeof(value), "%s%s%s", what, text && *text ? ": " : "", text ? text : "");
 	event(r, "rollback.decision", target, value, d);
 	free(d);
 }
@@ -1577,17 +1587,17 @@ static bool decide(struct rollback_runner *r, size_t i, bool unknown, bool *retr
 	*retry = false;
 	*abort_run = false;
 	if (!ask(r, i, unknown ? ROLLBACK_PROMPT_UNKNOWN : ROLLBACK_PROMPT_DECISION, &a,
-		 unknown ? "Step %zu '%s' was running when the last run stopped (%s). Was it done? "
-			   "done / retry (run it again) / skip (with a reason) / abort"
-			 : "Step %zu '%s' failed: %s. retry / skip (with a reason) / abort",
-		 i + 1, it->title, it->rec.note))
+	         unknown ? "Step %zu '%s' was running when the last run stopped (%s). Was it done? "
+	                   "done / retry (run it again) / skip (with a reason) / abort"
+	                 : "Step %zu '%s' failed: %s. retry / skip (with a reason) / abort",
+	         i + 1, it->title, it->rec.note))
 		return false;
 	switch (a.kind) {
 	case ROLLBACK_ANSWER_RETRY:
 		decision_event(r, i, "retry", a.text);
 		if (unknown && it->rec.intent_id)
 			close_intent(r, i, AUDIT_UNKNOWN, NULL,
-				     "outcome unknown; the operator chose to run it again");
+			             "outcome unknown; the operator chose to run it again");
 		*retry = true;
 		return true;
 	case ROLLBACK_ANSWER_SKIP:
@@ -1597,7 +1607,7 @@ static bool decide(struct rollback_runner *r, size_t i, bool unknown, bool *retr
 		if (!it->ended)
 			it->ended = clk(r);
 		snprintf(it->rec.note, sizeof(it->rec.note), "skipped by %.64s: %.900s",
-			 r->operator_name, a.text);
+		         r->operator_name, a.text);
 		pthread_mutex_unlock(&r->mu);
 		if (it->rec.intent_id)
 			close_intent(r, i, AUDIT_UNKNOWN, NULL, it->rec.note);
@@ -1610,8 +1620,8 @@ static bool decide(struct rollback_runner *r, size_t i, bool unknown, bool *retr
 			it->state = ROLLBACK_ITEM_SUCCEEDED;
 			it->ended = clk(r);
 			snprintf(it->rec.note, sizeof(it->rec.note),
-				 "done, confirmed by %.64s after the restart%s%.900s", r->operator_name,
-				 a.text[0] ? ": " : "", a.text);
+			         "done, confirmed by %.64s after the restart%s%.900s",
+			         r->operator_name, a.text[0] ? ": " : "", a.text);
 			pthread_mutex_unlock(&r->mu);
 			close_intent(r, i, AUDIT_OK, NULL, it->rec.note);
 			(void)save_item(r, i, &err);
@@ -1650,8 +1660,8 @@ static bool check_item(struct rollback_runner *r, size_t i, bool *abort_run)
 	pthread_mutex_unlock(&r->mu);
 	(void)save_item(r, i, &err);
 	if (!ask(r, i, ROLLBACK_PROMPT_CHECK, &a,
-		 "Verify (%s %zu/%zu): %s. confirm / failed (with a note)", it->plan->id,
-		 it->plan_index, it->plan->nverify, it->title))
+	         "Verify (%s %zu/%zu): %s. confirm / failed (with a note)", it->plan->id,
+	         it->plan_index, it->plan->nverify, it->title))
 		return false;
 	if (a.kind == ROLLBACK_ANSWER_ABORT) {
 		pthread_mutex_lock(&r->mu);
@@ -1663,16 +1673,16 @@ static bool check_item(struct rollback_runner *r, size_t i, bool *abort_run)
 	}
 	pthread_mutex_lock(&r->mu);
 	it->state = a.kind == ROLLBACK_ANSWER_CONFIRM ? ROLLBACK_ITEM_CONFIRMED
-						      : ROLLBACK_ITEM_CHECK_FAILED;
+	                                              : ROLLBACK_ITEM_CHECK_FAILED;
 	it->ended = clk(r);
 	copy(it->rec.note, sizeof(it->rec.note), a.text);
 	pthread_mutex_unlock(&r->mu);
 	step_target(r, i, target, sizeof(target));
 	snprintf(value, sizeof(value), "%s%s%s",
-		 it->state == ROLLBACK_ITEM_CONFIRMED ? "confirmed" : "failed",
-		 a.text[0] ? ": " : "", a.text);
+	         it->state == ROLLBACK_ITEM_CONFIRMED ? "confirmed" : "failed",
+	         a.text[0] ? ": " : "", a.text);
 	d = detail_json(r, i, "check", rollback_item_state_name(it->state), "note",
-			a.text[0] ? a.text : NULL);
+	                a.text[0] ? a.text : NULL);
 	event(r, "rollback.verify", target, value, d);
 	free(d);
 	crash_point("check answered", i);
@@ -1700,10 +1710,12 @@ static void end_run(struct rollback_runner *r, enum rollback_run_state st)
 			pthread_mutex_lock(&r->mu);
 			it->state = was_running ? ROLLBACK_ITEM_UNKNOWN : ROLLBACK_ITEM_PENDING;
 			copy(it->rec.note, sizeof(it->rec.note),
-			     was_running ? "the run was aborted before this step's outcome was checked"
-					 : "the run was aborted while this waited for the operator");
+			     was_running
+			         ? "the run was aborted before this step's outcome was checked"
+			         : "the run was aborted while this waited for the operator");
 			pthread_mutex_unlock(&r->mu);
-			close_intent(r, i, was_running ? AUDIT_UNKNOWN : AUDIT_FAILED, NULL, it->rec.note);
+			close_intent(r, i, was_running ? AUDIT_UNKNOWN : AUDIT_FAILED, NULL,
+			             it->rec.note);
 			(void)save_item(r, i, &err);
 		}
 		skipped += r->items[i].state == ROLLBACK_ITEM_SKIPPED;
@@ -1714,11 +1726,11 @@ static void end_run(struct rollback_runner *r, enum rollback_run_state st)
 	r->run.ended_ms = clk_ms(r);
 	pthread_mutex_unlock(&r->mu);
 	snprintf(value, sizeof(value), "%s: %u skipped, %u failed checks",
-		 rollback_run_state_name(st), skipped, failed_checks);
+	         rollback_run_state_name(st), skipped, failed_checks);
 	snprintf(target, sizeof(target), "%s", r->plan->id);
 	abort_reason_get(r, why, sizeof(why));
 	d = detail_json(r, (size_t)-1, "state", rollback_run_state_name(st), "reason",
-			why[0] ? why : NULL);
+	                why[0] ? why : NULL);
 	event(r, "rollback.end", target, value, d);
 	free(d);
 	crash_point("end recorded", r->nitems ? r->nitems - 1 : 0);
@@ -1726,10 +1738,10 @@ static void end_run(struct rollback_runner *r, enum rollback_run_state st)
 		set_message(r, "%s", err.msg);
 	if (st == ROLLBACK_RUN_COMPLETED)
 		set_message(r, "rollback %s completed: %u skipped, %u checklist items failed",
-			    r->plan->id, skipped, failed_checks);
+		            r->plan->id, skipped, failed_checks);
 	else
-		set_message(r, "rollback %s aborted at item %zu%s%.400s", r->plan->id, r->current + 1,
-			    why[0] ? ": " : "", why);
+		set_message(r, "rollback %s aborted at item %zu%s%.400s", r->plan->id,
+		            r->current + 1, why[0] ? ": " : "", why);
 }
 
 static void run(struct rollback_runner *r)
@@ -1742,11 +1754,11 @@ static void run(struct rollback_runner *r)
 	} else {
 		char value[600], target[512];
 		char *d = detail_json(r, (size_t)-1, "reason", r->reason, "confirm",
-				      r->rb->production ? "environment name typed" : "confirmed");
+		                      r->rb->production ? "environment name typed" : "confirmed");
 
 		snprintf(target, sizeof(target), "%s", r->plan->id);
 		snprintf(value, sizeof(value), "%s (%zu items): %s", r->plan->title, r->nitems,
-			 r->reason);
+		         r->reason);
 		event(r, "rollback.start", target, value, d);
 		free(d);
 	}
@@ -1789,7 +1801,7 @@ static void run(struct rollback_runner *r)
 		else if (it->state == ROLLBACK_ITEM_PENDING)
 			st = attempt(r, i, true);
 		else
-			st = it->state;   /* FAILED or UNKNOWN: ask below */
+			st = it->state; /* FAILED or UNKNOWN: ask below */
 		if (st == ROLLBACK_ITEM_SUCCEEDED) {
 			i++;
 			continue;
@@ -1802,7 +1814,8 @@ static void run(struct rollback_runner *r)
 		}
 		if (atomic_load(&r->abort_req))
 			break;
-		if (!decide(r, i, st == ROLLBACK_ITEM_UNKNOWN || unknown_first, &retry, &abort_run)) {
+		if (!decide(r, i, st == ROLLBACK_ITEM_UNKNOWN || unknown_first, &retry,
+		            &abort_run)) {
 			if (abort_run)
 				atomic_store(&r->abort_req, 1);
 			continue;
@@ -1861,7 +1874,8 @@ static void build_items(struct rollback_runner *r, const struct rollback_preview
 		it->title = pv[i].title;
 		it->state = ROLLBACK_ITEM_PENDING;
 		it->rec.idx = (long)i;
-		copy(it->rec.kind, sizeof(it->rec.kind), pv[i].kind == ROLLBACK_STEP ? "step" : "check");
+		copy(it->rec.kind, sizeof(it->rec.kind),
+		     pv[i].kind == ROLLBACK_STEP ? "step" : "check");
 		copy(it->rec.plan, sizeof(it->rec.plan), pv[i].plan->id);
 		it->rec.plan_idx = (long)pv[i].plan_index;
 		copy(it->rec.title, sizeof(it->rec.title), pv[i].title);
@@ -1873,23 +1887,26 @@ static void build_items(struct rollback_runner *r, const struct rollback_preview
 
 /* The stored items must be the plan's, in the same order. */
 static enum cutover_status adopt_items(struct rollback_runner *r,
-				       const struct rollback_item_rec *recs, size_t n,
-				       struct cutover_err *err)
+                                       const struct rollback_item_rec *recs, size_t n,
+                                       struct cutover_err *err)
 {
 	if (n != r->nitems)
-		return cutover_errf(err, CUTOVER_EVALIDATE,
-				    "cannot resume run %.12s: plan %s has %zu items now, the run had "
-				    "%zu; the runbook changed. Abandon it (--abandon) and start anew",
-				    r->run.id, r->plan->id, r->nitems, n);
+		return cutover_errf(
+		    err, CUTOVER_EVALIDATE,
+		    "cannot resume run %.12s: plan %s has %zu items now, the run had "
+		    "%zu; the runbook changed. Abandon it (--abandon) and start anew",
+		    r->run.id, r->plan->id, r->nitems, n);
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &r->items[i];
 
-		if (strcmp(recs[i].title, it->rec.title) != 0 || strcmp(recs[i].kind, it->rec.kind) ||
-		    strcmp(recs[i].plan, it->rec.plan) != 0)
-			return cutover_errf(err, CUTOVER_EVALIDATE,
-					    "cannot resume run %.12s: item %zu was '%s', is now '%s'; "
-					    "the runbook changed. Abandon it (--abandon) and start "
-					    "anew", r->run.id, i + 1, recs[i].title, it->rec.title);
+		if (strcmp(recs[i].title, it->rec.title) != 0 ||
+		    strcmp(recs[i].kind, it->rec.kind) || strcmp(recs[i].plan, it->rec.plan) != 0)
+			return cutover_errf(
+			    err, CUTOVER_EVALIDATE,
+			    "cannot resume run %.12s: item %zu was '%s', is now '%s'; "
+			    "the runbook changed. Abandon it (--abandon) and start "
+			    "anew",
+			    r->run.id, i + 1, recs[i].title, it->rec.title);
 		it->rec = recs[i];
 		if (!rollback_item_state_parse(recs[i].state, &it->state))
 			it->state = ROLLBACK_ITEM_PENDING;
@@ -1916,15 +1933,15 @@ static void random_id(char out[ROLLBACK_ID_MAX])
 }
 
 enum cutover_status rollback_runner_create(const struct rollback_options *opt,
-					   struct rollback_runner **out, struct cutover_err *err)
+                                           struct rollback_runner **out, struct cutover_err *err)
 {
 	struct rollback_runner *r = NULL;
 	struct rollback_preview_item *pv = NULL;
 	struct rollback_item_rec *recs = NULL;
 	struct rollback_run_rec unfinished;
 	struct rollback_lock_info held;
-	struct actions_options ao = { 0 };
-	struct audit_session_info who = { 0 };
+	struct actions_options ao = {0};
+	struct audit_session_info who = {0};
 	bool found = false, stale = false;
 	size_t n, nrecs = 0;
 	char rbaudit[4096];
@@ -1948,14 +1965,15 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 
 		for (size_t k = 0; k < opt->rb->nplans && used < sizeof(list); k++) {
 			int w = snprintf(list + used, sizeof(list) - used, "%s%s", k ? ", " : "",
-					 opt->rb->plans[k].id);
+			                 opt->rb->plans[k].id);
 			if (w < 0)
 				break;
 			used += (size_t)w;
 		}
-		st = cutover_errf(err, CUTOVER_ENOENT, "runbook %s has no rollback plan '%.128s'; "
-				  "its plans: %s", opt->rb->name, opt->plan_id,
-				  list[0] ? list : "none");
+		st = cutover_errf(err, CUTOVER_ENOENT,
+		                  "runbook %s has no rollback plan '%.128s'; "
+		                  "its plans: %s",
+		                  opt->rb->name, opt->plan_id, list[0] ? list : "none");
 		goto out;
 	}
 	r->operator_name = strdup(audit_operator_name(opt->operator_name));
@@ -1975,7 +1993,7 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 	r->opt.reason = r->reason;
 	r->opt.runbook_hash = r->runbook_hash;
 	r->opt.plan_id = r->plan->id;
-	r->opt.runbook_dir = r->opt.audit_path = NULL;   /* resolved below; not kept */
+	r->opt.runbook_dir = r->opt.audit_path = NULL; /* resolved below; not kept */
 	r->opt.profile = r->profile;
 	r->opt.region = r->region;
 
@@ -1988,7 +2006,7 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 		rbaudit_p = rbaudit;
 	}
 	if ((st = audit_default_path(opt->audit_path, rbaudit_p, r->rb->name, r->audit_path,
-				     sizeof(r->audit_path), err)) != CUTOVER_OK)
+	                             sizeof(r->audit_path), err)) != CUTOVER_OK)
 		goto out;
 
 	n = rollback_plan_flatten(r->plan, NULL, 0);
@@ -2026,13 +2044,15 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 		if (rollback_store_status(r->audit_path, r->rb->name, &now, err) == CUTOVER_OK &&
 		    now.lock.held && now.lock.alive &&
 		    !(now.lock.same_host && now.lock.pid == (long)getpid())) {
-			st = cutover_errf(err, CUTOVER_EREFUSED,
-					  "a rollback of %s is already running: %s on %s (pid %ld), "
-					  "run %.12s (plan %s) at item %ld/%ld '%s'; one rollback at a "
-					  "time per runbook. Watch it in that console, or wait for it "
-					  "to end", r->rb->name, now.lock.holder, now.lock.host,
-					  now.lock.pid, now.lock.run_id, now.run.plan, now.run.current + 1,
-					  now.run.nitems, now.current_title);
+			st = cutover_errf(
+			    err, CUTOVER_EREFUSED,
+			    "a rollback of %s is already running: %s on %s (pid %ld), "
+			    "run %.12s (plan %s) at item %ld/%ld '%s'; one rollback at a "
+			    "time per runbook. Watch it in that console, or wait for it "
+			    "to end",
+			    r->rb->name, now.lock.holder, now.lock.host, now.lock.pid,
+			    now.lock.run_id, now.run.plan, now.run.current + 1, now.run.nitems,
+			    now.current_title);
 			goto out;
 		}
 	}
@@ -2047,31 +2067,36 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 		goto out;
 
 	if ((st = rollback_store_find_unfinished(r->store, r->rb->name, r->plan->id, &unfinished,
-						 &found, err)) != CUTOVER_OK)
+	                                         &found, err)) != CUTOVER_OK)
 		goto out;
 	if (found && !opt->resume && !opt->abandon) {
 		struct rollback_status rs;
 		struct cutover_err ignored;
 
-		if (rollback_store_status(r->audit_path, r->rb->name, &rs, &ignored) == CUTOVER_OK &&
+		if (rollback_store_status(r->audit_path, r->rb->name, &rs, &ignored) ==
+		        CUTOVER_OK &&
 		    rs.has_run && strcmp(rs.run.id, unfinished.id) == 0)
-			st = cutover_errf(err, CUTOVER_ECONFLICT,
-					  "run %.12s of plan %s (by %s on %s) did not end: it stopped "
-					  "at item %ld/%ld '%s' (%s). Resume it (--resume) or abandon it "
-					  "(--abandon)", unfinished.id, unfinished.plan,
-					  unfinished.operator_name, unfinished.host,
-					  unfinished.current + 1, unfinished.nitems, rs.current_title,
-					  rs.current_state);
+			st = cutover_errf(
+			    err, CUTOVER_ECONFLICT,
+			    "run %.12s of plan %s (by %s on %s) did not end: it stopped "
+			    "at item %ld/%ld '%s' (%s). Resume it (--resume) or abandon it "
+			    "(--abandon)",
+			    unfinished.id, unfinished.plan, unfinished.operator_name,
+			    unfinished.host, unfinished.current + 1, unfinished.nitems,
+			    rs.current_title, rs.current_state);
 		else
-			st = cutover_errf(err, CUTOVER_ECONFLICT,
-					  "run %.12s of plan %s did not end; resume it (--resume) or "
-					  "abandon it (--abandon)", unfinished.id, unfinished.plan);
+			st = cutover_errf(
+			    err, CUTOVER_ECONFLICT,
+			    "run %.12s of plan %s did not end; resume it (--resume) or "
+			    "abandon it (--abandon)",
+			    unfinished.id, unfinished.plan);
 		goto out;
 	}
 	if (!found && opt->resume) {
 		st = cutover_errf(err, CUTOVER_ENOENT,
-				  "nothing to resume: no unfinished run of plan %s in %s; start it "
-				  "without --resume", r->plan->id, r->audit_path);
+		                  "nothing to resume: no unfinished run of plan %s in %s; start it "
+		                  "without --resume",
+		                  r->plan->id, r->audit_path);
 		goto out;
 	}
 	if (found && opt->resume) {
@@ -2081,7 +2106,7 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 		random_id(r->run.id);
 	}
 	if ((st = rollback_store_lock(r->store, r->rb->name, r->run.id, r->operator_name, &held,
-				      &stale, err)) != CUTOVER_OK)
+	                              &stale, err)) != CUTOVER_OK)
 		goto out;
 	r->locked = true;
 	if (found && opt->abandon) {
@@ -2093,11 +2118,11 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 		if ((st = rollback_store_run_update(r->store, &unfinished, err)) != CUTOVER_OK)
 			goto out;
 		snprintf(value, sizeof(value), "abandoned by %s at item %ld/%ld", r->operator_name,
-			 unfinished.current + 1, unfinished.nitems);
-		d = action_json_object((struct action_kv[]){ { "run", ACTION_KV_STR, unfinished.id,
-							      0, 0 } }, 1);
+		         unfinished.current + 1, unfinished.nitems);
+		d = action_json_object(
+		    (struct action_kv[]){{"run", ACTION_KV_STR, unfinished.id, 0, 0}}, 1);
 		{
-			struct audit_event ev = { "rollback.end", unfinished.plan, NULL, value, d };
+			struct audit_event ev = {"rollback.end", unfinished.plan, NULL, value, d};
 
 			if ((st = audit_event(r->log, &ev, NULL, err)) != CUTOVER_OK) {
 				free(d);
@@ -2144,8 +2169,8 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 	}
 	if (stale)
 		snprintf(r->message, sizeof(r->message),
-			 "took over a stale rollback lock of %s (pid %ld on %s, no longer running)",
-			 held.holder, held.pid, held.host);
+		         "took over a stale rollback lock of %s (pid %ld on %s, no longer running)",
+		         held.holder, held.pid, held.host);
 out:
 	free(pv);
 	free(recs);
@@ -2166,7 +2191,7 @@ enum cutover_status rollback_runner_start(struct rollback_runner *r, struct cuto
 	rc = pthread_create(&r->thread, NULL, thread_main, r);
 	if (rc != 0)
 		return cutover_errf(err, CUTOVER_ENOMEM, "cannot start the rollback thread: %s",
-				    strerror(rc));
+		                    strerror(rc));
 	r->thread_started = true;
 	return CUTOVER_OK;
 }
@@ -2179,7 +2204,7 @@ static double item_estimate(const struct item *it)
 }
 
 enum cutover_status rollback_runner_snapshot_take(struct rollback_runner *r,
-						  struct rollback_snapshot *snap)
+                                                  struct rollback_snapshot *snap)
 {
 	double now = clk(r);
 
@@ -2214,7 +2239,8 @@ enum cutover_status rollback_runner_snapshot_take(struct rollback_runner *r,
 		v->attempts = (unsigned)it->rec.attempts;
 		v->started = it->started;
 		v->ended = it->ended;
-		v->elapsed_s = it->started > 0 ? (it->ended > 0 ? it->ended : now) - it->started : 0;
+		v->elapsed_s =
+		    it->started > 0 ? (it->ended > 0 ? it->ended : now) - it->started : 0;
 		if (v->elapsed_s < 0)
 			v->elapsed_s = 0;
 		v->has_exit_code = it->rec.has_exit_code;
@@ -2263,25 +2289,26 @@ static bool answer_fits(enum rollback_prompt_kind p, enum rollback_answer_kind a
 }
 
 enum cutover_status rollback_runner_answer(struct rollback_runner *r,
-					   const struct rollback_answer *a,
-					   struct cutover_err *err)
+                                           const struct rollback_answer *a, struct cutover_err *err)
 {
 	enum cutover_status st = CUTOVER_OK;
-	bool needs_text = a->kind == ROLLBACK_ANSWER_SKIP || a->kind == ROLLBACK_ANSWER_CHECK_FAILED;
+	bool needs_text =
+	    a->kind == ROLLBACK_ANSWER_SKIP || a->kind == ROLLBACK_ANSWER_CHECK_FAILED;
 
 	if (needs_text && (!a->text || !*a->text))
-		return cutover_errf(err, CUTOVER_EINVAL,
-				    a->kind == ROLLBACK_ANSWER_SKIP
-					    ? "skipping a step needs a reason: say why it is safe to go on"
-					    : "a failed checklist item needs a note: say what is wrong");
+		return cutover_errf(
+		    err, CUTOVER_EINVAL,
+		    a->kind == ROLLBACK_ANSWER_SKIP
+		        ? "skipping a step needs a reason: say why it is safe to go on"
+		        : "a failed checklist item needs a note: say what is wrong");
 	pthread_mutex_lock(&r->mu);
 	if (r->prompt.kind == ROLLBACK_PROMPT_NONE || r->prompt.id != a->prompt_id || r->answered)
 		st = cutover_errf(err, CUTOVER_ECONFLICT,
-				  "that question is no longer open (answered already, or the run "
-				  "moved on); look again");
+		                  "that question is no longer open (answered already, or the run "
+		                  "moved on); look again");
 	else if (!answer_fits(r->prompt.kind, a->kind))
 		st = cutover_errf(err, CUTOVER_EINVAL, "that answer does not fit the question: %s",
-				  r->prompt.text);
+		                  r->prompt.text);
 	if (st == CUTOVER_OK) {
 		r->answer.kind = a->kind;
 		copy(r->answer.text, sizeof(r->answer.text), a->text);

@@ -27,7 +27,7 @@ struct rollback_auto {
 	const struct runbook *rb;
 	struct audit *audit;
 	struct rollback_store *store;
-	struct auto_trigger *t;       /* one per gauge with an auto trigger */
+	struct auto_trigger *t; /* one per gauge with an auto trigger */
 	size_t n;
 };
 
@@ -53,18 +53,18 @@ static struct auto_trigger *find(struct rollback_auto *a, const char *gauge_id)
 }
 
 static void record(struct rollback_auto *a, const struct auto_trigger *t, const char *kind,
-		   const char *value, const char *who, const char *reason)
+                   const char *value, const char *who, const char *reason)
 {
 	struct cutover_err err;
 	char cd[32];
 	struct action_kv kv[] = {
-		{ "plan", ACTION_KV_STR, t->g->trigger.plan ? t->g->trigger.plan->id : NULL, 0, 0 },
-		{ "countdown_s", ACTION_KV_STR, cd, 0, 0 },
-		{ "by", ACTION_KV_STR, who, 0, 0 },
-		{ "reason", ACTION_KV_STR, reason, 0, 0 },
+	    {"plan", ACTION_KV_STR, t->g->trigger.plan ? t->g->trigger.plan->id : NULL, 0, 0},
+	    {"countdown_s", ACTION_KV_STR, cd, 0, 0},
+	    {"by", ACTION_KV_STR, who, 0, 0},
+	    {"reason", ACTION_KV_STR, reason, 0, 0},
 	};
 	char *detail;
-	struct audit_event ev = { kind, t->g->id, NULL, value, NULL };
+	struct audit_event ev = {kind, t->g->id, NULL, value, NULL};
 
 	snprintf(cd, sizeof(cd), "%u", t->g->trigger.auto_countdown_s);
 	detail = action_json_object(kv, sizeof(kv) / sizeof(kv[0]));
@@ -72,13 +72,13 @@ static void record(struct rollback_auto *a, const struct auto_trigger *t, const 
 	cutover_err_clear(&err);
 	if (a->audit && audit_event(a->audit, &ev, NULL, &err) != CUTOVER_OK)
 		fprintf(stderr, "cutover: %s of %s could not be recorded: %s\n", kind, t->g->id,
-			err.msg);
+		        err.msg);
 	free(detail);
 }
 
 enum cutover_status rollback_auto_create(const struct runbook *rb, struct audit *audit,
-					 struct rollback_store *store, struct rollback_auto **out,
-					 struct cutover_err *err)
+                                         struct rollback_store *store, struct rollback_auto **out,
+                                         struct cutover_err *err)
 {
 	struct rollback_auto *a;
 	enum cutover_status st = CUTOVER_OK;
@@ -103,10 +103,9 @@ enum cutover_status rollback_auto_create(const struct runbook *rb, struct audit 
 		if (!(g->has_trigger && g->trigger.has_auto))
 			continue;
 		a->t[a->n].g = g;
-		if (store &&
-		    (st = rollback_store_auto_get(store, rb->name, g->id, &a->t[a->n].armed,
-						  a->t[a->n].armed_by, sizeof(a->t[a->n].armed_by),
-						  NULL, err)) != CUTOVER_OK)
+		if (store && (st = rollback_store_auto_get(
+		                  store, rb->name, g->id, &a->t[a->n].armed, a->t[a->n].armed_by,
+		                  sizeof(a->t[a->n].armed_by), NULL, err)) != CUTOVER_OK)
 			break;
 		a->n++;
 	}
@@ -127,7 +126,7 @@ void rollback_auto_destroy(struct rollback_auto *a)
 }
 
 enum cutover_status rollback_auto_arm(struct rollback_auto *a, const char *gauge_id, bool armed,
-				      const char *operator_name, struct cutover_err *err)
+                                      const char *operator_name, struct cutover_err *err)
 {
 	struct auto_trigger *t = find(a, gauge_id);
 	const char *who = audit_operator_name(operator_name);
@@ -136,18 +135,17 @@ enum cutover_status rollback_auto_arm(struct rollback_auto *a, const char *gauge
 
 	if (!t)
 		return cutover_errf(err, CUTOVER_EVALIDATE,
-				    "gauge '%.128s' has no auto-rollback trigger in runbook %s "
-				    "(a trigger with \"auto\": {\"countdown_s\": N})",
-				    gauge_id ? gauge_id : "", a->rb->name);
-	if (a->store &&
-	    (st = rollback_store_auto_set(a->store, a->rb->name, t->g->id, armed, who, err)) !=
-		    CUTOVER_OK)
+		                    "gauge '%.128s' has no auto-rollback trigger in runbook %s "
+		                    "(a trigger with \"auto\": {\"countdown_s\": N})",
+		                    gauge_id ? gauge_id : "", a->rb->name);
+	if (a->store && (st = rollback_store_auto_set(a->store, a->rb->name, t->g->id, armed, who,
+	                                              err)) != CUTOVER_OK)
 		return st;
 	t->armed = armed;
 	copy(t->armed_by, sizeof(t->armed_by), who);
 	snprintf(value, sizeof(value), "%s: plan %s after a %us countdown",
-		 armed ? "armed" : "disarmed",
-		 t->g->trigger.plan ? t->g->trigger.plan->id : "-", t->g->trigger.auto_countdown_s);
+	         armed ? "armed" : "disarmed", t->g->trigger.plan ? t->g->trigger.plan->id : "-",
+	         t->g->trigger.auto_countdown_s);
 	record(a, t, armed ? "rollback.auto.arm" : "rollback.auto.disarm", value, who, NULL);
 	if (!armed && t->counting) {
 		t->counting = false;
@@ -159,15 +157,16 @@ enum cutover_status rollback_auto_arm(struct rollback_auto *a, const char *gauge
 }
 
 enum cutover_status rollback_auto_cancel(struct rollback_auto *a, const char *gauge_id,
-					 const char *operator_name, const char *reason,
-					 struct cutover_err *err)
+                                         const char *operator_name, const char *reason,
+                                         struct cutover_err *err)
 {
 	struct auto_trigger *t = find(a, gauge_id);
 	const char *who = audit_operator_name(operator_name);
 
 	if (!t || !t->counting)
-		return cutover_errf(err, CUTOVER_ENOENT, "no auto-rollback countdown runs for '%.128s'",
-				    gauge_id ? gauge_id : "");
+		return cutover_errf(err, CUTOVER_ENOENT,
+		                    "no auto-rollback countdown runs for '%.128s'",
+		                    gauge_id ? gauge_id : "");
 	t->counting = false;
 	t->cancelled = true;
 	copy(t->cancelled_by, sizeof(t->cancelled_by), who);
@@ -176,7 +175,7 @@ enum cutover_status rollback_auto_cancel(struct rollback_auto *a, const char *ga
 }
 
 const struct runbook_plan *rollback_auto_update(struct rollback_auto *a, const bool *triggered,
-						double now, const struct runbook_gauge **gauge_out)
+                                                double now, const struct runbook_gauge **gauge_out)
 {
 	const struct runbook_plan *start = NULL;
 
@@ -203,8 +202,8 @@ const struct runbook_plan *rollback_auto_update(struct rollback_auto *a, const b
 			t->counting = true;
 			t->deadline = now + t->g->trigger.auto_countdown_s;
 			snprintf(value, sizeof(value), "countdown %us to plan %s",
-				 t->g->trigger.auto_countdown_s,
-				 t->g->trigger.plan ? t->g->trigger.plan->id : "-");
+			         t->g->trigger.auto_countdown_s,
+			         t->g->trigger.plan ? t->g->trigger.plan->id : "-");
 			record(a, t, "rollback.auto.countdown", value, t->armed_by, NULL);
 			continue;
 		}
@@ -214,7 +213,7 @@ const struct runbook_plan *rollback_auto_update(struct rollback_auto *a, const b
 			t->counting = false;
 			t->fired = true;
 			snprintf(value, sizeof(value), "plan %.64s starts (armed by %.64s)",
-				 t->g->trigger.plan ? t->g->trigger.plan->id : "-", t->armed_by);
+			         t->g->trigger.plan ? t->g->trigger.plan->id : "-", t->armed_by);
 			record(a, t, "rollback.auto.fire", value, t->armed_by, NULL);
 			start = t->g->trigger.plan;
 			if (gauge_out)
@@ -225,7 +224,7 @@ const struct runbook_plan *rollback_auto_update(struct rollback_auto *a, const b
 }
 
 size_t rollback_auto_views(const struct rollback_auto *a, double now,
-			   struct rollback_auto_view *out, size_t cap)
+                           struct rollback_auto_view *out, size_t cap)
 {
 	for (size_t i = 0; i < a->n && i < cap; i++) {
 		const struct auto_trigger *t = &a->t[i];

@@ -28,10 +28,10 @@ extern char **environ;
 
 struct tail {
 	char lines[TAIL_LINES][LINE_MAX_KEPT];
-	size_t first, count;          /* ring */
+	size_t first, count; /* ring */
 	char partial[LINE_MAX_KEPT];
 	size_t plen;
-	bool overlong;                /* the partial line was cut */
+	bool overlong; /* the partial line was cut */
 };
 
 static double mono(void)
@@ -59,8 +59,8 @@ static void tail_render(const struct tail *t, char *out, size_t n)
 	}
 	/* An unfinished last line is output too (a prompt, a progress bar). */
 	if (t->plen && used < n) {
-		int w = snprintf(out + used, n - used, "%s%.*s", t->count ? "\n" : "",
-				 (int)t->plen, t->partial);
+		int w = snprintf(out + used, n - used, "%s%.*s", t->count ? "\n" : "", (int)t->plen,
+		                 t->partial);
 		(void)w;
 	}
 }
@@ -135,16 +135,16 @@ static bool reap(pid_t pid, int *status)
 }
 
 enum cutover_status rollback_exec_run(char *const argv[], char *const envp[], double timeout_s,
-				      int (*should_abort)(void *ctx), void *abort_ctx,
-				      rollback_exec_output_fn on_output, void *output_ctx,
-				      char *tail_out, size_t tail_len,
-				      struct rollback_exec_result *res)
+                                      int (*should_abort)(void *ctx), void *abort_ctx,
+                                      rollback_exec_output_fn on_output, void *output_ctx,
+                                      char *tail_out, size_t tail_len,
+                                      struct rollback_exec_result *res)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	struct tail *t = NULL;
 	sigset_t none, dfl;
-	int fds[2] = { -1, -1 };
+	int fds[2] = {-1, -1};
 	pid_t pid = -1;
 	int rc, status = 0;
 	double start = mono(), kill_at = 0;
@@ -162,7 +162,7 @@ enum cutover_status rollback_exec_run(char *const argv[], char *const envp[], do
 	 * copies are made by dup2, which clears it. */
 	if (pipe(fds) != 0) {
 		snprintf(res->error, sizeof(res->error), "cannot make a pipe for the output: %s",
-			 strerror(errno));
+		         strerror(errno));
 		st = CUTOVER_EIO;
 		goto out;
 	}
@@ -188,7 +188,7 @@ enum cutover_status rollback_exec_run(char *const argv[], char *const envp[], do
 	sigaddset(&dfl, SIGWINCH);
 	sigaddset(&dfl, SIGCHLD);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-					      POSIX_SPAWN_SETSIGDEF);
+	                                  POSIX_SPAWN_SETSIGDEF);
 	posix_spawnattr_setpgroup(&at, 0);
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setsigdefault(&at, &dfl);
@@ -197,15 +197,15 @@ enum cutover_status rollback_exec_run(char *const argv[], char *const envp[], do
 	fds[1] = -1;
 	if (rc != 0) {
 		snprintf(res->error, sizeof(res->error), "cannot run '%s': %s%s", argv[0],
-			 strerror(rc),
-			 rc == ENOENT && !strchr(argv[0], '/') ? " (not found on PATH)" : "");
+		         strerror(rc),
+		         rc == ENOENT && !strchr(argv[0], '/') ? " (not found on PATH)" : "");
 		st = CUTOVER_EEXEC;
 		goto out;
 	}
 	res->spawned = true;
 
 	for (;;) {
-		struct pollfd p = { fds[0], POLLIN, 0 };
+		struct pollfd p = {fds[0], POLLIN, 0};
 		double now;
 		int n = eof ? 0 : 1;
 
@@ -256,7 +256,7 @@ enum cutover_status rollback_exec_run(char *const argv[], char *const envp[], do
 			;
 	}
 	if (res->timed_out || res->aborted)
-		kill(-pid, SIGKILL);   /* whatever of the group is left */
+		kill(-pid, SIGKILL); /* whatever of the group is left */
 	if (WIFEXITED(status)) {
 		res->exited = true;
 		res->exit_code = WEXITSTATUS(status);

@@ -11,13 +11,13 @@
 #include "cutover/status.h"
 
 struct rollback_exec_result {
-	bool spawned;             /* the command started */
-	bool exited;              /* it exited by itself (exit_code valid) */
+	bool spawned; /* the command started */
+	bool exited;  /* it exited by itself (exit_code valid) */
 	int exit_code;
-	int signal;               /* it was killed by this signal (0: none) */
-	bool timed_out;           /* we killed it: the timeout passed */
-	bool aborted;             /* we killed it: should_abort said so */
-	char error[512];          /* why it did not start, for a person */
+	int signal;      /* it was killed by this signal (0: none) */
+	bool timed_out;  /* we killed it: the timeout passed */
+	bool aborted;    /* we killed it: should_abort said so */
+	char error[512]; /* why it did not start, for a person */
 };
 
 /* Called with the output's last lines (tail, '\n'-separated) and the
@@ -32,9 +32,9 @@ typedef void (*rollback_exec_output_fn)(void *ctx, const char *tail, const char 
  * when it could not start (res->error says why), CUTOVER_EIO when the pipe
  * could not be made.  Any thread; blocks until the process is reaped. */
 enum cutover_status rollback_exec_run(char *const argv[], char *const envp[], double timeout_s,
-				      int (*should_abort)(void *ctx), void *abort_ctx,
-				      rollback_exec_output_fn on_output, void *output_ctx,
-				      char *tail, size_t tail_len,
-				      struct rollback_exec_result *res) CUTOVER_MUST_CHECK;
+                                      int (*should_abort)(void *ctx), void *abort_ctx,
+                                      rollback_exec_output_fn on_output, void *output_ctx,
+                                      char *tail, size_t tail_len,
+                                      struct rollback_exec_result *res) CUTOVER_MUST_CHECK;
 
 #endif

@@ -33,30 +33,33 @@ static char marker[512];
 static struct runbook *rb;
 
 static const char runbook_text[] =
-	"{ \"name\": \"rb-unit\", \"environment\": \"staging\", \"region\": \"us-east-1\",\n"
-	"  \"gauges\": [\n"
-	"    { \"id\": \"errors\", \"metric\": { \"namespace\": \"N\", \"name\": \"E\" },\n"
-	"      \"warn\": 1, \"critical\": 5,\n"
-	"      \"trigger\": { \"above\": 5, \"for\": 2, \"plan\": \"local\", \"auto\": { \"countdown_s\": 60 } } },\n"
-	"    { \"id\": \"latency\", \"metric\": { \"namespace\": \"N\", \"name\": \"L\" },\n"
-	"      \"warn\": 1, \"critical\": 2, \"trigger\": { \"above\": 2, \"plan\": \"long\" } } ],\n"
-	"  \"rollback\": {\n"
-	"    \"local\": { \"title\": \"Local steps\", \"estimate_min\": 4, \"steps\": [\n"
-	"      { \"title\": \"Flaky\", \"exec\": [\"sh\", \"-c\", \"if [ -e \\\"$RB_MARKER\\\" ]; then echo ok;"
-	" else touch \\\"$RB_MARKER\\\"; echo boom >&2; exit 7; fi\"] },\n"
-	"      { \"title\": \"Pause\", \"wait\": 1 },\n"
-	"      { \"title\": \"Call the DBA\", \"manual\": \"Ask the DBA to check replication\" } ],\n"
-	"      \"verify\": [\"Reads work\", \"Writes work\"] },\n"
-	"    \"long\": { \"title\": \"Long wait\", \"estimate_min\": 10, \"steps\": [\n"
-	"      { \"title\": \"Ten minutes\", \"wait\": 600 } ] },\n"
-	"    \"full\": { \"title\": \"Both\", \"sequence\": [\"local\", \"long\"] } } }\n";
+    "{ \"name\": \"rb-unit\", \"environment\": \"staging\", \"region\": \"us-east-1\",\n"
+    "  \"gauges\": [\n"
+    "    { \"id\": \"errors\", \"metric\": { \"namespace\": \"N\", \"name\": \"E\" },\n"
+    "      \"warn\": 1, \"critical\": 5,\n"
+    "      \"trigger\": { \"above\": 5, \"for\": 2, \"plan\": \"local\", \"auto\": { "
+    "\"countdown_s\": 60 } } },\n"
+    "    { \"id\": \"latency\", \"metric\": { \"namespace\": \"N\", \"name\": \"L\" },\n"
+    "      \"warn\": 1, \"critical\": 2, \"trigger\": { \"above\": 2, \"plan\": \"long\" } } ],\n"
+    "  \"rollback\": {\n"
+    "    \"local\": { \"title\": \"Local steps\", \"estimate_min\": 4, \"steps\": [\n"
+    "      { \"title\": \"Flaky\", \"exec\": [\"sh\", \"-c\", \"if [ -e \\\"$RB_MARKER\\\" ]; then "
+    "echo ok;"
+    " else touch \\\"$RB_MARKER\\\"; echo boom >&2; exit 7; fi\"] },\n"
+    "      { \"title\": \"Pause\", \"wait\": 1 },\n"
+    "      { \"title\": \"Call the DBA\", \"manual\": \"Ask the DBA to check replication\" } ],\n"
+    "      \"verify\": [\"Reads work\", \"Writes work\"] },\n"
+    "    \"long\": { \"title\": \"Long wait\", \"estimate_min\": 10, \"steps\": [\n"
+    "      { \"title\": \"Ten minutes\", \"wait\": 600 } ] },\n"
+    "    \"full\": { \"title\": \"Both\", \"sequence\": [\"local\", \"long\"] } } }\n";
 
 static int setup(void **state)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/cutover-rollback-unit.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/cutover-rollback-unit.XXXXXX",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(audit_path, sizeof(audit_path), "%s/audit.db", dir);
@@ -90,7 +93,7 @@ static int teardown(void **state)
 	(void)state;
 	runbook_destroy(rb);
 	if (getenv("RB_UNIT_KEEP"))
-		return 0;   /* keep the audit file to look at after a failure */
+		return 0; /* keep the audit file to look at after a failure */
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -115,7 +118,7 @@ static void options(struct rollback_options *o, const char *plan)
 
 /* Wait until a prompt of `kind` is open (or the run finished); fills snap. */
 static bool wait_prompt(struct rollback_runner *r, enum rollback_prompt_kind kind,
-			struct rollback_snapshot *snap)
+                        struct rollback_snapshot *snap)
 {
 	double deadline = mono() + 20;
 	uint64_t g = 0;
@@ -133,9 +136,9 @@ static bool wait_prompt(struct rollback_runner *r, enum rollback_prompt_kind kin
 }
 
 static void answer(struct rollback_runner *r, const struct rollback_snapshot *s,
-		   enum rollback_answer_kind kind, const char *text)
+                   enum rollback_answer_kind kind, const char *text)
 {
-	struct rollback_answer a = { kind, s->prompt.id, text };
+	struct rollback_answer a = {kind, s->prompt.id, text};
 	struct cutover_err err;
 
 	cutover_err_clear(&err);
@@ -181,9 +184,9 @@ static int count_rows(const char *kind, const char *outcome)
 	FILE *p;
 	int n = -1;
 
-	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"SELECT count(*) FROM events WHERE kind='%s'%s%s%s\"",
-		 audit_path, kind, outcome ? " AND outcome='" : "", outcome ? outcome : "",
-		 outcome ? "'" : "");
+	snprintf(cmd, sizeof(cmd),
+	         "sqlite3 '%s' \"SELECT count(*) FROM events WHERE kind='%s'%s%s%s\"", audit_path,
+	         kind, outcome ? " AND outcome='" : "", outcome ? outcome : "", outcome ? "'" : "");
 	p = popen(cmd, "r");
 	if (p) {
 		if (fscanf(p, "%d", &n) != 1)
@@ -199,7 +202,7 @@ static void test_local_plan(void **state)
 	struct rollback_runner *r = NULL;
 	struct rollback_snapshot s;
 	struct cutover_err err;
-	struct reader rd = { 0 };
+	struct reader rd = {0};
 	pthread_t reader;
 
 	(void)state;
@@ -222,9 +225,9 @@ static void test_local_plan(void **state)
 	assert_int_equal(s.items[1].state, ROLLBACK_ITEM_PENDING);
 	assert_int_equal(s.state, ROLLBACK_RUN_WAITING);
 	{
-		struct rollback_answer bad = { ROLLBACK_ANSWER_SKIP, s.prompt.id, "" };
-		struct rollback_answer stale = { ROLLBACK_ANSWER_RETRY, s.prompt.id + 7, NULL };
-		struct rollback_answer wrong = { ROLLBACK_ANSWER_CONFIRM, s.prompt.id, NULL };
+		struct rollback_answer bad = {ROLLBACK_ANSWER_SKIP, s.prompt.id, ""};
+		struct rollback_answer stale = {ROLLBACK_ANSWER_RETRY, s.prompt.id + 7, NULL};
+		struct rollback_answer wrong = {ROLLBACK_ANSWER_CONFIRM, s.prompt.id, NULL};
 
 		assert_int_equal(rollback_runner_answer(r, &bad, &err), CUTOVER_EINVAL);
 		assert_non_null(strstr(err.msg, "needs a reason"));
@@ -248,9 +251,10 @@ static void test_local_plan(void **state)
 
 	assert_true(wait_prompt(r, ROLLBACK_PROMPT_CHECK, &s));
 	assert_int_equal(s.prompt.item, 3);
-	assert_string_equal(s.items[2].note, "done, confirmed by alice: replication checked by Bob");
+	assert_string_equal(s.items[2].note,
+	                    "done, confirmed by alice: replication checked by Bob");
 	{
-		struct rollback_answer bad = { ROLLBACK_ANSWER_CHECK_FAILED, s.prompt.id, NULL };
+		struct rollback_answer bad = {ROLLBACK_ANSWER_CHECK_FAILED, s.prompt.id, NULL};
 
 		assert_int_equal(rollback_runner_answer(r, &bad, &err), CUTOVER_EINVAL);
 	}
@@ -278,8 +282,10 @@ static void test_local_plan(void **state)
 	rollback_runner_destroy(r);
 
 	assert_int_equal(count_rows("rollback.start", NULL), 1);
-	assert_int_equal(count_rows("rollback.step", "intent"), 4);   /* flaky twice, wait, manual */
-	assert_int_equal(count_rows("rollback.step", "failed' AND detail LIKE '%_exit_code_:7,_output_:_boom_%"), 1);
+	assert_int_equal(count_rows("rollback.step", "intent"), 4); /* flaky twice, wait, manual */
+	assert_int_equal(
+	    count_rows("rollback.step", "failed' AND detail LIKE '%_exit_code_:7,_output_:_boom_%"),
+	    1);
 	assert_int_equal(count_rows("rollback.step", "ok"), 3);
 	assert_int_equal(count_rows("rollback.decision", NULL), 1);
 	assert_int_equal(count_rows("rollback.verify", NULL), 2);
@@ -312,7 +318,8 @@ static void test_abort_interrupt_resume_and_lock(void **state)
 	{
 		struct rollback_status st;
 
-		assert_int_equal(rollback_store_status(audit_path, "rb-unit", &st, &err), CUTOVER_OK);
+		assert_int_equal(rollback_store_status(audit_path, "rb-unit", &st, &err),
+		                 CUTOVER_OK);
 		assert_true(st.lock.held);
 		assert_true(st.lock.alive);
 		assert_int_equal(st.lock.pid, (long)getpid());
@@ -354,7 +361,8 @@ static void test_abort_interrupt_resume_and_lock(void **state)
 
 		for (;;) {
 			assert_int_equal(rollback_runner_snapshot_take(r, &s), CUTOVER_OK);
-			if (strstr(s.items[0].detail, "left of 600s") && s.items[0].state == ROLLBACK_ITEM_RUNNING)
+			if (strstr(s.items[0].detail, "left of 600s") &&
+			    s.items[0].state == ROLLBACK_ITEM_RUNNING)
 				break;
 			rollback_snapshot_free(&s);
 			assert_true(mono() < deadline);
@@ -403,14 +411,17 @@ static void test_stale_lock(void **state)
 		assert_int_equal(gethostname(host, sizeof(host)), 0);
 		host[sizeof(host) - 1] = '\0';
 		snprintf(cmd, sizeof(cmd),
-			 "sqlite3 '%s' \"INSERT INTO rollback_locks VALUES ('rb-unit', 'deadbeef', 'bob',"
-			 " '%s', %ld, 0)\"", audit_path, host, (long)child);
+		         "sqlite3 '%s' \"INSERT INTO rollback_locks VALUES ('rb-unit', 'deadbeef', "
+		         "'bob',"
+		         " '%s', %ld, 0)\"",
+		         audit_path, host, (long)child);
 		assert_int_equal(system(cmd), 0);
 	}
 	{
 		struct rollback_status rs;
 
-		assert_int_equal(rollback_store_status(audit_path, "rb-unit", &rs, &err), CUTOVER_OK);
+		assert_int_equal(rollback_store_status(audit_path, "rb-unit", &rs, &err),
+		                 CUTOVER_OK);
 		assert_true(rs.lock.held);
 		assert_false(rs.lock.alive);
 		assert_string_equal(rs.lock.holder, "bob");
@@ -425,7 +436,8 @@ static void test_stale_lock(void **state)
 	{
 		struct rollback_status rs;
 
-		assert_int_equal(rollback_store_status(audit_path, "rb-unit", &rs, &err), CUTOVER_OK);
+		assert_int_equal(rollback_store_status(audit_path, "rb-unit", &rs, &err),
+		                 CUTOVER_OK);
 		assert_false(rs.lock.held);
 	}
 	/* The run created but never started is left for --abandon. */
@@ -442,7 +454,7 @@ static void test_plan_helpers(void **state)
 
 	(void)state;
 	n = rollback_plan_flatten(full, pv, 16);
-	assert_int_equal(n, 6);   /* local: 3 steps + 2 checks, long: 1 step */
+	assert_int_equal(n, 6); /* local: 3 steps + 2 checks, long: 1 step */
 	assert_string_equal(pv[0].title, "Flaky");
 	assert_int_equal(pv[3].kind, ROLLBACK_CHECK);
 	assert_string_equal(pv[4].title, "Writes work");
@@ -459,10 +471,10 @@ static void test_auto(void **state)
 	struct rollback_store *st = NULL;
 	struct rollback_auto *a = NULL;
 	struct rollback_auto_view v[4];
-	struct audit_session_info who = { "alice", NULL, NULL, "rb-unit", NULL, "staging" };
+	struct audit_session_info who = {"alice", NULL, NULL, "rb-unit", NULL, "staging"};
 	struct cutover_err err;
 	const struct runbook_gauge *g;
-	bool trig[2] = { false, false };
+	bool trig[2] = {false, false};
 
 	(void)state;
 	cutover_err_clear(&err);
@@ -532,11 +544,11 @@ static void test_auto(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plan_helpers),
-		cmocka_unit_test(test_local_plan),
-		cmocka_unit_test(test_abort_interrupt_resume_and_lock),
-		cmocka_unit_test(test_stale_lock),
-		cmocka_unit_test(test_auto),
+	    cmocka_unit_test(test_plan_helpers),
+	    cmocka_unit_test(test_local_plan),
+	    cmocka_unit_test(test_abort_interrupt_resume_and_lock),
+	    cmocka_unit_test(test_stale_lock),
+	    cmocka_unit_test(test_auto),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
