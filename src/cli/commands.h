@@ -19,6 +19,7 @@
 	_(approve, "RUNBOOK TOKEN|PHASE [--comment C] [--confirm ENV] | RUNBOOK --list", "Approve a pending task token (SendTaskSuccess)", cmd_approve) \
 	_(reject,  "RUNBOOK TOKEN|PHASE [--comment C] [--confirm ENV]", "Reject a pending task token (SendTaskFailure)", cmd_reject) \
 	_(executions, "list|stop RUNBOOK [EXEC] [--error E] [--cause C] [--yes] [--confirm ENV]", "List the runbook's executions or stop one", cmd_executions) \
+	_(rollback, "RUNBOOK PLAN [--yes] [--confirm ENV] [--resume] [--assume-done STEP,...] [--audit FILE] [--operator NAME]", "Run a rollback plan step by step (resumable), or --status", cmd_rollback) \
 	/* end of the command list */
 
 #define CUTOVER_COMMAND_DECL(name, usage, summary, fn) int fn(int argc, char **argv);
