@@ -52,8 +52,10 @@ rb_setup() {
 	export AWS_ENDPOINT_URL="$SIM_URL" AWS_ACCESS_KEY_ID=AKIDCUTOVERDEMO
 	export AWS_SECRET_ACCESS_KEY=cutover-demo-secret AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 	export CUTOVER_OPERATOR=alice
+	# The runbook's health paths under its http_base go to the sim.
+	export CUTOVER_HTTP_BASE="$SIM_URL"
 	RB="$W/$(basename "$runbook")"
-	sed "s#http://127.0.0.1:8080#$SIM_URL#g" "$runbook" >"$RB"
+	cp "$runbook" "$RB"
 	AUDIT="$W/audit.db"
 }
 
