@@ -2,8 +2,10 @@
  * (src/aws/aws_credentials_json.c): credential_process output, the
  * container endpoint's and IMDS's, all three on the same bytes.  Promises
  * checked: OK has both keys; a failure leaves the struct cleared; no error
- * text quotes the input (it may hold secrets), checked with a marker key
- * that must never appear in a message. */
+ * text quotes the input (it may hold secrets), checked with a marker the
+ * seeds use as the secret, which must never appear in a message.  The one
+ * deliberate exception is a malformed "Expiration", quoted (40 bytes at
+ * most) because a timestamp is not secret. */
 #include "aws/aws_credentials_json.h"
 #include "fuzz_target.h"
 
@@ -25,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			if (c.access_key_id || c.secret_access_key || c.session_token)
 				fuzz_fail("doc %zu: status %d left keys behind", i, (int)st);
-			if (strstr(err.msg, "SECRETMARKER"))
+			if (strstr(err.msg, "SECRETMARKER") &&
+			    strncmp(err.msg, "\"Expiration\" \"", 14) != 0)
 				fuzz_fail("doc %zu: the error quotes the input: %s", i, err.msg);
 		}
 		aws_credentials_clear(&c);

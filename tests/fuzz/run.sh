@@ -13,7 +13,10 @@
 # Prints one line per target (executions, exec/s, cov, ft, corpus added,
 # findings) and exits 1 when any target found something.
 #
-# FUZZ_MERGE=0 skips the merge (the corpus in git stays as it is).
+# SECONDS 0 only minimizes the corpora.  FUZZ_MERGE=0 skips the merge (the
+# corpus in git stays as it is).  The merge keeps every file with a chosen
+# name (seeds, bug reproducers) and replaces libFuzzer's SHA-1-named finds
+# by the smallest set that keeps the coverage (-set_cover_merge=1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -53,21 +56,45 @@ export SIM_FUZZ_SCENARIO=${SIM_FUZZ_SCENARIO:-$root/tests/fixtures/sim/full.scen
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-# One target: fuzz for $secs, then merge what it found into the corpus.
+# Rebuild the corpus as: every named file (seeds, reproducers) kept as it
+# is, plus the smallest set of libFuzzer's finds (SHA-1 names) that covers
+# what the old corpus and the new finds cover (-set_cover_merge).
+minimize() {
+	local bin=$1 dir=$2 corpus=$3 new=$4 f
+	rm -rf "$dir/min"
+	mkdir -p "$dir/min"
+	for f in "$corpus"/*; do
+		[ -f "$f" ] || continue
+		[[ ${f##*/} =~ ^[0-9a-f]{40}$ ]] || cp "$f" "$dir/min/"
+	done
+	if ! "$bin" -set_cover_merge=1 -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+		-artifact_prefix="$dir/merge-" "$dir/min" "$corpus" "$new" >"$dir/merge.log" 2>&1; then
+		echo "run.sh: merge failed for ${corpus##*/}, corpus left as it was ($dir/merge.log)" >&2
+		return 0
+	fi
+	find "$corpus" -maxdepth 1 -type f -regextype posix-extended -regex '.*/[0-9a-f]{40}' -delete
+	for f in "$dir/min"/*; do
+		[[ ${f##*/} =~ ^[0-9a-f]{40}$ ]] && cp "$f" "$corpus/"
+	done
+	return 0
+}
+
+# One target: fuzz for $secs (0: only minimize the corpus), then merge
+# what it found into the corpus.
 fuzz_one() {
 	local name=$1 bin=$build/tests/fuzz/fuzz_$1 dir=$work/$1 corpus=$root/tests/fuzz/corpus/$1
 	local dict=() before after
 	rm -rf "$dir"
 	mkdir -p "$dir/new" "$corpus"
+	: >"$dir/fuzz.log"
 	[ -f "$root/tests/fuzz/dict/$name.dict" ] && dict=(-dict="$root/tests/fuzz/dict/$name.dict")
 	before=$(find "$corpus" -type f | wc -l)
 	# the new-inputs directory first: libFuzzer writes its finds there
-	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	[ "$secs" -gt 0 ] && "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
 		-print_final_stats=1 -artifact_prefix="$dir/" "${dict[@]}" \
 		"$dir/new" "$corpus" >"$dir/fuzz.log" 2>&1 || true
 	if [ "$merge" = 1 ]; then
-		"$bin" -merge=1 -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-			-artifact_prefix="$dir/merge-" "$corpus" "$dir/new" >"$dir/merge.log" 2>&1 || true
+		minimize "$bin" "$dir" "$corpus" "$dir/new"
 	fi
 	after=$(find "$corpus" -type f | wc -l)
 	echo $((after - before)) >"$dir/added"
@@ -94,8 +121,8 @@ printf '%-26s %12s %9s %7s %7s %6s  %s\n' target execs exec/s cov ft added findi
 for t in "${targets[@]}"; do
 	dir=$work/$t
 	last=$(grep -E '^#[0-9]+' "$dir/fuzz.log" | tail -1 || true)
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/fuzz.log")
-	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$dir/fuzz.log")
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/fuzz.log" | tail -1)
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$dir/fuzz.log" | tail -1)
 	cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
 	ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
 	finds=$(find "$dir" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
