@@ -16,7 +16,7 @@
 # SECONDS 0 only minimizes the corpora.  FUZZ_MERGE=0 skips the merge (the
 # corpus in git stays as it is).  The merge keeps every file with a chosen
 # name (seeds, bug reproducers) and replaces libFuzzer's SHA-1-named finds
-# by the smallest set that keeps the coverage (-set_cover_merge=1).
+# by a smallest set that keeps the edge coverage (-set_cover_merge=1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -57,8 +57,9 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 # Rebuild the corpus as: every named file (seeds, reproducers) kept as it
-# is, plus the smallest set of libFuzzer's finds (SHA-1 names) that covers
-# what the old corpus and the new finds cover (-set_cover_merge).
+# is, plus a smallest set of libFuzzer's finds (SHA-1 names) that covers
+# every edge the old corpus and the new finds cover (-set_cover_merge; hit
+# counts are left out with -use_counters=0, which halves the files kept).
 minimize() {
 	local bin=$1 dir=$2 corpus=$3 new=$4 f
 	rm -rf "$dir/min"
@@ -67,7 +68,7 @@ minimize() {
 		[ -f "$f" ] || continue
 		[[ ${f##*/} =~ ^[0-9a-f]{40}$ ]] || cp "$f" "$dir/min/"
 	done
-	if ! "$bin" -set_cover_merge=1 -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	if ! "$bin" -set_cover_merge=1 -use_counters=0 -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
 		-artifact_prefix="$dir/merge-" "$dir/min" "$corpus" "$new" >"$dir/merge.log" 2>&1; then
 		echo "run.sh: merge failed for ${corpus##*/}, corpus left as it was ($dir/merge.log)" >&2
 		return 0
