@@ -27,8 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (keys_help(&km, 16, &help) != CUTOVER_OK)
 		abort();
 	strbuf_free(&help);
-	for (int a = ACT_NONE; a < ACT_COUNT; a++)
-		(void)keymap_keys_text(&km, (enum key_action)a, ", ", buf, sizeof(buf));
+	/* keys_help already lists every action's keys; a short buffer cuts them */
+	(void)keymap_keys_text(&km, ACT_QUIT, ", ", buf, 6);
 	for (int w = 0; w <= 40; w += 8) {
 		keymap_hints(&km, hints, sizeof(hints) / sizeof(hints[0]), w, buf, sizeof(buf));
 		if (strlen(buf) > (size_t)w)

@@ -10,8 +10,8 @@
 # build-fuzz/fuzz-work/NAME/new; afterwards `-merge=1` copies into
 # tests/fuzz/corpus/NAME/ only those that add coverage.  Crashes, leaks and
 # UB reports are kept as build-fuzz/fuzz-work/NAME/crash-* (and friends).
-# Prints one line per target (executions, exec/s, cov, ft, corpus added,
-# findings) and exits 1 when any target found something.
+# Prints one line per target (executions, exec/s, cov, ft, corpus files
+# after the merge and the change, findings) and exits 1 when any target found something.
 #
 # SECONDS 0 only minimizes the corpora.  FUZZ_MERGE=0 skips the merge (the
 # corpus in git stays as it is).  The merge keeps every file with a chosen
@@ -98,7 +98,7 @@ fuzz_one() {
 		minimize "$bin" "$dir" "$corpus" "$dir/new"
 	fi
 	after=$(find "$corpus" -type f | wc -l)
-	echo $((after - before)) >"$dir/added"
+	printf '%d(%+d)' "$after" $((after - before)) >"$dir/added"
 }
 
 running=0
@@ -118,7 +118,7 @@ done
 wait
 
 found=0
-printf '%-26s %12s %9s %7s %7s %6s  %s\n' target execs exec/s cov ft added findings
+printf '%-26s %12s %9s %7s %7s %10s  %s\n' target execs exec/s cov ft corpus findings
 for t in "${targets[@]}"; do
 	dir=$work/$t
 	last=$(grep -E '^#[0-9]+' "$dir/fuzz.log" | tail -1 || true)
@@ -129,7 +129,7 @@ for t in "${targets[@]}"; do
 	finds=$(find "$dir" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
 		-o -name 'oom-*' -o -name 'slow-unit-*' -o -name 'merge-*' \) | wc -l)
 	[ "$finds" -gt 0 ] && found=1
-	printf '%-26s %12s %9s %7s %7s %6s  %s\n' "$t" "${execs:-?}" "${rate:-?}" "${cov:-?}" \
+	printf '%-26s %12s %9s %7s %7s %10s  %s\n' "$t" "${execs:-?}" "${rate:-?}" "${cov:-?}" \
 		"${ft:-?}" "$(cat "$dir/added" 2>/dev/null || echo ?)" \
 		"$([ "$finds" -gt 0 ] && echo "$finds in $dir" || echo none)"
 done
