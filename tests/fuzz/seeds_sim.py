@@ -1,3 +1,14 @@
+#!/usr/bin/env python3
+"""seeds_sim.py: seed requests for the sim_dispatch fuzz target.
+
+    python3 tests/fuzz/seeds_sim.py tests/fuzz/corpus/sim_dispatch
+
+Each file is what tests/fuzz/sim_request_decoder.h decodes: six selector
+bytes (method, path, which headers, X-Amz-Target, Content-Type, Authorization
+from its tables) and then the body.  One valid JSON request per operation
+against tests/fixtures/sim/full.scenario.json, the Query-protocol ones, the
+health check, a signed request (odd size: the signing sim) and a few broken
+ones.  Keep the target table below in step with fz_targets in the decoder."""
 import os, sys, json
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
