@@ -6,7 +6,9 @@
  * loaded for the default profile and for "prod", and then asked for what the
  * client asks: keys, the region, every service's endpoint.  Promises
  * checked: a failed load gives no snapshot and a message; a resolved
- * endpoint is an http(s) URL with no trailing '/'. */
+ * endpoint is an http(s) URL (the scheme in any case, as RFC 3986 and curl
+ * allow) with no trailing '/'. */
+#include <strings.h>
 #include <unistd.h>
 
 #include "cutover/aws_config.h"
@@ -95,7 +97,7 @@ static void probe(const char *profile)
 			continue;
 		n = strnlen(ep.url, sizeof(ep.url));
 		if (n == sizeof(ep.url) ||
-		    (strncmp(ep.url, "http://", 7) != 0 && strncmp(ep.url, "https://", 8) != 0) ||
+		    (strncasecmp(ep.url, "http://", 7) != 0 && strncasecmp(ep.url, "https://", 8) != 0) ||
 		    ep.url[n - 1] == '/')
 			fuzz_fail("service %d: endpoint \"%.*s\"", s, (int)sizeof(ep.url), ep.url);
 	}
