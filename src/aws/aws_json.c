@@ -24,6 +24,20 @@ double aws_json_num(const cJSON *o, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
 }
 
+long long aws_json_int(const cJSON *o, const char *key, long long min, long long max)
+{
+	double d = aws_json_num(o, key);
+
+	if (d != d)
+		return 0;
+	if (d <= (double)min)
+		return min;
+	/* (double)LLONG_MAX rounds up to 2^63, so >= keeps the cast below in range */
+	if (d >= (double)max)
+		return max;
+	return (long long)d;
+}
+
 char *aws_json_print(const cJSON *o, const char *key, int *oom)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);

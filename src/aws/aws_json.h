@@ -16,6 +16,11 @@ char *aws_json_dup(const cJSON *o, const char *key, int *oom);
 /* o[key] as a double (timestamps: valuedouble, never valueint), or 0. */
 double aws_json_num(const cJSON *o, const char *key);
 
+/* o[key] as an integer in [min, max]: the number truncated, clamped to the
+ * range (a C cast of a double the type cannot hold is undefined), 0 when
+ * o[key] is not a number. */
+long long aws_json_int(const cJSON *o, const char *key, long long min, long long max);
+
 /* o[key] as a compact JSON text (any type), or NULL. */
 char *aws_json_print(const cJSON *o, const char *key, int *oom);
 

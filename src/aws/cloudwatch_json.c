@@ -1,6 +1,7 @@
 /* cloudwatch_json.c: the CloudWatch JSON 1.0 shapes (AWS-WIRE.md 2.3)
  * mapped to and from struct cw_*.  Timestamps are numbers both ways. */
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,8 +245,8 @@ static void fill_alarm(const cJSON *o, struct cw_alarm *a, int composite, int *o
 	a->statistic = aws_json_dup(o, "Statistic", oom);
 	a->comparison_operator = aws_json_dup(o, "ComparisonOperator", oom);
 	a->threshold = aws_json_num(o, "Threshold");
-	a->period = (int)aws_json_num(o, "Period");
-	a->evaluation_periods = (int)aws_json_num(o, "EvaluationPeriods");
+	a->period = (int)aws_json_int(o, "Period", INT_MIN, INT_MAX);
+	a->evaluation_periods = (int)aws_json_int(o, "EvaluationPeriods", INT_MIN, INT_MAX);
 	a->alarm_rule = aws_json_dup(o, "AlarmRule", oom);
 }
 

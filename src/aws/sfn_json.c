@@ -1,6 +1,7 @@
 /* sfn_json.c: the Step Functions wire shapes (AWS-WIRE.md 2.1) mapped to
  * and from struct sfn_*.  input/output/parameters are JSON *strings* inside
  * the JSON and stay strings here. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,7 +103,7 @@ static void fill_execution(const cJSON *o, struct sfn_execution *e, int *oom)
 	e->output = aws_json_dup(o, "output", oom);
 	e->error = aws_json_dup(o, "error", oom);
 	e->cause = aws_json_dup(o, "cause", oom);
-	e->redrive_count = (long)aws_json_num(o, "redriveCount");
+	e->redrive_count = (long)aws_json_int(o, "redriveCount", LONG_MIN, LONG_MAX);
 	e->redrive_status = aws_json_dup(o, "redriveStatus", oom);
 }
 
@@ -208,8 +209,8 @@ static void fill_event(const cJSON *ev, struct sfn_history_event *e, int *oom)
 {
 	const cJSON *d = event_details(ev);
 
-	e->id = (long long)aws_json_num(ev, "id");
-	e->previous_event_id = (long long)aws_json_num(ev, "previousEventId");
+	e->id = aws_json_int(ev, "id", LLONG_MIN, LLONG_MAX);
+	e->previous_event_id = aws_json_int(ev, "previousEventId", LLONG_MIN, LLONG_MAX);
 	e->timestamp = aws_json_num(ev, "timestamp");
 	e->type = aws_json_dup(ev, "type", oom);
 	if (!d)
@@ -222,8 +223,8 @@ static void fill_event(const cJSON *ev, struct sfn_history_event *e, int *oom)
 	e->parameters = aws_json_dup(d, "parameters", oom);
 	e->error = aws_json_dup(d, "error", oom);
 	e->cause = aws_json_dup(d, "cause", oom);
-	e->timeout_s = (long)aws_json_num(d, "timeoutInSeconds");
-	e->heartbeat_s = (long)aws_json_num(d, "heartbeatInSeconds");
+	e->timeout_s = (long)aws_json_int(d, "timeoutInSeconds", LONG_MIN, LONG_MAX);
+	e->heartbeat_s = (long)aws_json_int(d, "heartbeatInSeconds", LONG_MIN, LONG_MAX);
 	e->details_json = cJSON_PrintUnformatted(d);
 	if (!e->details_json)
 		*oom = 1;

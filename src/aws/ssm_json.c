@@ -1,5 +1,6 @@
 /* ssm_json.c: the SSM wire shapes (AWS-WIRE.md 2.2) mapped to and from
  * struct ssm_*.  Versions are longs, LastModifiedDate an epoch double. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,7 +78,7 @@ static void fill_parameter(const cJSON *o, struct ssm_parameter *p, int *oom)
 	p->name = aws_json_dup(o, "Name", oom);
 	p->type = aws_json_dup(o, "Type", oom);
 	p->value = aws_json_dup(o, "Value", oom);
-	p->version = (long long)aws_json_num(o, "Version");
+	p->version = aws_json_int(o, "Version", LLONG_MIN, LLONG_MAX);
 	p->last_modified_date = aws_json_num(o, "LastModifiedDate");
 	p->arn = aws_json_dup(o, "ARN", oom);
 	p->data_type = aws_json_dup(o, "DataType", oom);
@@ -201,7 +202,7 @@ enum cutover_status ssm_json_put(const char *body, size_t len, struct ssm_put_re
 		*what = "Version missing";
 		return CUTOVER_EPARSE;
 	}
-	out->version = (long long)v->valuedouble;
+	out->version = aws_json_int(root, "Version", LLONG_MIN, LLONG_MAX);
 	if (cJSON_IsString(tier)) {
 		size_t tl = strlen(tier->valuestring);
 
