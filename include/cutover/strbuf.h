@@ -22,7 +22,8 @@ enum cutover_status strbuf_append(struct strbuf *sb, const void *p, size_t n) CU
 enum cutover_status strbuf_puts(struct strbuf *sb, const char *s) CUTOVER_MUST_CHECK;
 enum cutover_status strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 	CUTOVER_PRINTF(2, 3) CUTOVER_MUST_CHECK;
-enum cutover_status strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap) CUTOVER_MUST_CHECK;
+enum cutover_status strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+	CUTOVER_PRINTF(2, 0) CUTOVER_MUST_CHECK;
 
 /* The contents as a C string ("" when empty); borrowed. */
 const char *strbuf_str(const struct strbuf *sb);
