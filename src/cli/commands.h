@@ -11,6 +11,9 @@
 	_(audit,   "tail|verify|export [--db FILE] [-f] [-n N] [--format csv|json|md] [--out FILE]", \
 	  "Read, verify and export the audit log", cmd_audit) \
 	_(note,    "[--db FILE] [--operator NAME] TEXT...", "Add a note to the audit timeline", cmd_note) \
+	_(sim,     "--scenario FILE [--port N] [--speed X] [--seed S] [--listen ADDR] [--no-auth]", "Run the AWS-compatible rehearsal endpoint", cmd_sim) \
+	_(demo,    "[NAME|RUNBOOK]", "Rehearse an example against the built-in sim", cmd_demo) \
+	_(status,  "RUNBOOK [--json] [--watch] [--profile P] [--region R]", "Poll every source once (or --watch) and print phases, gauges, flags", cmd_status) \
 	/* end of the command list */
 
 #define CUTOVER_COMMAND_DECL(name, usage, summary, fn) int fn(int argc, char **argv);

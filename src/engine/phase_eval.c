@@ -1,0 +1,211 @@
+/* phase_eval.c: phase status from execution history (see phase_eval.h). */
+#include <string.h>
+
+#include "cutover/phase_eval.h"
+
+static const char *const status_names[] = {
+#define PHASE_STATUS_NAME(id, name, glyph) name,
+	PHASE_STATUS_LIST(PHASE_STATUS_NAME)
+#undef PHASE_STATUS_NAME
+};
+
+static const char *const status_glyphs[] = {
+#define PHASE_STATUS_GLYPH(id, name, glyph) glyph,
+	PHASE_STATUS_LIST(PHASE_STATUS_GLYPH)
+#undef PHASE_STATUS_GLYPH
+};
+
+const char *phase_status_name(enum phase_status s)
+{
+	return (unsigned)s < PHASE_STATUS_COUNT ? status_names[s] : "?";
+}
+
+const char *phase_status_glyph(enum phase_status s)
+{
+	return (unsigned)s < PHASE_STATUS_COUNT ? status_glyphs[s] : "?";
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n, m;
+
+	if (!s)
+		return false;
+	n = strlen(s);
+	m = strlen(suffix);
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+static bool in_phase(const struct runbook_phase *ph, const char *state)
+{
+	if (!state)
+		return false;
+	for (size_t i = 0; i < ph->nstates; i++)
+		if (strcmp(ph->states[i], state) == 0)
+			return true;
+	return false;
+}
+
+/* Open states: entered and not yet exited.  Parallel branches can hold a
+ * handful; more than MAX_OPEN at once only loses the oldest. */
+#define MAX_OPEN 32
+
+struct open_state {
+	const char *name;
+	double since;
+	const char *token;        /* a pending waitForTaskToken task in it */
+	double token_since;
+};
+
+struct walk {
+	struct open_state open[MAX_OPEN];
+	size_t nopen;
+	const char *last_state;   /* the most recently entered state */
+	const char *last_error, *last_cause;
+};
+
+static void close_state(struct walk *w, const char *name)
+{
+	for (size_t i = w->nopen; i-- > 0;) {
+		if (strcmp(w->open[i].name, name) == 0) {
+			memmove(&w->open[i], &w->open[i + 1], (w->nopen - i - 1) * sizeof(w->open[0]));
+			w->nopen--;
+			return;
+		}
+	}
+}
+
+/* The open state a task event belongs to: task events carry no state name;
+ * they belong to the newest open state (AWS schedules a task right after
+ * its state is entered, before anything else in that branch). */
+static struct open_state *newest_open(struct walk *w)
+{
+	return w->nopen ? &w->open[w->nopen - 1] : NULL;
+}
+
+void phase_eval(const struct runbook_phase *ph, const struct exec_view *ex, double now,
+		struct phase_view *out)
+{
+	struct walk w;
+	bool entered_ours = false, left_ours = false;
+
+	memset(out, 0, sizeof(*out));
+	memset(&w, 0, sizeof(w));
+	out->status = PHASE_PENDING;
+	if (!ex)
+		return;
+
+	for (size_t i = 0; i < ex->nevents; i++) {
+		const struct exec_event *e = &ex->events[i];
+		struct open_state *o;
+
+		if (!e->type)
+			continue;
+		if (ends_with(e->type, "StateEntered") && e->state) {
+			if (in_phase(ph, e->state)) {
+				if (!entered_ours)
+					out->started = e->ts;
+				entered_ours = true;
+				left_ours = false;   /* (re-)entered: a loop comes back */
+				out->ended = 0;
+			} else if (entered_ours && left_ours) {
+				/* moved on to a state outside the phase */
+				if (!out->ended)
+					out->ended = e->ts;
+			}
+			if (w.nopen == MAX_OPEN) {
+				memmove(&w.open[0], &w.open[1], (MAX_OPEN - 1) * sizeof(w.open[0]));
+				w.nopen--;
+			}
+			w.open[w.nopen].name = e->state;
+			w.open[w.nopen].since = e->ts;
+			w.open[w.nopen].token = NULL;
+			w.nopen++;
+			w.last_state = e->state;
+		} else if (ends_with(e->type, "StateExited") && e->state) {
+			close_state(&w, e->state);
+			if (in_phase(ph, e->state)) {
+				bool any_open = false;
+
+				for (size_t k = 0; k < w.nopen; k++)
+					any_open |= in_phase(ph, w.open[k].name);
+				left_ours = !any_open;
+			}
+		} else if (strcmp(e->type, "TaskScheduled") == 0) {
+			o = newest_open(&w);
+			if (o && ends_with(e->resource, ".waitForTaskToken")) {
+				o->token = e->task_token;
+				o->token_since = e->ts;
+			}
+		} else if (strcmp(e->type, "TaskSucceeded") == 0 ||
+			   strcmp(e->type, "TaskFailed") == 0 ||
+			   strcmp(e->type, "TaskTimedOut") == 0 ||
+			   strcmp(e->type, "TaskAborted") == 0 ||
+			   strcmp(e->type, "TaskStartFailed") == 0) {
+			o = newest_open(&w);
+			if (o)
+				o->token = NULL;
+			if (e->error) {
+				w.last_error = e->error;
+				w.last_cause = e->cause;
+			}
+		} else if (strcmp(e->type, "ExecutionFailed") == 0 ||
+			   strcmp(e->type, "ExecutionAborted") == 0 ||
+			   strcmp(e->type, "ExecutionTimedOut") == 0) {
+			if (e->error) {
+				w.last_error = e->error;
+				w.last_cause = e->cause;
+			}
+		}
+	}
+
+	if (!entered_ours)
+		return;   /* PENDING */
+
+	if (ex->status && strcmp(ex->status, "RUNNING") != 0 && !(left_ours && out->ended)) {
+		/* The execution ended while in (or right after) this phase. */
+		bool ended_here = in_phase(ph, w.last_state) || !left_ours;
+
+		out->ended = ex->stop > 0 ? ex->stop : now;
+		if (strcmp(ex->status, "SUCCEEDED") == 0 || !ended_here) {
+			out->status = PHASE_SUCCEEDED;
+		} else {
+			out->status = strcmp(ex->status, "ABORTED") == 0 ? PHASE_ABORTED : PHASE_FAILED;
+			out->error = w.last_error;
+			out->cause = w.last_cause;
+			out->current_state = w.last_state;
+		}
+		out->elapsed_s = out->ended - out->started;
+		return;
+	}
+	if (left_ours && out->ended) {
+		out->status = PHASE_SUCCEEDED;
+		out->elapsed_s = out->ended - out->started;
+		return;
+	}
+
+	out->status = PHASE_RUNNING;
+	out->ended = 0;
+	for (size_t k = w.nopen; k-- > 0;) {
+		if (!in_phase(ph, w.open[k].name))
+			continue;
+		if (!out->current_state) {
+			out->current_state = w.open[k].name;
+			out->state_since = w.open[k].since;
+		}
+		if (w.open[k].token && !out->task_token) {
+			out->status = PHASE_WAITING;
+			out->task_token = w.open[k].token;
+			out->waiting_since = w.open[k].token_since;
+			out->current_state = w.open[k].name;
+			out->state_since = w.open[k].since;
+		}
+	}
+	if (!out->current_state) {
+		/* Between two of our states (exited one, next not entered yet). */
+		out->current_state = w.last_state;
+	}
+	out->elapsed_s = now - out->started;
+	out->stuck = ph->estimate_min > 0 &&
+		     out->elapsed_s > PHASE_STUCK_FACTOR * 60.0 * (double)ph->estimate_min;
+}
