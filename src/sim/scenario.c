@@ -4,6 +4,7 @@
  * Comments are blanked by hand because cJSON (the JSON library we use) has
  * cJSON_Minify to strip them, but minifying moves every byte and so loses the
  * line and column an author needs; blanking keeps offsets. */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,7 +19,7 @@
 
 static const char *const top_keys[] = {
 	"name", "region", "account", "start_epoch", "credentials", "parameters", "health",
-	"faults", "state_machines", "executions", "metrics", "alarms", "composite_alarms",
+	"faults", "state_machines", "executions", "metrics", "alarms",
 	"description",
 };
 
@@ -440,14 +441,206 @@ static enum cutover_status load_identity(struct sim_scenario *s, const char *ori
 	return CUTOVER_OK;
 }
 
+/* --- exact JSON syntax errors --------------------------------------------
+ * cJSON reports where it gave up, which for some mistakes (a trailing comma,
+ * a missing comma after an object) is far from the mistake.  This small
+ * scanner, run only when cJSON refuses a text, finds the first offending
+ * byte and names what was expected there. */
+
+struct scan {
+	const char *t;
+	size_t n, i;
+	const char *what;
+	int depth;
+};
+
+static void scan_ws(struct scan *s)
+{
+	while (s->i < s->n && strchr(" \t\r\n", s->t[s->i]) && s->t[s->i])
+		s->i++;
+}
+
+static bool scan_value(struct scan *s);
+
+static bool scan_string(struct scan *s)
+{
+	s->i++;   /* the opening quote */
+	while (s->i < s->n) {
+		unsigned char c = (unsigned char)s->t[s->i];
+
+		if (c == '"') {
+			s->i++;
+			return true;
+		}
+		if (c < 0x20) {
+			s->what = "control character or line break inside a string (a missing closing quote?)";
+			return false;
+		}
+		if (c == '\\') {
+			s->i++;
+			if (s->i >= s->n || !strchr("\"\\/bfnrtu", s->t[s->i])) {
+				s->what = "invalid escape in a string (use \\\\ for a backslash)";
+				return false;
+			}
+			if (s->t[s->i] == 'u') {
+				for (int k = 1; k <= 4; k++)
+					if (s->i + (size_t)k >= s->n || !isxdigit((unsigned char)s->t[s->i + (size_t)k])) {
+						s->what = "\\u must be followed by four hex digits";
+						return false;
+					}
+				s->i += 4;
+			}
+		}
+		s->i++;
+	}
+	s->what = "string never closed with \"";
+	return false;
+}
+
+static bool scan_number(struct scan *s)
+{
+	size_t start = s->i;
+
+	if (s->t[s->i] == '-')
+		s->i++;
+	if (s->i < s->n && s->t[s->i] == '0')
+		s->i++;
+	else if (s->i < s->n && isdigit((unsigned char)s->t[s->i]))
+		while (s->i < s->n && isdigit((unsigned char)s->t[s->i]))
+			s->i++;
+	else
+		goto bad;
+	if (s->i < s->n && s->t[s->i] == '.') {
+		s->i++;
+		if (s->i >= s->n || !isdigit((unsigned char)s->t[s->i]))
+			goto bad;
+		while (s->i < s->n && isdigit((unsigned char)s->t[s->i]))
+			s->i++;
+	}
+	if (s->i < s->n && (s->t[s->i] == 'e' || s->t[s->i] == 'E')) {
+		s->i++;
+		if (s->i < s->n && (s->t[s->i] == '+' || s->t[s->i] == '-'))
+			s->i++;
+		if (s->i >= s->n || !isdigit((unsigned char)s->t[s->i]))
+			goto bad;
+		while (s->i < s->n && isdigit((unsigned char)s->t[s->i]))
+			s->i++;
+	}
+	return true;
+bad:
+	s->i = start;
+	s->what = "malformed number";
+	return false;
+}
+
+static bool scan_container(struct scan *s, char close)
+{
+	bool obj = close == '}';
+
+	if (++s->depth > 500) {
+		s->what = "nested too deeply";
+		return false;
+	}
+	s->i++;
+	scan_ws(s);
+	if (s->i < s->n && s->t[s->i] == close) {
+		s->i++;
+		s->depth--;
+		return true;
+	}
+	for (;;) {
+		scan_ws(s);
+		if (obj) {
+			if (s->i >= s->n || s->t[s->i] != '"') {
+				s->what = s->i < s->n && s->t[s->i] == '}' ? "trailing comma before }"
+					  : "expected a \"key\" in double quotes";
+				return false;
+			}
+			if (!scan_string(s))
+				return false;
+			scan_ws(s);
+			if (s->i >= s->n || s->t[s->i] != ':') {
+				s->what = "expected ':' after the key";
+				return false;
+			}
+			s->i++;
+			scan_ws(s);
+		} else if (s->i < s->n && s->t[s->i] == ']') {
+			s->what = "trailing comma before ]";
+			return false;
+		}
+		if (!scan_value(s))
+			return false;
+		scan_ws(s);
+		if (s->i < s->n && s->t[s->i] == ',') {
+			s->i++;
+			continue;
+		}
+		if (s->i < s->n && s->t[s->i] == close) {
+			s->i++;
+			s->depth--;
+			return true;
+		}
+		s->what = obj ? "expected ',' or '}' (a missing comma between members?)"
+			      : "expected ',' or ']' (a missing comma between elements?)";
+		return false;
+	}
+}
+
+static bool scan_value(struct scan *s)
+{
+	static const char *const words[] = { "true", "false", "null" };
+
+	scan_ws(s);
+	if (s->i >= s->n) {
+		s->what = "unexpected end of file (an unclosed {, [ or string?)";
+		return false;
+	}
+	switch (s->t[s->i]) {
+	case '{': return scan_container(s, '}');
+	case '[': return scan_container(s, ']');
+	case '"': return scan_string(s);
+	default: break;
+	}
+	if (s->t[s->i] == '-' || isdigit((unsigned char)s->t[s->i]))
+		return scan_number(s);
+	for (size_t k = 0; k < 3; k++) {
+		size_t wl = strlen(words[k]);
+
+		if (s->n - s->i >= wl && memcmp(s->t + s->i, words[k], wl) == 0) {
+			s->i += wl;
+			return true;
+		}
+	}
+	s->what = "expected a value (a string in double quotes, number, object, array, true, false or null)";
+	return false;
+}
+
+/* Where and why text is not JSON; false if the scanner finds it valid. */
+static bool json_error_at(const char *text, size_t len, size_t *off, const char **what)
+{
+	struct scan s = { text, len, 0, NULL, 0 };
+
+	if (scan_value(&s)) {
+		scan_ws(&s);
+		if (s.i >= s.n)
+			return false;
+		s.what = "unexpected text after the end of the top-level value";
+	}
+	*off = s.i;
+	*what = s.what;
+	return true;
+}
+
 enum cutover_status sim_scenario_parse(const char *text, size_t len, const char *origin,
 				       struct sim_scenario **out, struct cutover_err *err)
 {
 	struct sim_scenario *s = NULL;
 	enum cutover_status st = CUTOVER_OK;
-	const char *end = NULL;
+	const char *end = NULL, *what = NULL;
 	const cJSON *it;
 	char *buf = NULL;
+	size_t off = 0;
 
 	*out = NULL;
 	if (memchr(text, '\0', len)) {
@@ -464,20 +657,18 @@ enum cutover_status sim_scenario_parse(const char *text, size_t len, const char 
 	buf[len] = '\0';
 	if ((st = sim_json_blank_comments(buf, len, origin, err)))
 		goto out;
-	s->root = cJSON_ParseWithOpts(buf, &end, 1);
-	if (!s->root) {
+	/* Strict JSON first, for exact positions (cJSON accepts some mistakes,
+	 * such as leading zeros, and reports others far from where they are). */
+	if (json_error_at(buf, len, &off, &what)) {
 		int line, col;
-		size_t off = end ? (size_t)(end - buf) : 0;
 
 		sim_json_position(buf, off, &line, &col);
-		if (off >= len)
-			st = cutover_errf(err, CUTOVER_EPARSE,
-					  "%s:%d:%d: unexpected end of file (an unclosed {, [ or string?)",
-					  origin, line, col);
-		else
-			st = cutover_errf(err, CUTOVER_EPARSE,
-					  "%s:%d:%d: JSON syntax error at '%c' (missing comma, quote or bracket, or a trailing comma?)",
-					  origin, line, col, buf[off]);
+		st = cutover_errf(err, CUTOVER_EPARSE, "%s:%d:%d: %s", origin, line, col, what);
+		goto out;
+	}
+	s->root = cJSON_ParseWithOpts(buf, &end, 1);
+	if (!s->root) {
+		st = cutover_errf(err, CUTOVER_ENOMEM, "%s: out of memory while parsing", origin);
 		goto out;
 	}
 	if (!cJSON_IsObject(s->root)) {

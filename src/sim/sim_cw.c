@@ -26,42 +26,42 @@
 #define DEFAULT_MAX_DATAPOINTS 100800
 /* Work cap per request (grid points over all queries): the sim's own limit. */
 #define MAX_GRID_POINTS 2000000
+#define MAX_EPOCH 32503680000.0 /* 3000-01-01 */
 
 struct sim_cw {
 	struct sim_metrics *m;
 	char region[64];
 	char account[32];
 	uint64_t seed;
-	uint64_t reqstate;      /* request ids for Query answers */
+	uint64_t reqstate; /* request ids for Query answers */
 };
 
 /* ---- errors ----------------------------------------------------------------- */
 
 struct cw_error {
-	const char *code;       /* Query-era code: "InvalidParameterValue" */
+	const char *code; /* Query-era code: "InvalidParameterValue" */
 	char message[768];
 };
 
 static const struct {
 	const char *code;
 	int http;
-	const char *type;       /* JSON __type */
-	const char *fault;      /* Sender | Receiver; NULL: no x-amzn-query-error */
+	const char *type;  /* JSON __type */
+	const char *fault; /* Sender | Receiver; NULL: no x-amzn-query-error */
 } error_table[] = {
-	{ "InvalidParameterValue", 400, "com.amazonaws.cloudwatch#InvalidParameterValueException",
-	  "Sender" },
-	{ "MissingParameter", 400, "com.amazonaws.cloudwatch#MissingRequiredParameterException",
-	  "Sender" },
-	{ "InvalidParameterCombination", 400,
-	  "com.amazonaws.cloudwatch#InvalidParameterCombinationException", "Sender" },
-	{ "InvalidNextToken", 400, "com.amazonaws.cloudwatch#InvalidNextToken", "Sender" },
-	{ "ValidationError", 400, "com.amazon.coral.validate#ValidationException", "Sender" },
-	{ "InvalidAction", 400, "com.amazon.coral.service#UnknownOperationException", "Sender" },
-	{ "MalformedQueryString", 400, "com.amazon.coral.service#SerializationException",
-	  "Sender" },
-	{ "MissingAction", 400, "com.amazon.coral.service#UnknownOperationException", "Sender" },
-	{ "SerializationException", 400, "com.amazon.coral.service#SerializationException", NULL },
-	{ "InternalServiceError", 500, "com.amazonaws.cloudwatch#InternalServiceFault", "Receiver" },
+    {"InvalidParameterValue", 400, "com.amazonaws.cloudwatch#InvalidParameterValueException",
+     "Sender"},
+    {"MissingParameter", 400, "com.amazonaws.cloudwatch#MissingRequiredParameterException",
+     "Sender"},
+    {"InvalidParameterCombination", 400,
+     "com.amazonaws.cloudwatch#InvalidParameterCombinationException", "Sender"},
+    {"InvalidNextToken", 400, "com.amazonaws.cloudwatch#InvalidNextToken", "Sender"},
+    {"ValidationError", 400, "com.amazon.coral.validate#ValidationException", "Sender"},
+    {"InvalidAction", 400, "com.amazon.coral.service#UnknownOperationException", "Sender"},
+    {"MalformedQueryString", 400, "com.amazon.coral.service#SerializationException", "Sender"},
+    {"MissingAction", 400, "com.amazon.coral.service#UnknownOperationException", "Sender"},
+    {"SerializationException", 400, "com.amazon.coral.service#SerializationException", NULL},
+    {"InternalServiceError", 500, "com.amazonaws.cloudwatch#InternalServiceFault", "Receiver"},
 };
 
 static int cw_fail(struct cw_error *e, const char *code, const char *fmt, ...) CUTOVER_PRINTF(3, 4);
@@ -105,7 +105,7 @@ static void json_error(struct sim_reply *r, const struct cw_error *e)
 	sim_reply_json_error(r, error_table[i].http, JSON_CT, error_table[i].type, e->message);
 	if (error_table[i].fault)
 		snprintf(r->query_error, sizeof(r->query_error), "%s;%s", e->code,
-			 error_table[i].fault);
+		         error_table[i].fault);
 }
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -215,9 +215,9 @@ static void make_request_id(struct sim_cw *c, char *buf, size_t n)
 	uint64_t a = sim_rand_next(&c->reqstate), b = sim_rand_next(&c->reqstate);
 
 	snprintf(buf, n, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32),
-		 (unsigned)(a >> 16) & 0xffff, (unsigned)a & 0xfff,
-		 (unsigned)(0x8000 | ((b >> 48) & 0x3fff)),
-		 (unsigned long long)(b & 0xffffffffffffULL));
+	         (unsigned)(a >> 16) & 0xffff, (unsigned)a & 0xfff,
+	         (unsigned)(0x8000 | ((b >> 48) & 0x3fff)),
+	         (unsigned long long)(b & 0xffffffffffffULL));
 }
 
 static cJSON *add_arr(cJSON *o, const char *k)
@@ -244,9 +244,9 @@ static int want_string(const cJSON *v, const char *path, size_t max, struct cw_e
 		return cw_fail(e, "SerializationException", "%s must be a string", path);
 	if (strlen(v->valuestring) > max)
 		return cw_fail(e, "ValidationError",
-			       "1 validation error detected: Value at '%s' failed to satisfy "
-			       "constraint: Member must have length less than or equal to %zu",
-			       path, max);
+		               "1 validation error detected: Value at '%s' failed to satisfy "
+		               "constraint: Member must have length less than or equal to %zu",
+		               path, max);
 	return 0;
 }
 
@@ -290,18 +290,18 @@ struct query {
 	const char *label;
 	int returns;
 	/* MetricStat */
-	int metric;             /* sim_metrics index, -1: no such metric (no data) */
+	int metric; /* sim_metrics index, -1: no such metric (no data) */
 	struct sim_stat stat;
 	/* Expression */
 	const char *expr_text;
 	struct sim_expr *expr;
-	int period;             /* 0 until known for expressions */
+	int period; /* 0 until known for expressions */
 	/* grid and values */
 	int64_t start;
 	size_t n;
 	double *values;
 	size_t dropped;
-	int state;              /* 0 todo, 1 computing, 2 done */
+	int state; /* 0 todo, 1 computing, 2 done */
 };
 
 struct gmd {
@@ -342,11 +342,34 @@ static int valid_period(int p)
 static int parse_metric_stat(struct gmd *g, struct query *q, const cJSON *ms, const char *path)
 {
 	static const char *const units[] = {
-		"Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes",
-		"Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits",
-		"Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second",
-		"Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second",
-		"Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None", NULL,
+	    "Seconds",
+	    "Microseconds",
+	    "Milliseconds",
+	    "Bytes",
+	    "Kilobytes",
+	    "Megabytes",
+	    "Gigabytes",
+	    "Terabytes",
+	    "Bits",
+	    "Kilobits",
+	    "Megabits",
+	    "Gigabits",
+	    "Terabits",
+	    "Percent",
+	    "Count",
+	    "Bytes/Second",
+	    "Kilobytes/Second",
+	    "Megabytes/Second",
+	    "Gigabytes/Second",
+	    "Terabytes/Second",
+	    "Bits/Second",
+	    "Kilobits/Second",
+	    "Megabits/Second",
+	    "Gigabits/Second",
+	    "Terabits/Second",
+	    "Count/Second",
+	    "None",
+	    NULL,
 	};
 	struct sim_dim dims[30];
 	size_t ndims = 0;
@@ -356,14 +379,18 @@ static int parse_metric_stat(struct gmd *g, struct query *q, const cJSON *ms, co
 
 	if (!cJSON_IsObject(ms))
 		return cw_fail(g->e, "SerializationException", "%s.MetricStat must be a structure",
-			       path);
+		               path);
 	metric = member(ms, "Metric");
 	if (!metric)
-		return cw_fail(g->e, "MissingParameter", "The parameter %s.MetricStat.Metric is "
-			       "required.", path);
+		return cw_fail(g->e, "MissingParameter",
+		               "The parameter %s.MetricStat.Metric is "
+		               "required.",
+		               path);
 	if (!cJSON_IsObject(metric))
-		return cw_fail(g->e, "SerializationException", "%s.MetricStat.Metric must be a "
-			       "structure", path);
+		return cw_fail(g->e, "SerializationException",
+		               "%s.MetricStat.Metric must be a "
+		               "structure",
+		               path);
 	ns = member(metric, "Namespace");
 	name = member(metric, "MetricName");
 	snprintf(p, sizeof(p), "%s.MetricStat.Metric.Namespace", path);
@@ -378,24 +405,32 @@ static int parse_metric_stat(struct gmd *g, struct query *q, const cJSON *ms, co
 		return -1;
 	dl = member(metric, "Dimensions");
 	if (dl && !cJSON_IsArray(dl))
-		return cw_fail(g->e, "SerializationException", "%s.MetricStat.Metric.Dimensions "
-			       "must be a list", path);
+		return cw_fail(g->e, "SerializationException",
+		               "%s.MetricStat.Metric.Dimensions "
+		               "must be a list",
+		               path);
 	if (cJSON_GetArraySize(dl) > 30)
-		return cw_fail(g->e, "InvalidParameterValue", "The collection %s.MetricStat.Metric."
-			       "Dimensions must not have a size greater than 30.", path);
-	cJSON_ArrayForEach(d, dl) {
+		return cw_fail(g->e, "InvalidParameterValue",
+		               "The collection %s.MetricStat.Metric."
+		               "Dimensions must not have a size greater than 30.",
+		               path);
+	cJSON_ArrayForEach(d, dl)
+	{
 		const cJSON *dn = member(d, "Name"), *dv = member(d, "Value");
 
-		snprintf(p, sizeof(p), "%s.MetricStat.Metric.Dimensions.member.%zu", path, ndims + 1);
+		snprintf(p, sizeof(p), "%s.MetricStat.Metric.Dimensions.member.%zu", path,
+		         ndims + 1);
 		if (!dn || !dv)
-			return cw_fail(g->e, "MissingParameter", "The parameter %s.%s is required.", p,
-				       dn ? "Value" : "Name");
+			return cw_fail(g->e, "MissingParameter", "The parameter %s.%s is required.",
+			               p, dn ? "Value" : "Name");
 		if (want_string(dn, p, 255, g->e) < 0 || want_string(dv, p, 1024, g->e) < 0)
 			return -1;
 		for (size_t k = 0; k < ndims; k++)
 			if (strcmp(dims[k].name, dn->valuestring) == 0)
-				return cw_fail(g->e, "InvalidParameterValue", "The parameter %s.Name "
-					       "repeats dimension '%s'.", p, dn->valuestring);
+				return cw_fail(g->e, "InvalidParameterValue",
+				               "The parameter %s.Name "
+				               "repeats dimension '%s'.",
+				               p, dn->valuestring);
 		dims[ndims].name = dn->valuestring;
 		dims[ndims].value = dv->valuestring;
 		ndims++;
@@ -407,8 +442,10 @@ static int parse_metric_stat(struct gmd *g, struct query *q, const cJSON *ms, co
 	if (want_int(period, p, g->e) < 0)
 		return -1;
 	if (!valid_period(period->valueint))
-		return cw_fail(g->e, "InvalidParameterValue", "The parameter %s must be 1, 5, 10, "
-			       "20, 30, or any multiple of 60.", p);
+		return cw_fail(g->e, "InvalidParameterValue",
+		               "The parameter %s must be 1, 5, 10, "
+		               "20, 30, or any multiple of 60.",
+		               p);
 	q->period = period->valueint;
 	stat = member(ms, "Stat");
 	snprintf(p, sizeof(p), "%s.MetricStat.Stat", path);
@@ -418,13 +455,18 @@ static int parse_metric_stat(struct gmd *g, struct query *q, const cJSON *ms, co
 		return -1;
 	r = sim_stat_parse(stat->valuestring, &q->stat);
 	if (r == -1)
-		return cw_fail(g->e, "InvalidParameterValue", "The parameter %s has an invalid "
-			       "statistic '%s': use SampleCount, Average, Sum, Minimum, Maximum or "
-			       "a percentile such as p99.", p, stat->valuestring);
+		return cw_fail(g->e, "ValidationError",
+		               "The value for parameter %s is not a valid statistic ('%s': use "
+		               "SampleCount, Average, Sum, Minimum, Maximum or a percentile such as "
+		               "p99).",
+		               p, stat->valuestring);
 	if (r == -2)
-		return cw_fail(g->e, "InvalidParameterValue", "The parameter %s: statistic '%s' "
-			       "is not modelled by cutover sim (it models SampleCount, Average, Sum, "
-			       "Minimum, Maximum and pNN).", p, stat->valuestring);
+		return cw_fail(
+		    g->e, "InvalidParameterValue",
+		    "The parameter %s: statistic '%s' "
+		    "is not modelled by cutover sim (it models SampleCount, Average, Sum, "
+		    "Minimum, Maximum and pNN).",
+		    p, stat->valuestring);
 	q->metric = sim_metrics_find(g->c->m, ns->valuestring, name->valuestring, dims, ndims);
 	if (!q->label)
 		q->label = name->valuestring;
@@ -438,13 +480,15 @@ static int parse_metric_stat(struct gmd *g, struct query *q, const cJSON *ms, co
 		for (k = 0; units[k] && strcmp(units[k], unit->valuestring) != 0; k++)
 			;
 		if (!units[k])
-			return cw_fail(g->e, "ValidationError", "1 validation error detected: Value "
-				       "'%s' at '%s' failed to satisfy constraint: Member must "
-				       "satisfy enum value set: [Seconds, Microseconds, ..., "
-				       "Count/Second, None]", unit->valuestring, p);
+			return cw_fail(g->e, "ValidationError",
+			               "1 validation error detected: Value "
+			               "'%s' at '%s' failed to satisfy constraint: Member must "
+			               "satisfy enum value set: [Seconds, Microseconds, ..., "
+			               "Count/Second, None]",
+			               unit->valuestring, p);
 		/* A unit filter that the data was not published with finds none. */
-		if (q->metric >= 0 && strcmp(unit->valuestring,
-					     sim_metrics_unit(g->c->m, (size_t)q->metric)) != 0)
+		if (q->metric >= 0 &&
+		    strcmp(unit->valuestring, sim_metrics_unit(g->c->m, (size_t)q->metric)) != 0)
 			q->metric = -1;
 	}
 	return 0;
@@ -455,7 +499,8 @@ static int parse_queries(struct gmd *g, const cJSON *arr)
 	const cJSON *it;
 	size_t i = 0;
 
-	cJSON_ArrayForEach(it, arr) {
+	cJSON_ArrayForEach(it, arr)
+	{
 		struct query *q = &g->q[i];
 		const cJSON *id, *ms, *ex, *label, *rd, *period;
 		char path[64];
@@ -464,59 +509,70 @@ static int parse_queries(struct gmd *g, const cJSON *arr)
 		g->nq = i + 1;
 		snprintf(path, sizeof(path), "MetricDataQueries.member.%zu", i + 1);
 		if (!cJSON_IsObject(it))
-			return cw_fail(g->e, "SerializationException", "%s must be a structure", path);
+			return cw_fail(g->e, "SerializationException", "%s must be a structure",
+			               path);
 		id = member(it, "Id");
 		if (!id)
 			return cw_fail(g->e, "MissingParameter", "The parameter %s.Id is required.",
-				       path);
+			               path);
 		if (want_string(id, path, 255, g->e) < 0)
 			return -1;
 		if (!valid_id(id->valuestring))
-			return cw_fail(g->e, "ValidationError", "The value %s for parameter %s.Id is "
-				       "not matching the expected pattern ^[a-z][a-zA-Z0-9_]*$.",
-				       id->valuestring, path);
+			return cw_fail(g->e, "ValidationError",
+			               "The value %s for parameter %s.Id is "
+			               "not matching the expected pattern ^[a-z][a-zA-Z0-9_]*$.",
+			               id->valuestring, path);
 		q->id = id->valuestring;
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(g->q[k].id, q->id) == 0)
-				return cw_fail(g->e, "ValidationError", "The values for parameter id "
-					       "in MetricDataQueries are not unique: '%s' is used by "
-					       "member %zu and member %zu.", q->id, k + 1, i + 1);
+				return cw_fail(
+				    g->e, "ValidationError",
+				    "The values for parameter id "
+				    "in MetricDataQueries are not unique: '%s' is used by "
+				    "member %zu and member %zu.",
+				    q->id, k + 1, i + 1);
 		label = member(it, "Label");
 		if (label && want_string(label, path, 2048, g->e) < 0)
 			return -1;
 		q->label = label ? label->valuestring : NULL;
 		rd = member(it, "ReturnData");
 		if (rd && !cJSON_IsBool(rd))
-			return cw_fail(g->e, "SerializationException", "%s.ReturnData must be a "
-				       "boolean", path);
+			return cw_fail(g->e, "SerializationException",
+			               "%s.ReturnData must be a "
+			               "boolean",
+			               path);
 		q->returns = !rd || cJSON_IsTrue(rd);
 		period = member(it, "Period");
 		if (period) {
 			if (want_int(period, path, g->e) < 0)
 				return -1;
 			if (!valid_period(period->valueint))
-				return cw_fail(g->e, "InvalidParameterValue", "The parameter %s.Period "
-					       "must be 1, 5, 10, 20, 30, or any multiple of 60.", path);
+				return cw_fail(g->e, "InvalidParameterValue",
+				               "The parameter %s.Period "
+				               "must be 1, 5, 10, 20, 30, or any multiple of 60.",
+				               path);
 		}
 		ms = member(it, "MetricStat");
 		ex = member(it, "Expression");
 		if ((ms != NULL) == (ex != NULL))
-			return cw_fail(g->e, "ValidationError", "Exactly one element of %s must be "
-				       "set: MetricStat or Expression.", path);
+			return cw_fail(g->e, "ValidationError",
+			               "Exactly one element of %s must be "
+			               "set: MetricStat or Expression.",
+			               path);
 		if (ms) {
 			if (parse_metric_stat(g, q, ms, path) < 0)
 				return -1;
 			if (period)
 				q->period = period->valueint;
 		} else {
-			struct cutover_err err = { CUTOVER_OK, "" };
+			struct cutover_err err = {CUTOVER_OK, ""};
 
 			if (want_string(ex, path, 2048, g->e) < 0)
 				return -1;
 			q->expr_text = ex->valuestring;
 			if (sim_expr_parse(q->expr_text, &q->expr, &err) != CUTOVER_OK)
-				return cw_fail(g->e, "ValidationError", "Error in expression %s: %s",
-					       q->id, err.msg);
+				return cw_fail(g->e, "ValidationError",
+				               "Error in expression %s: %s", q->id, err.msg);
 			q->period = period ? period->valueint : 0;
 			if (!q->label)
 				q->label = q->id;
@@ -548,7 +604,7 @@ static void set_grid(struct gmd *g, struct query *q)
 {
 	int64_t p = q->period, start = floor_div((int64_t)floor(g->start), p) * p;
 	int64_t hs = floor_div((int64_t)floor(sim_metrics_history_start(g->c->m)), p) * p;
-	double last = fmin(g->end, floor(g->now) + 1);   /* exclusive */
+	double last = fmin(g->end, floor(g->now) + 1); /* exclusive */
 
 	if (start < hs)
 		start = hs;
@@ -613,27 +669,30 @@ static int compute(struct gmd *g, struct query *q)
 	if (!q->values)
 		return cw_fail(g->e, "InternalServiceError", "out of memory");
 	if (q->expr) {
-		struct lookup_ctx lc = { g, q };
-		struct cutover_err err = { CUTOVER_OK, "" };
+		struct lookup_ctx lc = {g, q};
+		struct cutover_err err = {CUTOVER_OK, ""};
 		enum cutover_status st;
 
 		st = sim_expr_eval(q->expr, q->n, lookup, &lc, q->values, &q->dropped, &err);
 		if (st != CUTOVER_OK) {
 			if (g->cycle)
-				return cw_fail(g->e, "ValidationError", "Error in expression %s: "
-					       "circular reference through '%s'.", q->id, g->cycle);
+				return cw_fail(g->e, "ValidationError",
+				               "Error in expression %s: "
+				               "circular reference through '%s'.",
+				               q->id, g->cycle);
 			if (g->e->code)
 				return -1;
 			return cw_fail(g->e, "ValidationError", "Error in expression %s: %s", q->id,
-				       err.msg);
+			               err.msg);
 		}
 	} else {
 		for (size_t i = 0; i < q->n; i++) {
 			int64_t t = q->start + (int64_t)i * q->period;
 
-			q->values[i] = q->metric < 0 ? NAN
-				: sim_metrics_stat(g->c->m, (size_t)q->metric, &q->stat, t,
-						   t + q->period, g->now);
+			q->values[i] = q->metric < 0
+			                   ? NAN
+			                   : sim_metrics_stat(g->c->m, (size_t)q->metric, &q->stat,
+			                                      t, t + q->period, g->now);
 		}
 	}
 	q->state = 2;
@@ -656,7 +715,7 @@ static int parse_token(const char *tok, double *now, size_t *offset, uint64_t fp
 
 static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, struct cw_error *e)
 {
-	struct gmd g = { c, NULL, 0, 0, 0, now, e, NULL, 0, NULL };
+	struct gmd g = {c, NULL, 0, 0, 0, now, e, NULL, 0, NULL};
 	const cJSON *arr = member(req, "MetricDataQueries"), *st = member(req, "StartTime");
 	const cJSON *en = member(req, "EndTime"), *scan = member(req, "ScanBy");
 	const cJSON *maxdp = member(req, "MaxDatapoints"), *tok = member(req, "NextToken");
@@ -667,18 +726,26 @@ static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, st
 	cJSON *out = NULL, *results;
 
 	if (!arr)
-		return cw_fail(e, "MissingParameter", "The parameter MetricDataQueries is "
-			       "required."), NULL;
+		return cw_fail(e, "MissingParameter",
+		               "The parameter MetricDataQueries is "
+		               "required."),
+		       NULL;
 	if (!cJSON_IsArray(arr))
-		return cw_fail(e, "SerializationException", "MetricDataQueries must be a list"), NULL;
+		return cw_fail(e, "SerializationException", "MetricDataQueries must be a list"),
+		       NULL;
 	nq = (size_t)cJSON_GetArraySize(arr);
 	if (nq == 0)
-		return cw_fail(e, "ValidationError", "1 validation error detected: Value '[]' at "
-			       "'metricDataQueries' failed to satisfy constraint: Member must have "
-			       "length greater than or equal to 1"), NULL;
+		return cw_fail(e, "ValidationError",
+		               "1 validation error detected: Value '[]' at "
+		               "'metricDataQueries' failed to satisfy constraint: Member must have "
+		               "length greater than or equal to 1"),
+		       NULL;
 	if (nq > MAX_QUERIES)
-		return cw_fail(e, "InvalidParameterValue", "The collection MetricDataQueries must "
-			       "not have a size greater than %d.", MAX_QUERIES), NULL;
+		return cw_fail(e, "InvalidParameterValue",
+		               "The collection MetricDataQueries must "
+		               "not have a size greater than %d.",
+		               MAX_QUERIES),
+		       NULL;
 	if (!st)
 		return cw_fail(e, "MissingParameter", "The parameter StartTime is required."), NULL;
 	if (!en)
@@ -688,36 +755,50 @@ static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, st
 	g.start = st->valuedouble;
 	g.end = en->valuedouble;
 	if (g.start >= g.end)
-		return cw_fail(e, "ValidationError", "The parameter StartTime must be less than the "
-			       "parameter EndTime."), NULL;
+		return cw_fail(e, "ValidationError",
+		               "The parameter StartTime must be less than the "
+		               "parameter EndTime."),
+		       NULL;
+	/* Keep times where integer arithmetic on them is defined; nothing
+	 * exists before 1970 or after the year 3000 anyway. */
+	g.start = fmin(fmax(g.start, 0), MAX_EPOCH);
+	g.end = fmin(fmax(g.end, 0), MAX_EPOCH);
 	if (scan) {
 		if (want_string(scan, "ScanBy", 64, e) < 0)
 			return NULL;
 		if (strcmp(scan->valuestring, "TimestampAscending") == 0)
 			ascending = 1;
 		else if (strcmp(scan->valuestring, "TimestampDescending") != 0)
-			return cw_fail(e, "ValidationError", "1 validation error detected: Value '%s' "
-				       "at 'scanBy' failed to satisfy constraint: Member must satisfy "
-				       "enum value set: [TimestampDescending, TimestampAscending]",
-				       scan->valuestring), NULL;
+			return cw_fail(
+			           e, "ValidationError",
+			           "1 validation error detected: Value '%s' "
+			           "at 'scanBy' failed to satisfy constraint: Member must satisfy "
+			           "enum value set: [TimestampDescending, TimestampAscending]",
+			           scan->valuestring),
+			       NULL;
 	}
 	if (maxdp) {
 		if (want_int(maxdp, "MaxDatapoints", e) < 0)
 			return NULL;
 		if (maxdp->valuedouble < 1)
-			return cw_fail(e, "InvalidParameterValue", "The parameter MaxDatapoints must "
-				       "be greater than 0."), NULL;
+			return cw_fail(e, "InvalidParameterValue",
+			               "The parameter MaxDatapoints must "
+			               "be greater than 0."),
+			       NULL;
 		cap = (size_t)maxdp->valuedouble;
 	}
 	if (lo && !cJSON_IsObject(lo))
-		return cw_fail(e, "SerializationException", "LabelOptions must be a structure"), NULL;
+		return cw_fail(e, "SerializationException", "LabelOptions must be a structure"),
+		       NULL;
 	fp = fingerprint(req, "GetMetricData");
 	if (tok) {
 		if (want_string(tok, "NextToken", 1024, e) < 0)
 			return NULL;
-		if (parse_token(tok->valuestring, &g.now, &offset, fp) < 0)
-			return cw_fail(e, "InvalidNextToken", "The service cannot process the "
-				       "NextToken: it is malformed or belongs to another request."),
+		/* A token cannot come from the future. */
+		if (parse_token(tok->valuestring, &g.now, &offset, fp) < 0 || g.now > now)
+			return cw_fail(e, "InvalidNextToken",
+			               "The service cannot process the "
+			               "NextToken: it is malformed or belongs to another request."),
 			       NULL;
 	}
 
@@ -734,9 +815,11 @@ static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, st
 		if (q->expr) {
 			for (size_t r = 0; r < sim_expr_ref_count(q->expr); r++)
 				if (find_query(&g, sim_expr_ref_get(q->expr, r)) < 0) {
-					cw_fail(e, "ValidationError", "Error in expression %s: Unrecognized "
-						"metric id '%s': no query in this request has that Id.",
-						q->id, sim_expr_ref_get(q->expr, r));
+					cw_fail(
+					    e, "ValidationError",
+					    "Error in expression %s: Unrecognized "
+					    "metric id '%s': no query in this request has that Id.",
+					    q->id, sim_expr_ref_get(q->expr, r));
 					goto out;
 				}
 			resolve_period(&g, q, 0);
@@ -745,9 +828,11 @@ static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, st
 		grid += q->n;
 	}
 	if (grid > MAX_GRID_POINTS) {
-		cw_fail(e, "InvalidParameterCombination", "This request spans %zu datapoints, more "
-			"than cutover sim computes in one call (%d): shorten StartTime..EndTime or "
-			"use a longer Period.", grid, MAX_GRID_POINTS);
+		cw_fail(e, "InvalidParameterCombination",
+		        "This request spans %zu datapoints, more "
+		        "than cutover sim computes in one call (%d): shorten StartTime..EndTime or "
+		        "use a longer Period.",
+		        grid, MAX_GRID_POINTS);
 		goto out;
 	}
 	for (size_t i = 0; i < g.nq; i++)
@@ -759,8 +844,9 @@ static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, st
 			for (size_t k = 0; k < g.q[i].n; k++)
 				total += !isnan(g.q[i].values[k]);
 	if (tok && offset >= total) {
-		cw_fail(e, "InvalidNextToken", "The service cannot process the NextToken: it is "
-			"past the end of the results.");
+		cw_fail(e, "InvalidNextToken",
+		        "The service cannot process the NextToken: it is "
+		        "past the end of the results.");
 		goto out;
 	}
 
@@ -773,7 +859,7 @@ static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, st
 	pos = 0;
 	for (size_t i = 0; i < g.nq; i++) {
 		struct query *q = &g.q[i];
-		size_t present = 0, emitted = 0, seen = 0;
+		size_t present = 0, seen = 0;
 		cJSON *r, *ts, *vs, *msgs;
 
 		if (!q->returns)
@@ -800,28 +886,29 @@ static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, st
 			if (isnan(v))
 				continue;
 			if (pos + seen >= offset && pos + seen < offset + cap) {
-				cJSON_AddItemToArray(ts, cJSON_CreateNumber(
-					(double)(q->start + (int64_t)idx * q->period)));
+				cJSON_AddItemToArray(
+				    ts, cJSON_CreateNumber(
+				            (double)(q->start + (int64_t)idx * q->period)));
 				cJSON_AddItemToArray(vs, cJSON_CreateNumber(v));
-				emitted++;
 			}
 			seen++;
 		}
 		cJSON_AddStringToObject(r, "StatusCode",
-					pos + present > offset + cap ? "PartialData" : "Complete");
+		                        pos + present > offset + cap ? "PartialData" : "Complete");
 		msgs = add_arr(r, "Messages");
 		if (msgs && q->dropped) {
 			cJSON *m = cJSON_CreateObject();
 
 			if (m) {
 				cJSON_AddStringToObject(m, "Code", "ArithmeticError");
-				cJSON_AddStringToObject(m, "Value", "One or more data-points have been "
-							"dropped due to non-numeric values (NaN, -Infinite, "
-							"+Infinite)");
+				cJSON_AddStringToObject(
+				    m, "Value",
+				    "One or more data-points have been "
+				    "dropped due to non-numeric values (NaN, -Infinite, "
+				    "+Infinite)");
 				cJSON_AddItemToArray(msgs, m);
 			}
 		}
-		(void)emitted;
 		pos += present;
 	}
 	add_arr(out, "Messages");
@@ -829,8 +916,8 @@ static cJSON *get_metric_data(struct sim_cw *c, const cJSON *req, double now, st
 		char next[96];
 
 		snprintf(next, sizeof(next), "%llu.%llu.%016llx",
-			 (unsigned long long)floor(g.now * 1000.0), (unsigned long long)(offset + cap),
-			 (unsigned long long)fp);
+		         (unsigned long long)floor(g.now * 1000.0),
+		         (unsigned long long)(offset + cap), (unsigned long long)fp);
 		cJSON_AddStringToObject(out, "NextToken", next);
 	}
 out:
@@ -851,26 +938,21 @@ out:
 
 /* ---- DescribeAlarms -------------------------------------------------------- */
 
-static cJSON *str_array(cJSON *o, const char *k)
-{
-	return add_arr(o, k);
-}
-
 static void add_common_alarm(struct sim_cw *c, cJSON *a, const struct sim_alarm_view *v)
 {
 	char arn[512];
 
 	snprintf(arn, sizeof(arn), "arn:aws:cloudwatch:%s:%s:alarm:%s", c->region, c->account,
-		 v->name);
+	         v->name);
 	cJSON_AddStringToObject(a, "AlarmName", v->name);
 	cJSON_AddStringToObject(a, "AlarmArn", arn);
 	if (v->description)
 		cJSON_AddStringToObject(a, "AlarmDescription", v->description);
 	cJSON_AddNumberToObject(a, "AlarmConfigurationUpdatedTimestamp", v->configured);
 	cJSON_AddBoolToObject(a, "ActionsEnabled", 1);
-	str_array(a, "OKActions");
-	str_array(a, "AlarmActions");
-	str_array(a, "InsufficientDataActions");
+	add_arr(a, "OKActions");
+	add_arr(a, "AlarmActions");
+	add_arr(a, "InsufficientDataActions");
 	cJSON_AddStringToObject(a, "StateValue", sim_alarm_state_name(v->state));
 	cJSON_AddStringToObject(a, "StateReason", v->reason);
 	if (v->reason_data[0])
@@ -917,16 +999,15 @@ static int name_in(const cJSON *names, const char *name)
 {
 	const cJSON *it;
 
-	cJSON_ArrayForEach(it, names)
-		if (cJSON_IsString(it) && strcmp(it->valuestring, name) == 0)
-			return 1;
+	cJSON_ArrayForEach(it, names) if (cJSON_IsString(it) &&
+	                                  strcmp(it->valuestring, name) == 0) return 1;
 	return 0;
 }
 
 static cJSON *describe_alarms(struct sim_cw *c, const cJSON *req, double now, struct cw_error *e)
 {
-	static const char *const only_with_family[] = { "AlarmNames", "AlarmNamePrefix",
-		"StateValue", "ActionPrefix", "AlarmTypes", NULL };
+	static const char *const only_with_family[] = {
+	    "AlarmNames", "AlarmNamePrefix", "StateValue", "ActionPrefix", "AlarmTypes", NULL};
 	const cJSON *names = member(req, "AlarmNames"), *prefix = member(req, "AlarmNamePrefix");
 	const cJSON *state = member(req, "StateValue"), *types = member(req, "AlarmTypes");
 	const cJSON *children = member(req, "ChildrenOfAlarmName");
@@ -942,12 +1023,17 @@ static cJSON *describe_alarms(struct sim_cw *c, const cJSON *req, double now, st
 		size_t k = 0;
 
 		if (!cJSON_IsArray(names))
-			return cw_fail(e, "SerializationException", "AlarmNames must be a list"), NULL;
+			return cw_fail(e, "SerializationException", "AlarmNames must be a list"),
+			       NULL;
 		if (cJSON_GetArraySize(names) > 100)
-			return cw_fail(e, "ValidationError", "1 validation error detected: Value at "
-				       "'alarmNames' failed to satisfy constraint: Member must have "
-				       "length less than or equal to 100"), NULL;
-		cJSON_ArrayForEach(it, names) {
+			return cw_fail(
+			           e, "ValidationError",
+			           "1 validation error detected: Value at "
+			           "'alarmNames' failed to satisfy constraint: Member must have "
+			           "length less than or equal to 100"),
+			       NULL;
+		cJSON_ArrayForEach(it, names)
+		{
 			char p[48];
 
 			snprintf(p, sizeof(p), "AlarmNames.member.%zu", ++k);
@@ -961,38 +1047,51 @@ static cJSON *describe_alarms(struct sim_cw *c, const cJSON *req, double now, st
 	    (action && want_string(action, "ActionPrefix", 1024, e) < 0))
 		return NULL;
 	if (names && prefix)
-		return cw_fail(e, "InvalidParameterCombination", "AlarmNames and AlarmNamePrefix "
-			       "cannot be used together."), NULL;
+		return cw_fail(e, "InvalidParameterCombination",
+		               "AlarmNames and AlarmNamePrefix "
+		               "cannot be used together."),
+		       NULL;
 	if (children || parents) {
 		for (size_t k = 0; only_with_family[k]; k++)
 			if (member(req, only_with_family[k]))
-				return cw_fail(e, "InvalidParameterCombination", "%s cannot be used "
-					       "together with %s: only MaxRecords and NextToken may "
-					       "accompany it.", children ? "ChildrenOfAlarmName"
-					       : "ParentsOfAlarmName", only_with_family[k]), NULL;
+				return cw_fail(
+				           e, "InvalidParameterCombination",
+				           "%s cannot be used "
+				           "together with %s: only MaxRecords and NextToken may "
+				           "accompany it.",
+				           children ? "ChildrenOfAlarmName" : "ParentsOfAlarmName",
+				           only_with_family[k]),
+				       NULL;
 		if (children && parents)
-			return cw_fail(e, "InvalidParameterCombination", "ChildrenOfAlarmName and "
-				       "ParentsOfAlarmName cannot be used together."), NULL;
+			return cw_fail(e, "InvalidParameterCombination",
+			               "ChildrenOfAlarmName and "
+			               "ParentsOfAlarmName cannot be used together."),
+			       NULL;
 		family = sim_metrics_alarm_find(c->m, (children ? children : parents)->valuestring);
 		want_composite = 1;
 	}
 	if (state) {
 		if (want_string(state, "StateValue", 64, e) < 0)
 			return NULL;
-		if (strcmp(state->valuestring, "OK") != 0 && strcmp(state->valuestring, "ALARM") != 0 &&
+		if (strcmp(state->valuestring, "OK") != 0 &&
+		    strcmp(state->valuestring, "ALARM") != 0 &&
 		    strcmp(state->valuestring, "INSUFFICIENT_DATA") != 0)
-			return cw_fail(e, "ValidationError", "1 validation error detected: Value '%s' "
-				       "at 'stateValue' failed to satisfy constraint: Member must "
-				       "satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]",
-				       state->valuestring), NULL;
+			return cw_fail(e, "ValidationError",
+			               "1 validation error detected: Value '%s' "
+			               "at 'stateValue' failed to satisfy constraint: Member must "
+			               "satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]",
+			               state->valuestring),
+			       NULL;
 	}
 	if (types) {
 		size_t k = 0;
 
 		if (!cJSON_IsArray(types))
-			return cw_fail(e, "SerializationException", "AlarmTypes must be a list"), NULL;
+			return cw_fail(e, "SerializationException", "AlarmTypes must be a list"),
+			       NULL;
 		want_metric = 0;
-		cJSON_ArrayForEach(it, types) {
+		cJSON_ArrayForEach(it, types)
+		{
 			char p[48];
 
 			snprintf(p, sizeof(p), "AlarmTypes.member.%zu", ++k);
@@ -1003,20 +1102,28 @@ static cJSON *describe_alarms(struct sim_cw *c, const cJSON *req, double now, st
 			else if (strcmp(it->valuestring, "CompositeAlarm") == 0)
 				want_composite = 1;
 			else
-				return cw_fail(e, "ValidationError", "1 validation error detected: "
-					       "Value '%s' at 'alarmTypes.%zu.member' failed to satisfy "
-					       "constraint: Member must satisfy enum value set: "
-					       "[CompositeAlarm, MetricAlarm]", it->valuestring, k), NULL;
+				return cw_fail(e, "ValidationError",
+				               "1 validation error detected: "
+				               "Value '%s' at 'alarmTypes.%zu.member' failed to "
+				               "satisfy "
+				               "constraint: Member must satisfy enum value set: "
+				               "[CompositeAlarm, MetricAlarm]",
+				               it->valuestring, k),
+				       NULL;
 		}
 	}
 	if (maxr) {
 		if (want_int(maxr, "MaxRecords", e) < 0)
 			return NULL;
 		if (maxr->valuedouble < 1 || maxr->valuedouble > 100)
-			return cw_fail(e, "ValidationError", "1 validation error detected: Value '%d' "
-				       "at 'maxRecords' failed to satisfy constraint: Member must have "
-				       "value %s", maxr->valueint, maxr->valuedouble < 1
-				       ? "greater than or equal to 1" : "less than or equal to 100"),
+			return cw_fail(
+			           e, "ValidationError",
+			           "1 validation error detected: Value '%d' "
+			           "at 'maxRecords' failed to satisfy constraint: Member must have "
+			           "value %s",
+			           maxr->valueint,
+			           maxr->valuedouble < 1 ? "greater than or equal to 1"
+			                                 : "less than or equal to 100"),
 			       NULL;
 		max = (size_t)maxr->valuedouble;
 	}
@@ -1029,8 +1136,9 @@ static cJSON *describe_alarms(struct sim_cw *c, const cJSON *req, double now, st
 			return NULL;
 		if (sscanf(tok->valuestring, "%llu.%16llx%n", &off, &h, &k) != 2 ||
 		    tok->valuestring[k] != '\0' || h != fp || off == 0 || off > n)
-			return cw_fail(e, "InvalidNextToken", "The service cannot process the "
-				       "NextToken: it is malformed or belongs to another request."),
+			return cw_fail(e, "InvalidNextToken",
+			               "The service cannot process the "
+			               "NextToken: it is malformed or belongs to another request."),
 			       NULL;
 		offset = (size_t)off;
 	}
@@ -1051,20 +1159,20 @@ static cJSON *describe_alarms(struct sim_cw *c, const cJSON *req, double now, st
 			if (family < 0)
 				continue;
 			if (children ? !sim_metrics_alarm_is_child(c->m, (size_t)family, i)
-				     : !sim_metrics_alarm_is_child(c->m, i, (size_t)family))
+			             : !sim_metrics_alarm_is_child(c->m, i, (size_t)family))
 				continue;
 		} else {
 			if (v.composite ? !want_composite : !want_metric)
 				continue;
 			if (names && !name_in(names, v.name))
 				continue;
-			if (prefix && strncmp(v.name, prefix->valuestring,
-					      strlen(prefix->valuestring)) != 0)
+			if (prefix &&
+			    strncmp(v.name, prefix->valuestring, strlen(prefix->valuestring)) != 0)
 				continue;
 			if (state && strcmp(sim_alarm_state_name(v.state), state->valuestring) != 0)
 				continue;
 			if (action)
-				continue;   /* the sim's alarms have no actions */
+				continue; /* the sim's alarms have no actions */
 		}
 		if (matched++ < offset)
 			continue;
@@ -1072,7 +1180,7 @@ static cJSON *describe_alarms(struct sim_cw *c, const cJSON *req, double now, st
 			char next[64];
 
 			snprintf(next, sizeof(next), "%llu.%016llx",
-				 (unsigned long long)(offset + max), (unsigned long long)fp);
+			         (unsigned long long)(offset + max), (unsigned long long)fp);
 			cJSON_AddStringToObject(out, "NextToken", next);
 			break;
 		}
@@ -1088,28 +1196,77 @@ static cJSON *describe_alarms(struct sim_cw *c, const cJSON *req, double now, st
 static int is_timestamp_key(const char *k)
 {
 	return k && (strcmp(k, "Timestamps") == 0 || strcmp(k, "StateUpdatedTimestamp") == 0 ||
-		     strcmp(k, "StateTransitionedTimestamp") == 0 ||
-		     strcmp(k, "AlarmConfigurationUpdatedTimestamp") == 0);
+	             strcmp(k, "StateTransitionedTimestamp") == 0 ||
+	             strcmp(k, "AlarmConfigurationUpdatedTimestamp") == 0);
 }
 
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		n = 2, cp = p[0] & 0x1F;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+		n = 3, cp = p[0] & 0x0F;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || cp == 0xFFFE || cp == 0xFFFF)
+		return 0;
+	return n;
+}
+
+/* Text content for XML 1.0: the five entities, CR/LF/TAB as character
+ * references (so they survive attribute-value and line-end normalisation),
+ * and U+FFFD for what XML 1.0 cannot carry (other control characters,
+ * invalid UTF-8), so the answer always parses. */
 static enum cutover_status xml_escape(struct strbuf *sb, const char *s)
 {
 	enum cutover_status st = CUTOVER_OK;
+	const unsigned char *p = (const unsigned char *)s;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p && st == CUTOVER_OK; p++) {
+	while (*p && st == CUTOVER_OK) {
+		size_t n = utf8_len(p);
+
 		switch (*p) {
-		case '&': st = strbuf_puts(sb, "&amp;"); break;
-		case '<': st = strbuf_puts(sb, "&lt;"); break;
-		case '>': st = strbuf_puts(sb, "&gt;"); break;
-		case '"': st = strbuf_puts(sb, "&quot;"); break;
-		case '\'': st = strbuf_puts(sb, "&apos;"); break;
-		case '\t': case '\n': case '\r':
+		case '&':
+			st = strbuf_puts(sb, "&amp;");
+			break;
+		case '<':
+			st = strbuf_puts(sb, "&lt;");
+			break;
+		case '>':
+			st = strbuf_puts(sb, "&gt;");
+			break;
+		case '"':
+			st = strbuf_puts(sb, "&quot;");
+			break;
+		case '\'':
+			st = strbuf_puts(sb, "&apos;");
+			break;
+		case '\t':
+		case '\n':
+		case '\r':
 			st = strbuf_printf(sb, "&#x%X;", *p);
 			break;
 		default:
-			/* Other control characters cannot appear in XML 1.0 at all. */
-			st = *p < 0x20 ? strbuf_puts(sb, "\xEF\xBF\xBD") : strbuf_append(sb, p, 1);
+			if (*p < 0x20 || n == 0)
+				st = strbuf_puts(sb, "\xEF\xBF\xBD");
+			else
+				st = strbuf_append(sb, p, n);
 		}
+		p += n ? n : 1;
 	}
 	return st;
 }
@@ -1131,7 +1288,8 @@ static enum cutover_status xml_value(struct strbuf *sb, const cJSON *v, int time
 	const cJSON *it;
 
 	if (cJSON_IsObject(v)) {
-		cJSON_ArrayForEach(it, v) {
+		cJSON_ArrayForEach(it, v)
+		{
 			if (st == CUTOVER_OK)
 				st = strbuf_printf(sb, "<%s>", it->string);
 			if (st == CUTOVER_OK)
@@ -1140,7 +1298,8 @@ static enum cutover_status xml_value(struct strbuf *sb, const cJSON *v, int time
 				st = strbuf_printf(sb, "</%s>", it->string);
 		}
 	} else if (cJSON_IsArray(v)) {
-		cJSON_ArrayForEach(it, v) {
+		cJSON_ArrayForEach(it, v)
+		{
 			if (st == CUTOVER_OK)
 				st = strbuf_puts(sb, "<member>");
 			if (st == CUTOVER_OK)
@@ -1166,7 +1325,7 @@ static enum cutover_status xml_value(struct strbuf *sb, const cJSON *v, int time
 }
 
 static void reply_xml(struct sim_cw *c, struct sim_reply *r, const char *action,
-		      const cJSON *result, const struct cw_error *e)
+                      const cJSON *result, const struct cw_error *e)
 {
 	struct strbuf sb = STRBUF_INIT;
 	enum cutover_status st;
@@ -1177,22 +1336,29 @@ static void reply_xml(struct sim_cw *c, struct sim_reply *r, const char *action,
 		size_t i = error_index(e->code);
 
 		r->http_status = error_table[i].http;
-		st = strbuf_printf(&sb, "<ErrorResponse xmlns=\"%s\"><Error><Type>%s</Type><Code>%s"
-				   "</Code><Message>", XMLNS, error_table[i].fault
-				   ? error_table[i].fault : "Sender", e->code);
+		st = strbuf_printf(&sb,
+		                   "<ErrorResponse xmlns=\"%s\"><Error><Type>%s</Type><Code>%s"
+		                   "</Code><Message>",
+		                   XMLNS, error_table[i].fault ? error_table[i].fault : "Sender",
+		                   e->code);
 		if (st == CUTOVER_OK)
 			st = xml_escape(&sb, e->message);
 		if (st == CUTOVER_OK)
-			st = strbuf_printf(&sb, "</Message></Error><RequestId>%s</RequestId>"
-					   "</ErrorResponse>", rid);
+			st = strbuf_printf(&sb,
+			                   "</Message></Error><RequestId>%s</RequestId>"
+			                   "</ErrorResponse>",
+			                   rid);
 	} else {
 		r->http_status = 200;
-		st = strbuf_printf(&sb, "<%sResponse xmlns=\"%s\"><%sResult>", action, XMLNS, action);
+		st = strbuf_printf(&sb, "<%sResponse xmlns=\"%s\"><%sResult>", action, XMLNS,
+		                   action);
 		if (st == CUTOVER_OK)
 			st = xml_value(&sb, result, 0);
 		if (st == CUTOVER_OK)
-			st = strbuf_printf(&sb, "</%sResult><ResponseMetadata><RequestId>%s</RequestId>"
-					   "</ResponseMetadata></%sResponse>", action, rid, action);
+			st = strbuf_printf(&sb,
+			                   "</%sResult><ResponseMetadata><RequestId>%s</RequestId>"
+			                   "</ResponseMetadata></%sResponse>",
+			                   action, rid, action);
 	}
 	snprintf(r->content_type, sizeof(r->content_type), "%s", XML_CT);
 	if (st != CUTOVER_OK) {
@@ -1207,28 +1373,31 @@ static void reply_xml(struct sim_cw *c, struct sim_reply *r, const char *action,
 /* ---- entry points -------------------------------------------------------------- */
 
 static cJSON *dispatch(struct sim_cw *c, const char *op, const cJSON *req, double now,
-		       struct cw_error *e)
+                       struct cw_error *e)
 {
 	if (strcmp(op, "GetMetricData") == 0)
 		return get_metric_data(c, req, now, e);
 	if (strcmp(op, "DescribeAlarms") == 0)
 		return describe_alarms(c, req, now, e);
-	cw_fail(e, "InvalidAction", "The action %.100s is not valid for this web service: "
-		"cutover sim models GetMetricData and DescribeAlarms.", op);
+	cw_fail(e, "InvalidAction",
+	        "The action %.100s is not valid for this web service: "
+	        "cutover sim models GetMetricData and DescribeAlarms.",
+	        op);
 	return NULL;
 }
 
-void sim_cw_handle(struct sim_cw *c, const char *op, const char *body, size_t len,
-		   double now, struct sim_reply *reply)
+void sim_cw_handle(struct sim_cw *c, const char *op, const char *body, size_t len, double now,
+                   struct sim_reply *reply)
 {
-	struct cw_error e = { NULL, "" };
+	struct cw_error e = {NULL, ""};
 	cJSON *req = NULL, *res = NULL;
 
 	reply_reset(reply);
 	req = cJSON_ParseWithLength(body ? body : "{}", body ? len : 2);
 	if (!req || !cJSON_IsObject(req)) {
-		cw_fail(&e, "SerializationException", "The request body is not a JSON object: send "
-			"{} for an empty request.");
+		cw_fail(&e, "SerializationException",
+		        "The request body is not a JSON object: send "
+		        "{} for an empty request.");
 		goto out;
 	}
 	res = dispatch(c, op ? op : "", req, now, &e);
@@ -1298,14 +1467,16 @@ static int is_member_index(const char *s, long *idx)
 
 /* Put value at a dotted key: A.member.2.B.C = v  ->  {"A": [_, {"B": {"C": v}}]}. */
 static int set_path(cJSON *obj, char **segs, size_t nseg, const char *value, struct cw_error *e,
-		    const char *key)
+                    const char *key)
 {
 	cJSON *child;
 	long idx;
 
 	if (!cJSON_IsObject(obj))
-		return cw_fail(e, "MalformedQueryString", "The parameter %s conflicts with another "
-			       "parameter of the request.", key);
+		return cw_fail(e, "MalformedQueryString",
+		               "The parameter %s conflicts with another "
+		               "parameter of the request.",
+		               key);
 	if (nseg == 1) {
 		cJSON *s = cJSON_CreateString(value);
 
@@ -1326,11 +1497,15 @@ static int set_path(cJSON *obj, char **segs, size_t nseg, const char *value, str
 				return cw_fail(e, "InternalServiceError", "out of memory");
 		}
 		if (!cJSON_IsArray(arr))
-			return cw_fail(e, "MalformedQueryString", "The parameter %s conflicts with "
-				       "another parameter of the request.", key);
+			return cw_fail(e, "MalformedQueryString",
+			               "The parameter %s conflicts with "
+			               "another parameter of the request.",
+			               key);
 		if (idx > MAX_QUERIES * 4)
-			return cw_fail(e, "InvalidParameterValue", "The member index in %s is too "
-				       "large.", key);
+			return cw_fail(e, "InvalidParameterValue",
+			               "The member index in %s is too "
+			               "large.",
+			               key);
 		while (cJSON_GetArraySize(arr) < idx) {
 			cJSON *ph = cJSON_CreateNull();
 
@@ -1371,7 +1546,7 @@ static int set_path(cJSON *obj, char **segs, size_t nseg, const char *value, str
 static void replace(cJSON *node, cJSON *it, cJSON *with)
 {
 	if (!with)
-		return;   /* out of memory: the text stays and is refused later */
+		return; /* out of memory: the text stays and is refused later */
 	with->string = it->string;
 	with->type |= it->type & cJSON_StringIsConst;
 	it->string = NULL;
@@ -1407,25 +1582,29 @@ static int coerce(cJSON *node, struct cw_error *e)
 			long v = strtol(it->valuestring, &end, 10);
 
 			if (!it->valuestring[0] || *end)
-				return cw_fail(e, "InvalidParameterValue", "Value %.64s for parameter "
-					       "%s is invalid: it must be an integer.",
-					       it->valuestring, k);
+				return cw_fail(e, "InvalidParameterValue",
+				               "Value %.64s for parameter "
+				               "%s is invalid: it must be an integer.",
+				               it->valuestring, k);
 			replace(node, it, cJSON_CreateNumber((double)v));
 		} else if (strcmp(k, "ReturnData") == 0) {
 			int t = strcmp(it->valuestring, "true") == 0;
 
 			if (!t && strcmp(it->valuestring, "false") != 0)
-				return cw_fail(e, "InvalidParameterValue", "Value %.64s for parameter "
-					       "ReturnData is invalid: use true or false.",
-					       it->valuestring);
+				return cw_fail(e, "InvalidParameterValue",
+				               "Value %.64s for parameter "
+				               "ReturnData is invalid: use true or false.",
+				               it->valuestring);
 			replace(node, it, cJSON_CreateBool(t));
 		} else if (strcmp(k, "StartTime") == 0 || strcmp(k, "EndTime") == 0) {
 			double t;
 
 			if (parse_iso8601(it->valuestring, &t) < 0)
-				return cw_fail(e, "InvalidParameterValue", "Value %.64s for parameter "
-					       "%s is invalid: use ISO-8601, e.g. 2024-05-01T12:00:00Z.",
-					       it->valuestring, k);
+				return cw_fail(
+				    e, "InvalidParameterValue",
+				    "Value %.64s for parameter "
+				    "%s is invalid: use ISO-8601, e.g. 2024-05-01T12:00:00Z.",
+				    it->valuestring, k);
 			replace(node, it, cJSON_CreateNumber(t));
 		}
 	}
@@ -1456,8 +1635,10 @@ static cJSON *parse_form(const char *form, size_t len, char **action, struct cw_
 		key = url_decode(form + i, eq - i);
 		val = url_decode(form + (eq < j ? eq + 1 : j), eq < j ? j - eq - 1 : 0);
 		if (!key || !val || !key[0]) {
-			cw_fail(e, "MalformedQueryString", "The request body is not valid "
-				"form-urlencoded text (bad %%-escape near byte %zu).", i);
+			cw_fail(e, "MalformedQueryString",
+			        "The request body is not valid "
+			        "form-urlencoded text (bad %%-escape near byte %zu).",
+			        i);
 			goto next;
 		}
 		if (strcmp(key, "Action") == 0) {
@@ -1468,8 +1649,10 @@ static cJSON *parse_form(const char *form, size_t len, char **action, struct cw_
 		}
 		if (strcmp(key, "Version") == 0) {
 			if (strcmp(val, "2010-08-01") != 0)
-				cw_fail(e, "InvalidParameterValue", "Version %.32s is not supported: "
-					"CloudWatch's API version is 2010-08-01.", val);
+				cw_fail(e, "InvalidParameterValue",
+				        "Version %.32s is not supported: "
+				        "CloudWatch's API version is 2010-08-01.",
+				        val);
 			goto next;
 		}
 		segs[nseg++] = key;
@@ -1477,19 +1660,22 @@ static cJSON *parse_form(const char *form, size_t len, char **action, struct cw_
 			if (*p == '.') {
 				*p = '\0';
 				if (nseg == sizeof(segs) / sizeof(segs[0]) || !p[1]) {
-					cw_fail(e, "MalformedQueryString", "Parameter name %.64s is "
-						"malformed.", key);
+					cw_fail(e, "MalformedQueryString",
+					        "Parameter name %.64s is "
+					        "malformed.",
+					        key);
 					goto next;
 				}
 				segs[nseg++] = p + 1;
 			}
 		for (size_t s = 0; s < nseg; s++)
 			if (!segs[s][0]) {
-				cw_fail(e, "MalformedQueryString", "A parameter name has an empty part.");
+				cw_fail(e, "MalformedQueryString",
+				        "A parameter name has an empty part.");
 				goto next;
 			}
 		set_path(req, segs, nseg, val, e, segs[0]);
-next:
+	next:
 		free(key);
 		free(val);
 		i = j + 1;
@@ -1503,10 +1689,10 @@ next:
 	return req;
 }
 
-void sim_cw_handle_query(struct sim_cw *c, const char *form, size_t len,
-			 double now, struct sim_reply *reply)
+void sim_cw_handle_query(struct sim_cw *c, const char *form, size_t len, double now,
+                         struct sim_reply *reply)
 {
-	struct cw_error e = { NULL, "" };
+	struct cw_error e = {NULL, ""};
 	char *action = NULL;
 	cJSON *req, *res = NULL;
 
@@ -1528,28 +1714,30 @@ void sim_cw_handle_query(struct sim_cw *c, const char *form, size_t len,
 /* ---- life cycle ------------------------------------------------------------------ */
 
 enum cutover_status sim_cw_create(const cJSON *root, uint64_t seed, double t0_epoch,
-				  const struct sim_hooks *hooks, struct sim_cw **out,
-				  struct cutover_err *err)
+                                  const struct sim_hooks *hooks, struct sim_cw **out,
+                                  struct cutover_err *err)
 {
 	struct sim_cw *c = NULL;
 	const cJSON *v;
 	enum cutover_status st;
 
-	(void)hooks;   /* reactions arrive through sim_cw_parameter_changed */
+	(void)hooks; /* reactions arrive through sim_cw_parameter_changed */
 	*out = NULL;
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		st = cutover_errf(err, CUTOVER_ENOMEM, "out of memory creating the CloudWatch model");
+		st = cutover_errf(err, CUTOVER_ENOMEM,
+		                  "out of memory creating the CloudWatch model");
 		goto out;
 	}
 	st = sim_metrics_create(root, seed, t0_epoch, &c->m, err);
 	if (st != CUTOVER_OK)
 		goto out;
 	v = cJSON_GetObjectItemCaseSensitive(root, "region");
-	snprintf(c->region, sizeof(c->region), "%s", cJSON_IsString(v) ? v->valuestring : "us-east-1");
+	snprintf(c->region, sizeof(c->region), "%s",
+	         cJSON_IsString(v) ? v->valuestring : "us-east-1");
 	v = cJSON_GetObjectItemCaseSensitive(root, "account");
 	snprintf(c->account, sizeof(c->account), "%s",
-		 cJSON_IsString(v) ? v->valuestring : "123456789012");
+	         cJSON_IsString(v) ? v->valuestring : "123456789012");
 	c->seed = seed;
 	c->reqstate = seed ^ 0x5157u;
 	*out = c;

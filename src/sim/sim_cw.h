@@ -30,19 +30,23 @@ struct sim_cw;
  * CUTOVER_EVALIDATE with err naming the place (`alarms[2].comparison: ...`).
  * *out is always set (NULL on failure); root is not kept.  hooks may be NULL. */
 enum cutover_status sim_cw_create(const cJSON *root, uint64_t seed, double t0_epoch,
-				  const struct sim_hooks *hooks, struct sim_cw **out,
-				  struct cutover_err *err) CUTOVER_MUST_CHECK;
+                                  const struct sim_hooks *hooks, struct sim_cw **out,
+                                  struct cutover_err *err) CUTOVER_MUST_CHECK;
 
 /* Answer one JSON 1.0 request: op is the part of X-Amz-Target after the dot
- * ("GetMetricData", "DescribeAlarms"), body the raw JSON.  reply's fields are
- * overwritten; reply->body is heap memory the caller frees. */
-void sim_cw_handle(struct sim_cw *c, const char *op, const char *body, size_t len,
-		   double now, struct sim_reply *reply);
+ * ("GetMetricData", "DescribeAlarms"), body the raw JSON.  reply must be
+ * zeroed, or hold an earlier answer, whose body is freed; afterwards
+ * reply->body is heap memory the caller frees.  Never fails to answer: bad
+ * input gets an AWS-shaped 4xx. */
+void sim_cw_handle(struct sim_cw *c, const char *op, const char *body, size_t len, double now,
+                   struct sim_reply *reply);
 
 /* Answer one Query request: form is the x-www-form-urlencoded body
- * (Action=GetMetricData&Version=2010-08-01&...).  Answers text/xml. */
-void sim_cw_handle_query(struct sim_cw *c, const char *form, size_t len,
-			 double now, struct sim_reply *reply);
+ * (Action=GetMetricData&Version=2010-08-01&...).  Answers text/xml; reply as
+ * for sim_cw_handle.  The XML carries its own <RequestId> (a seeded UUID),
+ * which the HTTP layer may not know. */
+void sim_cw_handle_query(struct sim_cw *c, const char *form, size_t len, double now,
+                         struct sim_reply *reply);
 
 /* An SSM parameter changed at time now (reactions: recover_when). */
 void sim_cw_parameter_changed(struct sim_cw *c, const char *name, const char *value, double now);

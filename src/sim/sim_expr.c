@@ -10,17 +10,29 @@
 
 enum node_kind { N_NUM, N_REF, N_NEG, N_BIN, N_CALL, N_ARRAY };
 
-enum bin_op { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
-	      OP_AND, OP_OR };
+enum bin_op {
+	OP_ADD,
+	OP_SUB,
+	OP_MUL,
+	OP_DIV,
+	OP_EQ,
+	OP_NE,
+	OP_LT,
+	OP_LE,
+	OP_GT,
+	OP_GE,
+	OP_AND,
+	OP_OR
+};
 
 struct node {
 	enum node_kind kind;
 	enum bin_op op;
 	double num;
-	char *name;             /* N_REF id, N_CALL function name */
-	struct node **kids;     /* N_NEG: 1, N_BIN: 2, N_CALL/N_ARRAY: args */
+	char *name;         /* N_REF id, N_CALL function name */
+	struct node **kids; /* N_NEG: 1, N_BIN: 2, N_CALL/N_ARRAY: args */
 	size_t nkids;
-	size_t col;             /* 1-based column, for error messages */
+	size_t col; /* 1-based column, for error messages */
 };
 
 struct sim_expr {
@@ -63,10 +75,11 @@ static struct node *fail_at(struct parser *ps, const char *at, const char *what)
 	if (!ps->failed) {
 		ps->failed = 1;
 		if (*at)
-			cutover_errf(ps->err, CUTOVER_EPARSE, "%s at column %zu (near '%.10s')", what,
-				     col_of(ps, at), at);
+			cutover_errf(ps->err, CUTOVER_EPARSE, "%s at column %zu (near '%.10s')",
+			             what, col_of(ps, at), at);
 		else
-			cutover_errf(ps->err, CUTOVER_EPARSE, "%s at the end of the expression", what);
+			cutover_errf(ps->err, CUTOVER_EPARSE, "%s at the end of the expression",
+			             what);
 	}
 	return NULL;
 }
@@ -112,7 +125,7 @@ static int add_kid(struct parser *ps, struct node *n, struct node *kid)
 }
 
 static struct node *binary(struct parser *ps, enum bin_op op, struct node *l, struct node *r,
-			   const char *at)
+                           const char *at)
 {
 	struct node *n;
 
@@ -168,7 +181,7 @@ static struct node *parse_args(struct parser *ps, struct node *n, char close)
 		}
 		node_free(n);
 		return close == ')' ? fail_at(ps, ps->p, "expected ',' or ')'")
-				    : fail_at(ps, ps->p, "expected ',' or ']'");
+		                    : fail_at(ps, ps->p, "expected ',' or ']'");
 	}
 }
 
@@ -304,9 +317,11 @@ static struct node *parse_sum(struct parser *ps)
 
 static struct node *parse_cmp(struct parser *ps)
 {
-	static const struct { const char *tok; enum bin_op op; } ops[] = {
-		{ "==", OP_EQ }, { "!=", OP_NE }, { "<=", OP_LE }, { ">=", OP_GE },
-		{ "<", OP_LT }, { ">", OP_GT },
+	static const struct {
+		const char *tok;
+		enum bin_op op;
+	} ops[] = {
+	    {"==", OP_EQ}, {"!=", OP_NE}, {"<=", OP_LE}, {">=", OP_GE}, {"<", OP_LT}, {">", OP_GT},
 	};
 	struct node *l = parse_sum(ps);
 	const char *at;
@@ -398,11 +413,12 @@ static int add_ref(struct sim_expr *e, const char *name)
 static int is_fill_keyword(const struct node *parent, size_t idx, const struct node *n)
 {
 	return parent && parent->kind == N_CALL && strcmp(parent->name, "FILL") == 0 && idx == 1 &&
-	       n->kind == N_REF && (strcmp(n->name, "REPEAT") == 0 || strcmp(n->name, "LINEAR") == 0);
+	       n->kind == N_REF &&
+	       (strcmp(n->name, "REPEAT") == 0 || strcmp(n->name, "LINEAR") == 0);
 }
 
 static int collect_refs(struct sim_expr *e, const struct node *parent, size_t idx,
-			const struct node *n)
+                        const struct node *n)
 {
 	if (n->kind == N_REF && !is_fill_keyword(parent, idx, n))
 		return add_ref(e, n->name);
@@ -414,7 +430,7 @@ static int collect_refs(struct sim_expr *e, const struct node *parent, size_t id
 
 enum cutover_status sim_expr_parse(const char *text, struct sim_expr **out, struct cutover_err *err)
 {
-	struct parser ps = { text, text, err, 0, 0 };
+	struct parser ps = {text, text, err, 0, 0};
 	struct sim_expr *e = NULL;
 	enum cutover_status st = CUTOVER_OK;
 
@@ -503,7 +519,8 @@ static enum cutover_status make_series(struct evalctx *c, struct val *x)
 	x->series = 1;
 	x->v = malloc((c->n ? c->n : 1) * sizeof(double));
 	if (!x->v)
-		return cutover_errf(c->err, CUTOVER_ENOMEM, "out of memory evaluating an expression");
+		return cutover_errf(c->err, CUTOVER_ENOMEM,
+		                    "out of memory evaluating an expression");
 	return CUTOVER_OK;
 }
 
@@ -517,19 +534,36 @@ static double apply(struct evalctx *c, enum bin_op op, double a, double b, size_
 	if (isnan(a) || isnan(b))
 		return NAN;
 	switch (op) {
-	case OP_ADD: r = a + b; break;
-	case OP_SUB: r = a - b; break;
-	case OP_MUL: r = a * b; break;
-	case OP_DIV: r = b == 0.0 ? NAN : a / b; break;
-	case OP_EQ: return a == b;
-	case OP_NE: return a != b;
-	case OP_LT: return a < b;
-	case OP_LE: return a <= b;
-	case OP_GT: return a > b;
-	case OP_GE: return a >= b;
-	case OP_AND: return a != 0.0 && b != 0.0;
-	case OP_OR: return a != 0.0 || b != 0.0;
-	default: return NAN;
+	case OP_ADD:
+		r = a + b;
+		break;
+	case OP_SUB:
+		r = a - b;
+		break;
+	case OP_MUL:
+		r = a * b;
+		break;
+	case OP_DIV:
+		r = b == 0.0 ? NAN : a / b;
+		break;
+	case OP_EQ:
+		return a == b;
+	case OP_NE:
+		return a != b;
+	case OP_LT:
+		return a < b;
+	case OP_LE:
+		return a <= b;
+	case OP_GT:
+		return a > b;
+	case OP_GE:
+		return a >= b;
+	case OP_AND:
+		return a != 0.0 && b != 0.0;
+	case OP_OR:
+		return a != 0.0 || b != 0.0;
+	default:
+		return NAN;
 	}
 	if (!isfinite(r)) {
 		c->dropped += weight;
@@ -545,31 +579,31 @@ static enum cutover_status want_args(struct evalctx *c, const struct node *n, si
 	if (n->nkids < lo || n->nkids > hi) {
 		if (lo == hi)
 			return cutover_errf(c->err, CUTOVER_EVALIDATE,
-					    "%s at column %zu takes %zu argument%s, not %zu", n->name,
-					    n->col, lo, lo == 1 ? "" : "s", n->nkids);
+			                    "%s at column %zu takes %zu argument%s, not %zu",
+			                    n->name, n->col, lo, lo == 1 ? "" : "s", n->nkids);
 		return cutover_errf(c->err, CUTOVER_EVALIDATE,
-				    "%s at column %zu takes %zu to %zu arguments, not %zu", n->name,
-				    n->col, lo, hi, n->nkids);
+		                    "%s at column %zu takes %zu to %zu arguments, not %zu", n->name,
+		                    n->col, lo, hi, n->nkids);
 	}
 	return CUTOVER_OK;
 }
 
 static enum cutover_status eval_fill(struct evalctx *c, const struct node *n, struct val *out)
 {
-	struct val s = { 0, 0, NULL }, f = { 0, 0, NULL };
+	struct val s = {0, 0, NULL}, f = {0, 0, NULL};
 	const struct node *how = n->kids[1];
 	enum cutover_status st;
 
 	st = eval(c, n->kids[0], &s);
 	if (st != CUTOVER_OK)
 		goto out;
-	if (!s.series) {   /* a scalar has no gaps */
+	if (!s.series) { /* a scalar has no gaps */
 		*out = s;
 		s.v = NULL;
 		goto out;
 	}
-	if (how->kind == N_REF && (strcmp(how->name, "REPEAT") == 0 ||
-				   strcmp(how->name, "LINEAR") == 0)) {
+	if (how->kind == N_REF &&
+	    (strcmp(how->name, "REPEAT") == 0 || strcmp(how->name, "LINEAR") == 0)) {
 		int linear = how->name[0] == 'L';
 		size_t prev = (size_t)-1;
 
@@ -584,7 +618,9 @@ static enum cutover_status eval_fill(struct evalctx *c, const struct node *n, st
 			} else {
 				for (size_t j = prev + 1; j < i; j++)
 					s.v[j] = linear ? s.v[prev] + (s.v[i] - s.v[prev]) *
-						(double)(j - prev) / (double)(i - prev) : s.v[prev];
+					                                  (double)(j - prev) /
+					                                  (double)(i - prev)
+					                : s.v[prev];
 			}
 			prev = i;
 		}
@@ -637,7 +673,7 @@ static double aggregate(enum agg a, const double *x, size_t count, size_t stride
 }
 
 static enum cutover_status eval_agg(struct evalctx *c, const struct node *n, enum agg a,
-				    struct val *out)
+                                    struct val *out)
 {
 	enum cutover_status st;
 	const struct node *arg;
@@ -650,14 +686,16 @@ static enum cutover_status eval_agg(struct evalctx *c, const struct node *n, enu
 		/* Point by point across several series. */
 		size_t m = arg->nkids;
 		double *grid = NULL;
-		struct val item = { 0, 0, NULL };
+		struct val item = {0, 0, NULL};
 
 		if (m == 0)
 			return cutover_errf(c->err, CUTOVER_EVALIDATE,
-					    "%s at column %zu: the array is empty", n->name, n->col);
+			                    "%s at column %zu: the array is empty", n->name,
+			                    n->col);
 		grid = malloc(m * (c->n ? c->n : 1) * sizeof(double));
 		if (!grid)
-			return cutover_errf(c->err, CUTOVER_ENOMEM, "out of memory evaluating an expression");
+			return cutover_errf(c->err, CUTOVER_ENOMEM,
+			                    "out of memory evaluating an expression");
 		for (size_t j = 0; j < m; j++) {
 			st = eval(c, arg->kids[j], &item);
 			if (st != CUTOVER_OK) {
@@ -676,7 +714,7 @@ static enum cutover_status eval_agg(struct evalctx *c, const struct node *n, enu
 		return st;
 	}
 	{
-		struct val s = { 0, 0, NULL };
+		struct val s = {0, 0, NULL};
 
 		st = eval(c, arg, &s);
 		if (st != CUTOVER_OK)
@@ -693,7 +731,7 @@ static enum cutover_status eval_agg(struct evalctx *c, const struct node *n, enu
 }
 
 static enum cutover_status eval_map(struct evalctx *c, const struct node *n, double (*fn)(double),
-				    struct val *out)
+                                    struct val *out)
 {
 	enum cutover_status st = want_args(c, n, 1, 1);
 
@@ -713,7 +751,7 @@ static enum cutover_status eval_map(struct evalctx *c, const struct node *n, dou
 
 static enum cutover_status eval_if(struct evalctx *c, const struct node *n, struct val *out)
 {
-	struct val v[3] = { { 0, 0, NULL }, { 0, 0, NULL }, { 0, NAN, NULL } };
+	struct val v[3] = {{0, 0, NULL}, {0, 0, NULL}, {0, NAN, NULL}};
 	enum cutover_status st = want_args(c, n, 2, 3);
 
 	if (st != CUTOVER_OK)
@@ -728,7 +766,9 @@ static enum cutover_status eval_if(struct evalctx *c, const struct node *n, stru
 			for (size_t i = 0; i < c->n; i++) {
 				double cond = at(&v[0], i);
 
-				out->v[i] = isnan(cond) ? NAN : cond != 0.0 ? at(&v[1], i) : at(&v[2], i);
+				out->v[i] = isnan(cond)   ? NAN
+				            : cond != 0.0 ? at(&v[1], i)
+				                          : at(&v[2], i);
 			}
 		}
 	}
@@ -739,9 +779,15 @@ static enum cutover_status eval_if(struct evalctx *c, const struct node *n, stru
 
 static enum cutover_status eval_call(struct evalctx *c, const struct node *n, struct val *out)
 {
-	static const struct { const char *name; enum agg a; } aggs[] = {
-		{ "SUM", AGG_SUM }, { "AVG", AGG_AVG }, { "MIN", AGG_MIN }, { "MAX", AGG_MAX },
-		{ "SAMPLE_COUNT", AGG_COUNT },
+	static const struct {
+		const char *name;
+		enum agg a;
+	} aggs[] = {
+	    {"SUM", AGG_SUM},
+	    {"AVG", AGG_AVG},
+	    {"MIN", AGG_MIN},
+	    {"MAX", AGG_MAX},
+	    {"SAMPLE_COUNT", AGG_COUNT},
 	};
 	enum cutover_status st;
 
@@ -761,13 +807,14 @@ static enum cutover_status eval_call(struct evalctx *c, const struct node *n, st
 		if (strcmp(n->name, aggs[i].name) == 0)
 			return eval_agg(c, n, aggs[i].a, out);
 	return cutover_errf(c->err, CUTOVER_EVALIDATE,
-			    "unknown function %s at column %zu (supported: FILL, IF, ABS, CEIL, "
-			    "FLOOR, SUM, AVG, MIN, MAX, SAMPLE_COUNT)", n->name, n->col);
+	                    "unknown function %s at column %zu (supported: FILL, IF, ABS, CEIL, "
+	                    "FLOOR, SUM, AVG, MIN, MAX, SAMPLE_COUNT)",
+	                    n->name, n->col);
 }
 
 static enum cutover_status eval(struct evalctx *c, const struct node *n, struct val *out)
 {
-	struct val l = { 0, 0, NULL }, r = { 0, 0, NULL };
+	struct val l = {0, 0, NULL}, r = {0, 0, NULL};
 	enum cutover_status st = CUTOVER_OK;
 
 	out->series = 0;
@@ -782,7 +829,8 @@ static enum cutover_status eval(struct evalctx *c, const struct node *n, struct 
 
 		if (c->lookup(c->ctx, n->name, &vals) < 0 || (!vals && c->n))
 			return cutover_errf(c->err, CUTOVER_ENOENT,
-					    "unknown metric id '%s' at column %zu", n->name, n->col);
+			                    "unknown metric id '%s' at column %zu", n->name,
+			                    n->col);
 		st = make_series(c, out);
 		if (st == CUTOVER_OK && c->n)
 			memcpy(out->v, vals, c->n * sizeof(double));
@@ -815,8 +863,9 @@ static enum cutover_status eval(struct evalctx *c, const struct node *n, struct 
 		return eval_call(c, n, out);
 	case N_ARRAY:
 		return cutover_errf(c->err, CUTOVER_EVALIDATE,
-				    "an array [...] at column %zu can only be the argument of SUM, "
-				    "AVG, MIN or MAX", n->col);
+		                    "an array [...] at column %zu can only be the argument of SUM, "
+		                    "AVG, MIN or MAX",
+		                    n->col);
 	}
 out:
 	val_free(&l);
@@ -825,10 +874,10 @@ out:
 }
 
 enum cutover_status sim_expr_eval(const struct sim_expr *e, size_t n, sim_expr_lookup_fn lookup,
-				  void *ctx, double *out, size_t *dropped, struct cutover_err *err)
+                                  void *ctx, double *out, size_t *dropped, struct cutover_err *err)
 {
-	struct evalctx c = { n, lookup, ctx, 0, err };
-	struct val v = { 0, 0, NULL };
+	struct evalctx c = {n, lookup, ctx, 0, err};
+	struct val v = {0, 0, NULL};
 	enum cutover_status st;
 
 	if (dropped)

@@ -36,7 +36,7 @@ struct sim_expr;
 /* Parse text.  *out is set (NULL on failure); CUTOVER_EPARSE with err saying
  * what was expected at which column.  The caller owns *out. */
 enum cutover_status sim_expr_parse(const char *text, struct sim_expr **out,
-				   struct cutover_err *err) CUTOVER_MUST_CHECK;
+                                   struct cutover_err *err) CUTOVER_MUST_CHECK;
 
 void sim_expr_destroy(struct sim_expr *e);
 
@@ -55,7 +55,7 @@ typedef int (*sim_expr_lookup_fn)(void *ctx, const char *id, const double **valu
  * ArithmeticError message).  Errors: CUTOVER_ENOENT (unknown id),
  * CUTOVER_EVALIDATE (bad function or arguments), CUTOVER_ENOMEM. */
 enum cutover_status sim_expr_eval(const struct sim_expr *e, size_t n, sim_expr_lookup_fn lookup,
-				  void *ctx, double *out, size_t *dropped,
-				  struct cutover_err *err) CUTOVER_MUST_CHECK;
+                                  void *ctx, double *out, size_t *dropped,
+                                  struct cutover_err *err) CUTOVER_MUST_CHECK;
 
 #endif

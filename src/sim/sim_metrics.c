@@ -20,7 +20,7 @@
 
 struct incident {
 	double at;
-	double dur;             /* < 0: until recovery / forever */
+	double dur; /* < 0: until recovery / forever */
 	double to;
 	double ramp;
 };
@@ -32,7 +32,7 @@ struct change {
 
 struct metric {
 	char *ns, *name, *unit, *key;
-	struct sim_dim *dims;   /* sorted by name; strings owned */
+	struct sim_dim *dims; /* sorted by name; strings owned */
 	size_t ndims;
 	double baseline, noise, min, max;
 	int integer;
@@ -51,19 +51,19 @@ struct metric {
 enum cmp { CMP_GT, CMP_GE, CMP_LT, CMP_LE };
 enum tmd { TMD_MISSING, TMD_BREACHING, TMD_NOT_BREACHING, TMD_IGNORE };
 
-static const char *const cmp_names[] = { "GreaterThanThreshold", "GreaterThanOrEqualToThreshold",
-					 "LessThanThreshold", "LessThanOrEqualToThreshold" };
-static const char *const cmp_words[] = { "greater than", "greater than or equal to", "less than",
-					 "less than or equal to" };
-static const char *const tmd_names[] = { "missing", "breaching", "notBreaching", "ignore" };
+static const char *const cmp_names[] = {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold",
+                                        "LessThanThreshold", "LessThanOrEqualToThreshold"};
+static const char *const cmp_words[] = {"greater than", "greater than or equal to", "less than",
+                                        "less than or equal to"};
+static const char *const tmd_names[] = {"missing", "breaching", "notBreaching", "ignore"};
 
 enum rkind { R_STATE, R_AND, R_OR, R_NOT, R_TRUE, R_FALSE };
 
 struct rnode {
 	enum rkind kind;
-	enum sim_alarm_state want;      /* R_STATE */
+	enum sim_alarm_state want; /* R_STATE */
 	char *child_name;
-	size_t child;                   /* resolved index */
+	size_t child; /* resolved index */
 	struct rnode *a, *b;
 };
 
@@ -84,7 +84,7 @@ struct alarm {
 	/* evaluation cache: state as of sim_metrics.e_done */
 	enum sim_alarm_state state;
 	double updated;
-	int mark;                       /* topological sort */
+	int mark; /* topological sort */
 };
 
 struct sim_metrics {
@@ -94,9 +94,9 @@ struct sim_metrics {
 	char account[32];
 	struct metric *metrics;
 	size_t nmetrics;
-	struct alarm *alarms;           /* sorted by name */
+	struct alarm *alarms; /* sorted by name */
 	size_t nalarms;
-	size_t *order;                  /* evaluation order: children first */
+	size_t *order; /* evaluation order: children first */
 	int64_t e_first, e_done;
 	int cache_valid;
 };
@@ -109,13 +109,14 @@ static enum cutover_status bad(struct cutover_err *err, const char *path, const 
 }
 
 static enum cutover_status check_keys(const cJSON *obj, const char *path, const char *const *known,
-				      struct cutover_err *err)
+                                      struct cutover_err *err)
 {
 	const cJSON *it;
 
 	if (!cJSON_IsObject(obj))
 		return bad(err, path, "must be an object");
-	cJSON_ArrayForEach(it, obj) {
+	cJSON_ArrayForEach(it, obj)
+	{
 		size_t i;
 
 		for (i = 0; known[i]; i++)
@@ -127,9 +128,10 @@ static enum cutover_status check_keys(const cJSON *obj, const char *path, const 
 
 			for (i = 0; known[i] && len < sizeof(list); i++)
 				len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-							i ? ", " : "", known[i]);
-			return cutover_errf(err, CUTOVER_EVALIDATE, "%s: unknown key \"%s\" (known: %s)",
-					    path, it->string, list);
+				                        i ? ", " : "", known[i]);
+			return cutover_errf(err, CUTOVER_EVALIDATE,
+			                    "%s: unknown key \"%s\" (known: %s)", path, it->string,
+			                    list);
 		}
 	}
 	return CUTOVER_OK;
@@ -145,24 +147,25 @@ static char *dup_str(const char *s)
 	return d;
 }
 
-/* A required (or optional, when dflt is given) non-empty string. */
-static enum cutover_status get_str(const cJSON *obj, const char *key, const char *path, int required,
-				   char **out, struct cutover_err *err)
+/* A non-empty string; absent is an error only when required. */
+static enum cutover_status get_str(const cJSON *obj, const char *key, const char *path,
+                                   int required, char **out, struct cutover_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	*out = NULL;
 	if (!v) {
 		if (required)
-			return cutover_errf(err, CUTOVER_EVALIDATE, "%s: missing \"%s\"", path, key);
+			return cutover_errf(err, CUTOVER_EVALIDATE, "%s: missing \"%s\"", path,
+			                    key);
 		return CUTOVER_OK;
 	}
 	if (!cJSON_IsString(v) || !v->valuestring[0])
 		return cutover_errf(err, CUTOVER_EVALIDATE, "%s.%s: must be a non-empty string",
-				    path, key);
+		                    path, key);
 	if (strlen(v->valuestring) > 1024)
 		return cutover_errf(err, CUTOVER_EVALIDATE, "%s.%s: longer than 1024 characters",
-				    path, key);
+		                    path, key);
 	*out = dup_str(v->valuestring);
 	if (!*out)
 		return cutover_errf(err, CUTOVER_ENOMEM, "%s.%s: out of memory", path, key);
@@ -170,27 +173,29 @@ static enum cutover_status get_str(const cJSON *obj, const char *key, const char
 }
 
 /* A number in [lo, hi]; *out keeps its default when absent and not required. */
-static enum cutover_status get_num(const cJSON *obj, const char *key, const char *path, int required,
-				   double lo, double hi, double *out, struct cutover_err *err)
+static enum cutover_status get_num(const cJSON *obj, const char *key, const char *path,
+                                   int required, double lo, double hi, double *out,
+                                   struct cutover_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	if (!v) {
 		if (required)
-			return cutover_errf(err, CUTOVER_EVALIDATE, "%s: missing \"%s\"", path, key);
+			return cutover_errf(err, CUTOVER_EVALIDATE, "%s: missing \"%s\"", path,
+			                    key);
 		return CUTOVER_OK;
 	}
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
 		return cutover_errf(err, CUTOVER_EVALIDATE, "%s.%s: must be a number", path, key);
 	if (v->valuedouble < lo || v->valuedouble > hi)
 		return cutover_errf(err, CUTOVER_EVALIDATE, "%s.%s: %g is out of range [%g, %g]",
-				    path, key, v->valuedouble, lo, hi);
+		                    path, key, v->valuedouble, lo, hi);
 	*out = v->valuedouble;
 	return CUTOVER_OK;
 }
 
-static enum cutover_status get_int(const cJSON *obj, const char *key, const char *path, int required,
-				   int lo, int hi, int *out, struct cutover_err *err)
+static enum cutover_status get_int(const cJSON *obj, const char *key, const char *path,
+                                   int required, int lo, int hi, int *out, struct cutover_err *err)
 {
 	double d = *out;
 	enum cutover_status st = get_num(obj, key, path, required, lo, hi, &d, err);
@@ -198,7 +203,8 @@ static enum cutover_status get_int(const cJSON *obj, const char *key, const char
 	if (st != CUTOVER_OK)
 		return st;
 	if (d != floor(d))
-		return cutover_errf(err, CUTOVER_EVALIDATE, "%s.%s: must be a whole number", path, key);
+		return cutover_errf(err, CUTOVER_EVALIDATE, "%s.%s: must be a whole number", path,
+		                    key);
 	*out = (int)d;
 	return CUTOVER_OK;
 }
@@ -210,11 +216,34 @@ static int valid_period(int p)
 }
 
 static const char *const units[] = {
-	"Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes",
-	"Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count",
-	"Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second",
-	"Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second",
-	"Terabits/Second", "Count/Second", "None", NULL,
+    "Seconds",
+    "Microseconds",
+    "Milliseconds",
+    "Bytes",
+    "Kilobytes",
+    "Megabytes",
+    "Gigabytes",
+    "Terabytes",
+    "Bits",
+    "Kilobits",
+    "Megabits",
+    "Gigabits",
+    "Terabits",
+    "Percent",
+    "Count",
+    "Bytes/Second",
+    "Kilobytes/Second",
+    "Megabytes/Second",
+    "Gigabytes/Second",
+    "Terabytes/Second",
+    "Bits/Second",
+    "Kilobits/Second",
+    "Megabits/Second",
+    "Gigabits/Second",
+    "Terabits/Second",
+    "Count/Second",
+    "None",
+    NULL,
 };
 
 static int dim_cmp(const void *a, const void *b)
@@ -224,7 +253,7 @@ static int dim_cmp(const void *a, const void *b)
 
 /* Dimensions from {"Name": "Value", ...}, sorted by name. */
 static enum cutover_status parse_dims(const cJSON *obj, const char *path, struct sim_dim **out,
-				      size_t *n, struct cutover_err *err)
+                                      size_t *n, struct cutover_err *err)
 {
 	const cJSON *it;
 	size_t count = 0;
@@ -235,24 +264,25 @@ static enum cutover_status parse_dims(const cJSON *obj, const char *path, struct
 		return CUTOVER_OK;
 	if (!cJSON_IsObject(obj))
 		return cutover_errf(err, CUTOVER_EVALIDATE,
-				    "%s: must be an object of name: value strings", path);
-	cJSON_ArrayForEach(it, obj)
-		count++;
+		                    "%s: must be an object of name: value strings", path);
+	cJSON_ArrayForEach(it, obj) count++;
 	if (count > 30)
 		return cutover_errf(err, CUTOVER_EVALIDATE,
-				    "%s: %zu dimensions, CloudWatch allows at most 30", path, count);
+		                    "%s: %zu dimensions, CloudWatch allows at most 30", path,
+		                    count);
 	if (!count)
 		return CUTOVER_OK;
 	*out = calloc(count, sizeof(**out));
 	if (!*out)
 		return cutover_errf(err, CUTOVER_ENOMEM, "%s: out of memory", path);
-	cJSON_ArrayForEach(it, obj) {
+	cJSON_ArrayForEach(it, obj)
+	{
 		struct sim_dim *d = &(*out)[*n];
 
 		if (!cJSON_IsString(it) || !it->valuestring[0] || !it->string[0])
 			return cutover_errf(err, CUTOVER_EVALIDATE,
-					    "%s.%s: a dimension value must be a non-empty string",
-					    path, it->string);
+			                    "%s.%s: a dimension value must be a non-empty string",
+			                    path, it->string);
 		d->name = dup_str(it->string);
 		d->value = dup_str(it->valuestring);
 		(*n)++;
@@ -273,7 +303,7 @@ static void free_dims(struct sim_dim *d, size_t n)
 }
 
 static int same_metric(const struct metric *mt, const char *ns, const char *name,
-		       const struct sim_dim *dims, size_t ndims)
+                       const struct sim_dim *dims, size_t ndims)
 {
 	if (strcmp(mt->ns, ns) != 0 || strcmp(mt->name, name) != 0 || mt->ndims != ndims)
 		return 0;
@@ -294,7 +324,8 @@ static const char *initial_param(const cJSON *root, const char *name)
 {
 	const cJSON *params = cJSON_GetObjectItemCaseSensitive(root, "parameters"), *p;
 
-	cJSON_ArrayForEach(p, params) {
+	cJSON_ArrayForEach(p, params)
+	{
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(p, "name");
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "value");
 
@@ -305,9 +336,9 @@ static const char *initial_param(const cJSON *root, const char *name)
 }
 
 static enum cutover_status parse_incidents(const cJSON *arr, const char *mpath, struct metric *mt,
-					   struct cutover_err *err)
+                                           struct cutover_err *err)
 {
-	static const char *const known[] = { "at_s", "for_s", "to", "ramp_s", NULL };
+	static const char *const known[] = {"at_s", "for_s", "to", "ramp_s", NULL};
 	const cJSON *it;
 	size_t i = 0;
 	enum cutover_status st;
@@ -315,11 +346,13 @@ static enum cutover_status parse_incidents(const cJSON *arr, const char *mpath, 
 	if (!arr)
 		return CUTOVER_OK;
 	if (!cJSON_IsArray(arr))
-		return cutover_errf(err, CUTOVER_EVALIDATE, "%s.incidents: must be an array", mpath);
+		return cutover_errf(err, CUTOVER_EVALIDATE, "%s.incidents: must be an array",
+		                    mpath);
 	mt->inc = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*mt->inc));
 	if (!mt->inc)
 		return cutover_errf(err, CUTOVER_ENOMEM, "%s.incidents: out of memory", mpath);
-	cJSON_ArrayForEach(it, arr) {
+	cJSON_ArrayForEach(it, arr)
+	{
 		struct incident *in = &mt->inc[i];
 		char path[160];
 
@@ -343,12 +376,12 @@ static enum cutover_status parse_incidents(const cJSON *arr, const char *mpath, 
 }
 
 static enum cutover_status parse_metric(const cJSON *root, const cJSON *it, size_t idx,
-					struct metric *mt, struct cutover_err *err)
+                                        struct metric *mt, struct cutover_err *err)
 {
-	static const char *const known[] = { "namespace", "name", "dimensions", "unit", "baseline",
-		"noise", "period_s", "incidents", "recover_when", "min", "max", "integer",
-		"history_s", NULL };
-	static const char *const rknown[] = { "parameter", "equals", "within_s", NULL };
+	static const char *const known[] = {
+	    "namespace", "name",         "dimensions", "unit", "baseline", "noise",     "period_s",
+	    "incidents", "recover_when", "min",        "max",  "integer",  "history_s", NULL};
+	static const char *const rknown[] = {"parameter", "equals", "within_s", NULL};
 	char path[64], rpath[96];
 	const cJSON *rw, *flag;
 	enum cutover_status st;
@@ -368,21 +401,23 @@ static enum cutover_status parse_metric(const cJSON *root, const cJSON *it, size
 		for (k = 0; units[k] && strcmp(units[k], mt->unit) != 0; k++)
 			;
 		if (!units[k])
-			return cutover_errf(err, CUTOVER_EVALIDATE,
-					    "%s.unit: \"%s\" is not a CloudWatch unit (Count, Percent, "
-					    "Milliseconds, Seconds, Bytes, Count/Second, None, ...)",
-					    path, mt->unit);
+			return cutover_errf(
+			    err, CUTOVER_EVALIDATE,
+			    "%s.unit: \"%s\" is not a CloudWatch unit (Count, Percent, "
+			    "Milliseconds, Seconds, Bytes, Count/Second, None, ...)",
+			    path, mt->unit);
 	}
 	snprintf(rpath, sizeof(rpath), "%s.dimensions", path);
 	if ((st = parse_dims(cJSON_GetObjectItemCaseSensitive(it, "dimensions"), rpath, &mt->dims,
-			     &mt->ndims, err)) != CUTOVER_OK ||
-	    (st = get_num(it, "baseline", path, 1, -1e300, 1e300, &mt->baseline, err)) != CUTOVER_OK ||
+	                     &mt->ndims, err)) != CUTOVER_OK ||
+	    (st = get_num(it, "baseline", path, 1, -1e300, 1e300, &mt->baseline, err)) !=
+	        CUTOVER_OK ||
 	    (st = get_num(it, "noise", path, 0, 0, 1e300, &mt->noise, err)) != CUTOVER_OK ||
 	    (st = get_num(it, "period_s", path, 0, 1, 86400, &period, err)) != CUTOVER_OK ||
 	    (st = get_num(it, "min", path, 0, -1e300, 1e300, &mt->min, err)) != CUTOVER_OK ||
 	    (st = get_num(it, "max", path, 0, -1e300, 1e300, &mt->max, err)) != CUTOVER_OK ||
-	    (st = get_num(it, "history_s", path, 0, 0, MAX_HISTORY_S, &mt->history_s, err))
-		    != CUTOVER_OK)
+	    (st = get_num(it, "history_s", path, 0, 0, MAX_HISTORY_S, &mt->history_s, err)) !=
+	        CUTOVER_OK)
 		return st;
 	/* Counts and rates are never negative unless the scenario says so. */
 	if (!cJSON_GetObjectItemCaseSensitive(it, "min") && mt->baseline >= 0)
@@ -390,16 +425,19 @@ static enum cutover_status parse_metric(const cJSON *root, const cJSON *it, size
 	if (mt->min > mt->max)
 		return bad(err, path, "\"min\" is greater than \"max\"");
 	if (period != floor(period) || !valid_period((int)period))
-		return cutover_errf(err, CUTOVER_EVALIDATE,
-				    "%s.period_s: %g is not a CloudWatch resolution (1, 5, 10, 20, 30 "
-				    "or a multiple of 60)", path, period);
+		return cutover_errf(
+		    err, CUTOVER_EVALIDATE,
+		    "%s.period_s: %g is not a CloudWatch resolution (1, 5, 10, 20, 30 "
+		    "or a multiple of 60)",
+		    path, period);
 	mt->period = (int)period;
 	flag = cJSON_GetObjectItemCaseSensitive(it, "integer");
 	if (flag && !cJSON_IsBool(flag))
-		return cutover_errf(err, CUTOVER_EVALIDATE, "%s.integer: must be true or false", path);
+		return cutover_errf(err, CUTOVER_EVALIDATE, "%s.integer: must be true or false",
+		                    path);
 	mt->integer = cJSON_IsTrue(flag);
-	if ((st = parse_incidents(cJSON_GetObjectItemCaseSensitive(it, "incidents"), path, mt, err))
-	    != CUTOVER_OK)
+	if ((st = parse_incidents(cJSON_GetObjectItemCaseSensitive(it, "incidents"), path, mt,
+	                          err)) != CUTOVER_OK)
 		return st;
 	rw = cJSON_GetObjectItemCaseSensitive(it, "recover_when");
 	if (rw) {
@@ -411,16 +449,19 @@ static enum cutover_status parse_metric(const cJSON *root, const cJSON *it, size
 			return st;
 		flag = cJSON_GetObjectItemCaseSensitive(rw, "equals");
 		if (!flag)
-			return cutover_errf(err, CUTOVER_EVALIDATE, "%s: missing \"equals\"", rpath);
+			return cutover_errf(err, CUTOVER_EVALIDATE, "%s: missing \"equals\"",
+			                    rpath);
 		if (!cJSON_IsString(flag))
 			return cutover_errf(err, CUTOVER_EVALIDATE,
-					    "%s.equals: must be a string (SSM values are strings: "
-					    "write \"true\", not true)", rpath);
+			                    "%s.equals: must be a string (SSM values are strings: "
+			                    "write \"true\", not true)",
+			                    rpath);
 		mt->requals = dup_str(flag->valuestring);
 		if (!mt->requals)
 			return cutover_errf(err, CUTOVER_ENOMEM, "%s: out of memory", rpath);
 		mt->within = 60;
-		if ((st = get_num(rw, "within_s", rpath, 0, 0, 86400, &mt->within, err)) != CUTOVER_OK)
+		if ((st = get_num(rw, "within_s", rpath, 0, 0, 86400, &mt->within, err)) !=
+		    CUTOVER_OK)
 			return st;
 		init = initial_param(root, mt->rparam);
 		mt->initial_match = init && strcmp(init, mt->requals) == 0;
@@ -441,7 +482,7 @@ static enum cutover_status make_key(struct metric *mt, struct cutover_err *err)
 	at = (size_t)snprintf(mt->key, len, "%s\x1f%s", mt->ns, mt->name);
 	for (size_t i = 0; i < mt->ndims; i++)
 		at += (size_t)snprintf(mt->key + at, len - at, "\x1f%s=%s", mt->dims[i].name,
-				       mt->dims[i].value);
+		                       mt->dims[i].value);
 	return CUTOVER_OK;
 }
 
@@ -470,7 +511,7 @@ static struct rnode *rfail(struct rparser *rp, const char *what)
 	if (!rp->failed) {
 		rp->failed = 1;
 		cutover_errf(rp->err, CUTOVER_EVALIDATE, "%s.rule: %s at column %zu of \"%s\"",
-			     rp->path, what, (size_t)(rp->p - rp->text) + 1, rp->text);
+		             rp->path, what, (size_t)(rp->p - rp->text) + 1, rp->text);
 	}
 	return NULL;
 }
@@ -523,9 +564,13 @@ static struct rnode *rparse_or(struct rparser *rp);
 
 static struct rnode *rparse_prim(struct rparser *rp)
 {
-	static const struct { const char *w; enum sim_alarm_state s; } fns[] = {
-		{ "ALARM", SIM_ALARM_ALARM }, { "OK", SIM_ALARM_OK },
-		{ "INSUFFICIENT_DATA", SIM_ALARM_INSUFFICIENT },
+	static const struct {
+		const char *w;
+		enum sim_alarm_state s;
+	} fns[] = {
+	    {"ALARM", SIM_ALARM_ALARM},
+	    {"OK", SIM_ALARM_OK},
+	    {"INSUFFICIENT_DATA", SIM_ALARM_INSUFFICIENT},
 	};
 	struct rnode *n;
 
@@ -610,7 +655,7 @@ static struct rnode *rparse_prim(struct rparser *rp)
 		return n;
 	}
 	return rfail(rp, "expected ALARM(name), OK(name), INSUFFICIENT_DATA(name), NOT, TRUE, "
-		     "FALSE or '('");
+	                 "FALSE or '('");
 }
 
 static struct rnode *rparse_and(struct rparser *rp)
@@ -632,9 +677,9 @@ static struct rnode *rparse_or(struct rparser *rp)
 }
 
 static enum cutover_status parse_rule(const char *text, const char *path, struct rnode **out,
-				      struct cutover_err *err)
+                                      struct cutover_err *err)
 {
-	struct rparser rp = { text, text, path, err, 0, 0 };
+	struct rparser rp = {text, text, path, err, 0, 0};
 
 	*out = rparse_or(&rp);
 	if (*out) {
@@ -654,13 +699,16 @@ static enum cutover_status parse_rule(const char *text, const char *path, struct
 
 int sim_stat_parse(const char *s, struct sim_stat *out)
 {
-	static const struct { const char *name; enum sim_stat_kind k; } names[] = {
-		{ "Average", SIM_STAT_AVERAGE }, { "Sum", SIM_STAT_SUM },
-		{ "Minimum", SIM_STAT_MINIMUM }, { "Maximum", SIM_STAT_MAXIMUM },
-		{ "SampleCount", SIM_STAT_SAMPLECOUNT },
+	static const struct {
+		const char *name;
+		enum sim_stat_kind k;
+	} names[] = {
+	    {"Average", SIM_STAT_AVERAGE},         {"Sum", SIM_STAT_SUM},
+	    {"Minimum", SIM_STAT_MINIMUM},         {"Maximum", SIM_STAT_MAXIMUM},
+	    {"SampleCount", SIM_STAT_SAMPLECOUNT},
 	};
-	static const char *const other[] = { "tm", "wm", "tc", "ts", "TM", "WM", "TC", "TS", "PR",
-					     "IQM", NULL };
+	static const char *const other[] = {"tm", "wm", "tc", "ts",  "TM", "WM",
+	                                    "TC", "TS", "PR", "IQM", NULL};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(s, names[i].name) == 0) {
@@ -687,13 +735,21 @@ int sim_stat_parse(const char *s, struct sim_stat *out)
 }
 
 static enum cutover_status parse_alarm(struct sim_metrics *m, const cJSON *it, size_t idx,
-				       struct alarm *a, struct cutover_err *err)
+                                       struct alarm *a, struct cutover_err *err)
 {
-	static const char *const mknown[] = { "name", "description", "metric", "stat", "comparison",
-		"threshold", "period_s", "evaluation_periods", "datapoints_to_alarm",
-		"treat_missing_data", NULL };
-	static const char *const cknown[] = { "name", "description", "rule", NULL };
-	static const char *const refknown[] = { "namespace", "name", "dimensions", NULL };
+	static const char *const mknown[] = {"name",
+	                                     "description",
+	                                     "metric",
+	                                     "stat",
+	                                     "comparison",
+	                                     "threshold",
+	                                     "period_s",
+	                                     "evaluation_periods",
+	                                     "datapoints_to_alarm",
+	                                     "treat_missing_data",
+	                                     NULL};
+	static const char *const cknown[] = {"name", "description", "rule", NULL};
+	static const char *const refknown[] = {"namespace", "name", "dimensions", NULL};
 	char path[64], sub[96];
 	const cJSON *ref;
 	char *ns = NULL, *name = NULL, *cmp = NULL, *tmd = NULL;
@@ -711,7 +767,8 @@ static enum cutover_status parse_alarm(struct sim_metrics *m, const cJSON *it, s
 	    (st = get_str(it, "description", path, 0, &a->description, err)) != CUTOVER_OK)
 		return st;
 	if (strlen(a->name) > 255)
-		return cutover_errf(err, CUTOVER_EVALIDATE, "%s.name: longer than 255 characters", path);
+		return cutover_errf(err, CUTOVER_EVALIDATE, "%s.name: longer than 255 characters",
+		                    path);
 	if (a->composite) {
 		if ((st = get_str(it, "rule", path, 1, &a->rule_text, err)) != CUTOVER_OK)
 			return st;
@@ -720,21 +777,24 @@ static enum cutover_status parse_alarm(struct sim_metrics *m, const cJSON *it, s
 	ref = cJSON_GetObjectItemCaseSensitive(it, "metric");
 	if (!ref)
 		return cutover_errf(err, CUTOVER_EVALIDATE,
-				    "%s: missing \"metric\" (or \"rule\" for a composite alarm)", path);
+		                    "%s: missing \"metric\" (or \"rule\" for a composite alarm)",
+		                    path);
 	snprintf(sub, sizeof(sub), "%s.metric", path);
 	if ((st = check_keys(ref, sub, refknown, err)) != CUTOVER_OK ||
 	    (st = get_str(ref, "namespace", sub, 1, &ns, err)) != CUTOVER_OK ||
 	    (st = get_str(ref, "name", sub, 1, &name, err)) != CUTOVER_OK)
 		goto out;
 	snprintf(sub, sizeof(sub), "%s.metric.dimensions", path);
-	if ((st = parse_dims(cJSON_GetObjectItemCaseSensitive(ref, "dimensions"), sub, &dims, &ndims,
-			     err)) != CUTOVER_OK)
+	if ((st = parse_dims(cJSON_GetObjectItemCaseSensitive(ref, "dimensions"), sub, &dims,
+	                     &ndims, err)) != CUTOVER_OK)
 		goto out;
 	found = sim_metrics_find(m, ns, name, dims, ndims);
 	if (found < 0) {
-		st = cutover_errf(err, CUTOVER_EVALIDATE,
-				  "%s.metric: no metric %s %s with these dimensions in \"metrics\"; "
-				  "an alarm needs a metric to watch", path, ns, name);
+		st =
+		    cutover_errf(err, CUTOVER_EVALIDATE,
+		                 "%s.metric: no metric %s %s with these dimensions in \"metrics\"; "
+		                 "an alarm needs a metric to watch",
+		                 path, ns, name);
 		goto out;
 	}
 	a->metric = (size_t)found;
@@ -746,8 +806,9 @@ static enum cutover_status parse_alarm(struct sim_metrics *m, const cJSON *it, s
 	}
 	if (sim_stat_parse(a->stat_name, &a->stat) != 0) {
 		st = cutover_errf(err, CUTOVER_EVALIDATE,
-				  "%s.stat: \"%s\" is not one of Average, Sum, Minimum, Maximum, "
-				  "SampleCount, pNN", path, a->stat_name);
+		                  "%s.stat: \"%s\" is not one of Average, Sum, Minimum, Maximum, "
+		                  "SampleCount, pNN",
+		                  path, a->stat_name);
 		goto out;
 	}
 	if ((st = get_str(it, "comparison", path, 1, &cmp, err)) != CUTOVER_OK)
@@ -756,33 +817,38 @@ static enum cutover_status parse_alarm(struct sim_metrics *m, const cJSON *it, s
 		;
 	if (k == 4) {
 		st = cutover_errf(err, CUTOVER_EVALIDATE,
-				  "%s.comparison: \"%s\" is not GreaterThanThreshold, "
-				  "GreaterThanOrEqualToThreshold, LessThanThreshold or "
-				  "LessThanOrEqualToThreshold", path, cmp);
+		                  "%s.comparison: \"%s\" is not GreaterThanThreshold, "
+		                  "GreaterThanOrEqualToThreshold, LessThanThreshold or "
+		                  "LessThanOrEqualToThreshold",
+		                  path, cmp);
 		goto out;
 	}
 	a->cmp = (enum cmp)k;
 	a->period = 60;
 	a->evals = 1;
 	a->dta = 0;
-	if ((st = get_num(it, "threshold", path, 1, -1e300, 1e300, &a->threshold, err)) != CUTOVER_OK ||
+	if ((st = get_num(it, "threshold", path, 1, -1e300, 1e300, &a->threshold, err)) !=
+	        CUTOVER_OK ||
 	    (st = get_int(it, "period_s", path, 0, 1, 86400, &a->period, err)) != CUTOVER_OK ||
-	    (st = get_int(it, "evaluation_periods", path, 0, 1, 100, &a->evals, err)) != CUTOVER_OK ||
-	    (st = get_int(it, "datapoints_to_alarm", path, 0, 1, 100, &a->dta, err)) != CUTOVER_OK ||
+	    (st = get_int(it, "evaluation_periods", path, 0, 1, 100, &a->evals, err)) !=
+	        CUTOVER_OK ||
+	    (st = get_int(it, "datapoints_to_alarm", path, 0, 1, 100, &a->dta, err)) !=
+	        CUTOVER_OK ||
 	    (st = get_str(it, "treat_missing_data", path, 0, &tmd, err)) != CUTOVER_OK)
 		goto out;
 	if (!valid_period(a->period) || (a->period < 60 && a->period != 10 && a->period != 30)) {
 		st = cutover_errf(err, CUTOVER_EVALIDATE,
-				  "%s.period_s: %d is not an alarm period (10, 30 or a multiple of "
-				  "60)", path, a->period);
+		                  "%s.period_s: %d is not an alarm period (10, 30 or a multiple of "
+		                  "60)",
+		                  path, a->period);
 		goto out;
 	}
 	if (!a->dta)
 		a->dta = a->evals;
 	if (a->dta > a->evals) {
 		st = cutover_errf(err, CUTOVER_EVALIDATE,
-				  "%s.datapoints_to_alarm: %d is more than evaluation_periods (%d)",
-				  path, a->dta, a->evals);
+		                  "%s.datapoints_to_alarm: %d is more than evaluation_periods (%d)",
+		                  path, a->dta, a->evals);
 		goto out;
 	}
 	if ((double)a->period * a->evals > 86400) {
@@ -794,9 +860,11 @@ static enum cutover_status parse_alarm(struct sim_metrics *m, const cJSON *it, s
 		for (k = 0; k < 4 && strcmp(tmd, tmd_names[k]) != 0; k++)
 			;
 		if (k == 4) {
-			st = cutover_errf(err, CUTOVER_EVALIDATE,
-					  "%s.treat_missing_data: \"%s\" is not missing, breaching, "
-					  "notBreaching or ignore", path, tmd);
+			st =
+			    cutover_errf(err, CUTOVER_EVALIDATE,
+			                 "%s.treat_missing_data: \"%s\" is not missing, breaching, "
+			                 "notBreaching or ignore",
+			                 path, tmd);
 			goto out;
 		}
 		a->tmd = (enum tmd)k;
@@ -811,7 +879,7 @@ out:
 }
 
 static enum cutover_status resolve_rule(struct sim_metrics *m, struct alarm *a, struct rnode *n,
-					struct cutover_err *err)
+                                        struct cutover_err *err)
 {
 	enum cutover_status st = CUTOVER_OK;
 	int i;
@@ -821,9 +889,11 @@ static enum cutover_status resolve_rule(struct sim_metrics *m, struct alarm *a, 
 	if (n->kind == R_STATE) {
 		i = sim_metrics_alarm_find(m, n->child_name);
 		if (i < 0)
-			return cutover_errf(err, CUTOVER_EVALIDATE,
-					    "alarm %s: rule names alarm \"%s\", which \"alarms\" does "
-					    "not define", a->name, n->child_name);
+			return cutover_errf(
+			    err, CUTOVER_EVALIDATE,
+			    "alarm %s: rule names alarm \"%s\", which \"alarms\" does "
+			    "not define",
+			    a->name, n->child_name);
 		n->child = (size_t)i;
 		return CUTOVER_OK;
 	}
@@ -840,10 +910,10 @@ static int alarm_cmp(const void *x, const void *y)
 /* Depth-first: children before parents; a composite reached again while it
  * is being visited is a cycle. */
 static enum cutover_status visit(struct sim_metrics *m, size_t i, size_t *n,
-				 struct cutover_err *err);
+                                 struct cutover_err *err);
 
 static enum cutover_status visit_rule(struct sim_metrics *m, const struct rnode *r, size_t *n,
-				      struct cutover_err *err)
+                                      struct cutover_err *err)
 {
 	enum cutover_status st;
 
@@ -857,7 +927,7 @@ static enum cutover_status visit_rule(struct sim_metrics *m, const struct rnode 
 }
 
 static enum cutover_status visit(struct sim_metrics *m, size_t i, size_t *n,
-				 struct cutover_err *err)
+                                 struct cutover_err *err)
 {
 	struct alarm *a = &m->alarms[i];
 	enum cutover_status st;
@@ -866,7 +936,7 @@ static enum cutover_status visit(struct sim_metrics *m, size_t i, size_t *n,
 		return CUTOVER_OK;
 	if (a->mark == 1)
 		return cutover_errf(err, CUTOVER_EVALIDATE,
-				    "alarm %s: composite rules form a cycle through it", a->name);
+		                    "alarm %s: composite rules form a cycle through it", a->name);
 	a->mark = 1;
 	if ((st = visit_rule(m, a->rule, n, err)) != CUTOVER_OK)
 		return st;
@@ -878,7 +948,7 @@ static enum cutover_status visit(struct sim_metrics *m, size_t i, size_t *n,
 /* ---- create / destroy ----------------------------------------------------- */
 
 enum cutover_status sim_metrics_create(const cJSON *root, uint64_t seed, double t0_epoch,
-				       struct sim_metrics **out, struct cutover_err *err)
+                                       struct sim_metrics **out, struct cutover_err *err)
 {
 	struct sim_metrics *m = NULL;
 	const cJSON *arr, *it, *v;
@@ -895,10 +965,11 @@ enum cutover_status sim_metrics_create(const cJSON *root, uint64_t seed, double 
 	m->seed = seed;
 	m->t0 = t0_epoch;
 	v = cJSON_GetObjectItemCaseSensitive(root, "region");
-	snprintf(m->region, sizeof(m->region), "%s", cJSON_IsString(v) ? v->valuestring : "us-east-1");
+	snprintf(m->region, sizeof(m->region), "%s",
+	         cJSON_IsString(v) ? v->valuestring : "us-east-1");
 	v = cJSON_GetObjectItemCaseSensitive(root, "account");
 	snprintf(m->account, sizeof(m->account), "%s",
-		 cJSON_IsString(v) ? v->valuestring : "123456789012");
+	         cJSON_IsString(v) ? v->valuestring : "123456789012");
 
 	arr = cJSON_GetObjectItemCaseSensitive(root, "metrics");
 	if (arr && !cJSON_IsArray(arr)) {
@@ -910,12 +981,13 @@ enum cutover_status sim_metrics_create(const cJSON *root, uint64_t seed, double 
 		st = cutover_errf(err, CUTOVER_ENOMEM, "out of memory loading metrics");
 		goto out;
 	}
-	cJSON_ArrayForEach(it, arr) {
+	cJSON_ArrayForEach(it, arr)
+	{
 		struct metric *mt = &m->metrics[i];
 		char path[64];
 
 		snprintf(path, sizeof(path), "metrics[%zu]", i);
-		m->nmetrics = i + 1;   /* so that destroy frees a half-made one */
+		m->nmetrics = i + 1; /* so that destroy frees a half-made one */
 		if (!cJSON_IsObject(it)) {
 			st = bad(err, path, "must be an object");
 			goto out;
@@ -925,9 +997,11 @@ enum cutover_status sim_metrics_create(const cJSON *root, uint64_t seed, double 
 			goto out;
 		for (size_t j = 0; j < i; j++)
 			if (same_metric(&m->metrics[j], mt->ns, mt->name, mt->dims, mt->ndims)) {
-				st = cutover_errf(err, CUTOVER_EVALIDATE,
-						  "%s: the same metric as metrics[%zu] (%s %s, same "
-						  "dimensions)", path, j, mt->ns, mt->name);
+				st =
+				    cutover_errf(err, CUTOVER_EVALIDATE,
+				                 "%s: the same metric as metrics[%zu] (%s %s, same "
+				                 "dimensions)",
+				                 path, j, mt->ns, mt->name);
 				goto out;
 			}
 		i++;
@@ -946,15 +1020,17 @@ enum cutover_status sim_metrics_create(const cJSON *root, uint64_t seed, double 
 		goto out;
 	}
 	i = 0;
-	cJSON_ArrayForEach(it, arr) {
+	cJSON_ArrayForEach(it, arr)
+	{
 		m->nalarms = i + 1;
 		if ((st = parse_alarm(m, it, i, &m->alarms[i], err)) != CUTOVER_OK)
 			goto out;
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(m->alarms[j].name, m->alarms[i].name) == 0) {
 				st = cutover_errf(err, CUTOVER_EVALIDATE,
-						  "alarms[%zu]: name \"%s\" is already used by "
-						  "alarms[%zu]", i, m->alarms[i].name, j);
+				                  "alarms[%zu]: name \"%s\" is already used by "
+				                  "alarms[%zu]",
+				                  i, m->alarms[i].name, j);
 				goto out;
 			}
 		i++;
@@ -1015,7 +1091,7 @@ void sim_metrics_destroy(struct sim_metrics *m)
 /* ---- values ---------------------------------------------------------------- */
 
 void sim_metrics_parameter_changed(struct sim_metrics *m, const char *name, const char *value,
-				   double now)
+                                   double now)
 {
 	if (!m || !name || !value)
 		return;
@@ -1024,17 +1100,26 @@ void sim_metrics_parameter_changed(struct sim_metrics *m, const char *name, cons
 		struct change *c;
 		size_t at;
 
+		int match;
+
 		if (!mt->rparam || strcmp(mt->rparam, name) != 0)
+			continue;
+		/* A write that keeps the parameter on the same side of `equals`
+		 * changes nothing; skipping it keeps the list short however often
+		 * the console polls and rewrites a flag. */
+		match = strcmp(value, mt->requals) == 0;
+		if (match == (mt->nch ? mt->ch[mt->nch - 1].match : mt->initial_match) &&
+		    (!mt->nch || now >= mt->ch[mt->nch - 1].t))
 			continue;
 		c = realloc(mt->ch, (mt->nch + 1) * sizeof(*c));
 		if (!c)
-			continue;   /* the reaction is lost; the sim keeps answering */
+			continue; /* the reaction is lost; the sim keeps answering */
 		mt->ch = c;
 		/* Changes arrive in time order; keep it so even if one does not. */
 		for (at = mt->nch; at > 0 && mt->ch[at - 1].t > now; at--)
 			mt->ch[at] = mt->ch[at - 1];
 		mt->ch[at].t = now;
-		mt->ch[at].match = strcmp(value, mt->requals) == 0;
+		mt->ch[at].match = match;
 		mt->nch++;
 		/* Alarm states cached past this change are no longer known. */
 		if (m->cache_valid && now < (double)m->e_done)
@@ -1102,7 +1187,7 @@ static double sample(const struct sim_metrics *m, const struct metric *mt, int64
 }
 
 int sim_metrics_find(const struct sim_metrics *m, const char *ns, const char *name,
-		     const struct sim_dim *dims, size_t ndims)
+                     const struct sim_dim *dims, size_t ndims)
 {
 	for (size_t i = 0; i < m->nmetrics; i++)
 		if (same_metric(&m->metrics[i], ns, name, dims, ndims))
@@ -1143,7 +1228,7 @@ static int dbl_cmp(const void *a, const void *b)
 }
 
 double sim_metrics_stat(const struct sim_metrics *m, size_t idx, const struct sim_stat *st,
-			int64_t from, int64_t to, double now)
+                        int64_t from, int64_t to, double now)
 {
 	const struct metric *mt = &m->metrics[idx];
 	int64_t hs = (int64_t)ceil(m->t0 - mt->history_s), lo = from > hs ? from : hs;
@@ -1170,11 +1255,21 @@ double sim_metrics_stat(const struct sim_metrics *m, size_t idx, const struct si
 		n++;
 	}
 	switch (st->kind) {
-	case SIM_STAT_AVERAGE: r = sum / (double)n; break;
-	case SIM_STAT_SUM: r = sum; break;
-	case SIM_STAT_MINIMUM: r = mn; break;
-	case SIM_STAT_MAXIMUM: r = mx; break;
-	case SIM_STAT_SAMPLECOUNT: r = (double)n; break;
+	case SIM_STAT_AVERAGE:
+		r = sum / (double)n;
+		break;
+	case SIM_STAT_SUM:
+		r = sum;
+		break;
+	case SIM_STAT_MINIMUM:
+		r = mn;
+		break;
+	case SIM_STAT_MAXIMUM:
+		r = mx;
+		break;
+	case SIM_STAT_SAMPLECOUNT:
+		r = (double)n;
+		break;
 	case SIM_STAT_PERCENTILE: {
 		/* Nearest rank. */
 		size_t rank = (size_t)ceil(st->pct / 100.0 * (double)n);
@@ -1183,7 +1278,9 @@ double sim_metrics_stat(const struct sim_metrics *m, size_t idx, const struct si
 		r = vals[rank ? rank - 1 : 0];
 		break;
 	}
-	default: r = NAN; break;
+	default:
+		r = NAN;
+		break;
 	}
 	free(vals);
 	return r;
@@ -1193,16 +1290,20 @@ double sim_metrics_stat(const struct sim_metrics *m, size_t idx, const struct si
 
 struct eval_detail {
 	int present, breaching;
-	double values[100];       /* newest first; NAN = missing */
+	double values[100]; /* newest first; NAN = missing */
 };
 
 static int breaches(const struct alarm *a, double v)
 {
 	switch (a->cmp) {
-	case CMP_GT: return v > a->threshold;
-	case CMP_GE: return v >= a->threshold;
-	case CMP_LT: return v < a->threshold;
-	case CMP_LE: return v <= a->threshold;
+	case CMP_GT:
+		return v > a->threshold;
+	case CMP_GE:
+		return v >= a->threshold;
+	case CMP_LT:
+		return v < a->threshold;
+	case CMP_LE:
+		return v <= a->threshold;
 	}
 	return 0;
 }
@@ -1211,8 +1312,8 @@ static int breaches(const struct alarm *a, double v)
  * breaching or not per treat_missing_data; with none present the state is
  * INSUFFICIENT_DATA ("missing") or unchanged ("ignore"). */
 static enum sim_alarm_state eval_metric_alarm(const struct sim_metrics *m, const struct alarm *a,
-					      int64_t e, enum sim_alarm_state prev,
-					      struct eval_detail *d)
+                                              int64_t e, enum sim_alarm_state prev,
+                                              struct eval_detail *d)
 {
 	struct eval_detail local;
 	int missing = 0;
@@ -1248,12 +1349,18 @@ static enum sim_alarm_state eval_metric_alarm(const struct sim_metrics *m, const
 static int rule_true(const struct sim_metrics *m, const struct rnode *r)
 {
 	switch (r->kind) {
-	case R_STATE: return m->alarms[r->child].state == r->want;
-	case R_AND: return rule_true(m, r->a) && rule_true(m, r->b);
-	case R_OR: return rule_true(m, r->a) || rule_true(m, r->b);
-	case R_NOT: return !rule_true(m, r->a);
-	case R_TRUE: return 1;
-	case R_FALSE: return 0;
+	case R_STATE:
+		return m->alarms[r->child].state == r->want;
+	case R_AND:
+		return rule_true(m, r->a) && rule_true(m, r->b);
+	case R_OR:
+		return rule_true(m, r->a) || rule_true(m, r->b);
+	case R_NOT:
+		return !rule_true(m, r->a);
+	case R_TRUE:
+		return 1;
+	case R_FALSE:
+		return 0;
 	}
 	return 0;
 }
@@ -1323,9 +1430,12 @@ int sim_metrics_alarm_is_child(const struct sim_metrics *m, size_t parent, size_
 const char *sim_alarm_state_name(enum sim_alarm_state s)
 {
 	switch (s) {
-	case SIM_ALARM_OK: return "OK";
-	case SIM_ALARM_ALARM: return "ALARM";
-	case SIM_ALARM_INSUFFICIENT: return "INSUFFICIENT_DATA";
+	case SIM_ALARM_OK:
+		return "OK";
+	case SIM_ALARM_ALARM:
+		return "ALARM";
+	case SIM_ALARM_INSUFFICIENT:
+		return "INSUFFICIENT_DATA";
 	}
 	return "INSUFFICIENT_DATA";
 }
@@ -1338,7 +1448,7 @@ static void fmt_short_time(char *buf, size_t n, double t)
 
 	gmtime_r(&tt, &tm);
 	snprintf(buf, n, "%02d/%02d/%02d %02d:%02d:%02d", tm.tm_mday, tm.tm_mon + 1,
-		 tm.tm_year % 100, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	         tm.tm_year % 100, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 static void fmt_iso(char *buf, size_t n, double t)
@@ -1351,7 +1461,7 @@ static void fmt_iso(char *buf, size_t n, double t)
 }
 
 static void metric_reason(const struct sim_metrics *m, const struct alarm *a,
-			  struct sim_alarm_view *v)
+                          struct sim_alarm_view *v)
 {
 	struct eval_detail d;
 	int64_t e = (int64_t)v->state_updated;
@@ -1368,24 +1478,24 @@ static void metric_reason(const struct sim_metrics *m, const struct alarm *a,
 			continue;
 		fmt_short_time(when, sizeof(when), (double)(e - (int64_t)(k + 1) * a->period));
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%g (%s)",
-					shown++ ? ", " : "", d.values[k], when);
+		                        shown++ ? ", " : "", d.values[k], when);
 	}
 	if (v->state == SIM_ALARM_INSUFFICIENT) {
 		snprintf(v->reason, sizeof(v->reason), "Insufficient Data: %d datapoint%s unknown.",
-			 a->evals, a->evals == 1 ? " was" : "s were");
+		         a->evals, a->evals == 1 ? " was" : "s were");
 	} else if (v->state == SIM_ALARM_ALARM) {
 		snprintf(v->reason, sizeof(v->reason),
-			 "Threshold Crossed: %d out of the last %d datapoints [%s] %s %s the "
-			 "threshold (%g) (minimum %d datapoint%s for OK -> ALARM transition).",
-			 d.breaching, a->evals, list, d.breaching == 1 ? "was" : "were", word,
-			 a->threshold, a->dta, a->dta == 1 ? "" : "s");
+		         "Threshold Crossed: %d out of the last %d datapoints [%s] %s %s the "
+		         "threshold (%g) (minimum %d datapoint%s for OK -> ALARM transition).",
+		         d.breaching, a->evals, list, d.breaching == 1 ? "was" : "were", word,
+		         a->threshold, a->dta, a->dta == 1 ? "" : "s");
 	} else {
 		snprintf(v->reason, sizeof(v->reason),
-			 "Threshold Crossed: %d out of the last %d datapoints [%s] %s not %s the "
-			 "threshold (%g) (minimum %d datapoint%s for ALARM -> OK transition).",
-			 d.present - d.breaching, a->evals, list,
-			 d.present - d.breaching == 1 ? "was" : "were", word, a->threshold, a->dta,
-			 a->dta == 1 ? "" : "s");
+		         "Threshold Crossed: %d out of the last %d datapoints [%s] %s not %s the "
+		         "threshold (%g) (minimum %d datapoint%s for ALARM -> OK transition).",
+		         d.present - d.breaching, a->evals, list,
+		         d.present - d.breaching == 1 ? "was" : "were", word, a->threshold, a->dta,
+		         a->dta == 1 ? "" : "s");
 	}
 	if (!j)
 		return;
@@ -1394,8 +1504,9 @@ static void metric_reason(const struct sim_metrics *m, const struct alarm *a,
 	cJSON_AddStringToObject(j, "queryDate", when);
 	fmt_iso(when, sizeof(when), (double)(e - (int64_t)a->evals * a->period));
 	cJSON_AddStringToObject(j, "startDate", when);
-	cJSON_AddStringToObject(j, a->stat.kind == SIM_STAT_PERCENTILE ? "extendedStatistic"
-		: "statistic", a->stat_name);
+	cJSON_AddStringToObject(
+	    j, a->stat.kind == SIM_STAT_PERCENTILE ? "extendedStatistic" : "statistic",
+	    a->stat_name);
 	cJSON_AddNumberToObject(j, "period", a->period);
 	recent = cJSON_AddArrayToObject(j, "recentDatapoints");
 	for (int k = 0; recent && k < a->evals; k++)
@@ -1410,7 +1521,7 @@ static void metric_reason(const struct sim_metrics *m, const struct alarm *a,
 }
 
 static void composite_reason(const struct sim_metrics *m, const struct alarm *a,
-			     struct sim_alarm_view *v)
+                             struct sim_alarm_view *v)
 {
 	const struct alarm *why = NULL;
 
@@ -1432,11 +1543,11 @@ static void composite_reason(const struct sim_metrics *m, const struct alarm *a,
 		gmtime_r(&tt, &tm);
 		strftime(when, sizeof(when), "%A %d %B, %Y %H:%M:%S UTC", &tm);
 		snprintf(v->reason, sizeof(v->reason),
-			 "arn:aws:cloudwatch:%s:%s:alarm:%s transitioned to %s at %s", m->region,
-			 m->account, why->name, sim_alarm_state_name(why->state), when);
+		         "arn:aws:cloudwatch:%s:%s:alarm:%s transitioned to %s at %s", m->region,
+		         m->account, why->name, sim_alarm_state_name(why->state), when);
 	} else {
 		snprintf(v->reason, sizeof(v->reason), "Alarm rule evaluated to %s: %s",
-			 v->state == SIM_ALARM_ALARM ? "TRUE" : "FALSE", a->rule_text);
+		         v->state == SIM_ALARM_ALARM ? "TRUE" : "FALSE", a->rule_text);
 	}
 }
 

@@ -26,19 +26,8 @@
 #include "sim/sim_service.h"
 #include "sim/sim_ssm.h"
 
-/* The Step Functions and CloudWatch models are built by other hands in
- * parallel; until they are in the tree their targets answer a clear
- * "not implemented" error. */
-#if defined(__has_include)
-#if __has_include("sim/sim_sfn.h")
-#include "sim/sim_sfn.h"
-#define SIM_HAVE_SFN 1
-#endif
-#if __has_include("sim/sim_cw.h")
 #include "sim/sim_cw.h"
-#define SIM_HAVE_CW 1
-#endif
-#endif
+#include "sim/sim_sfn.h"
 
 #define CT_JSON10 "application/x-amz-json-1.0"
 #define CT_JSON11 "application/x-amz-json-1.1"
@@ -74,12 +63,8 @@ struct sim_server {
 	struct timespec mono_start;
 	double t0;                       /* sim clock epoch at scenario time 0 */
 	struct sim_ssm *ssm;
-#ifdef SIM_HAVE_SFN
 	struct sim_sfn *sfn;
-#endif
-#ifdef SIM_HAVE_CW
 	struct sim_cw *cw;
-#endif
 	struct sim_hooks hooks;
 	char reaction_user[160];
 };
@@ -122,14 +107,7 @@ static void on_parameter_changed(void *ctx, const char *name, const char *value,
 {
 	struct sim_server *s = ctx;
 
-#ifdef SIM_HAVE_CW
 	sim_cw_parameter_changed(s->cw, name, value, now);
-#else
-	(void)s;
-	(void)name;
-	(void)value;
-	(void)now;
-#endif
 }
 
 /* --- replies ------------------------------------------------------------- */
@@ -475,12 +453,6 @@ static void auth_error(struct sim_http_response *r, enum proto proto, enum svc s
 	}
 }
 
-static void not_built(struct sim_http_response *r, enum proto proto, enum svc svc)
-{
-	proto_error(r, proto, svc, 501, "NotImplemented", "NotImplemented",
-		    "This build of the sim has no model for this service yet.");
-}
-
 static void from_reply(struct sim_http_response *r, struct sim_reply *rep)
 {
 	r->status = rep->http_status ? rep->http_status : 500;
@@ -650,32 +622,22 @@ static void dispatch(struct sim_server *s, const struct sim_http_request *req,
 	/* The model. */
 	pthread_mutex_lock(&s->mu);
 	now = sim_now(s);
-#ifdef SIM_HAVE_SFN
 	sim_sfn_advance(s->sfn, now);
-#endif
 	switch (svc) {
 	case SVC_SSM:
 		sim_ssm_handle(s->ssm, op, req->body, req->body_len, cred->arn, now, &rep);
 		from_reply(r, &rep);
 		break;
 	case SVC_SFN:
-#ifdef SIM_HAVE_SFN
 		sim_sfn_handle(s->sfn, op, req->body, req->body_len, now, &rep);
 		from_reply(r, &rep);
-#else
-		not_built(r, proto, svc);
-#endif
 		break;
 	case SVC_CW:
-#ifdef SIM_HAVE_CW
 		if (proto == PROTO_QUERY)
 			sim_cw_handle_query(s->cw, req->body, req->body_len, now, &rep);
 		else
 			sim_cw_handle(s->cw, op, req->body, req->body_len, now, &rep);
 		from_reply(r, &rep);
-#else
-		not_built(r, proto, svc);
-#endif
 		break;
 	case SVC_STS: {
 		const char *accept = req_header(req, "accept");
@@ -891,14 +853,10 @@ enum cutover_status sim_server_create(const char *scenario_path,
 				 &s->ssm, err)))
 		goto prefixed;
 	sim_ssm_set_observer(s->ssm, on_parameter_changed, s);
-#ifdef SIM_HAVE_SFN
 	if ((st = sim_sfn_create(s->sc->root, s->opt.seed, s->t0, &s->hooks, &s->sfn, err)))
 		goto prefixed;
-#endif
-#ifdef SIM_HAVE_CW
 	if ((st = sim_cw_create(s->sc->root, s->opt.seed, s->t0, &s->hooks, &s->cw, err)))
 		goto prefixed;
-#endif
 	goto out;
 prefixed:
 	{
@@ -986,12 +944,8 @@ void sim_server_destroy(struct sim_server *s)
 	if (!s)
 		return;
 	sim_server_stop(s);
-#ifdef SIM_HAVE_SFN
 	sim_sfn_destroy(s->sfn);
-#endif
-#ifdef SIM_HAVE_CW
 	sim_cw_destroy(s->cw);
-#endif
 	sim_ssm_destroy(s->ssm);
 	sim_scenario_destroy(s->sc);
 	pthread_mutex_destroy(&s->mu);

@@ -530,7 +530,7 @@ static const char *task_resource(enum st_type t)
 }
 
 /* Append an event.  details (owned, may be NULL on OOM) goes under key. */
-static enum cutover_status emit(struct sfn_exec *e, double t, const char *type, const char *key,
+static CUTOVER_MUST_CHECK enum cutover_status emit(struct sfn_exec *e, double t, const char *type, const char *key,
 				cJSON *details)
 {
 	cJSON *ev = cJSON_CreateObject();
@@ -595,6 +595,14 @@ static double gap(const struct sim_sfn *s, const struct sfn_exec *e)
 	return 0.005 + (double)(sim_rand_hash(s->seed, e->arn, e->nevents) % 60) / 1000.0;
 }
 
+/* Whether an Approval waits for its token.  Jobs whose scenario outcome
+ * is SUCCEEDED or FAILED pass their approvals by themselves; a RUNNING or
+ * ABORTED job waits like a live execution, but never times out. */
+static int approval_waits(const struct sfn_exec *e)
+{
+	return !e->fixed || e->fixed_status == EX_RUNNING || e->fixed_status == EX_ABORTED;
+}
+
 static double eff_duration(const struct sfn_exec *e, size_t i)
 {
 	const struct sfn_state *st = &e->m->states[i];
@@ -651,7 +659,7 @@ static struct sfn_token *token_of(struct sim_sfn *s, const struct sfn_exec *e, s
 	return NULL;
 }
 
-static enum cutover_status add_token(struct sim_sfn *s, struct sfn_exec *e, char *tok)
+static CUTOVER_MUST_CHECK enum cutover_status add_token(struct sim_sfn *s, struct sfn_exec *e, char *tok)
 {
 	if (s->ntokens == s->cap_tokens) {
 		size_t cap = s->cap_tokens ? s->cap_tokens * 2 : 16;
@@ -710,7 +718,7 @@ out:
 }
 
 /* Write the execution's next event (due at e->step_t) and plan the one after. */
-static enum cutover_status exec_step(struct sim_sfn *s, struct sfn_exec *e)
+static CUTOVER_MUST_CHECK enum cutover_status exec_step(struct sim_sfn *s, struct sfn_exec *e)
 {
 	double t = e->step_t;
 	const struct sfn_state *st = e->cur < e->m->nstates ? &e->m->states[e->cur] : NULL;
@@ -788,13 +796,13 @@ static enum cutover_status exec_step(struct sim_sfn *s, struct sfn_exec *e)
 	case STEP_STARTED:
 		rc = emit(e, t, "TaskStarted", "taskStartedEventDetails", task_details(st->type, NULL, NULL));
 		e->step = STEP_FINISH;
-		if (st->type == ST_APPROVAL && !e->fixed)
-			e->step_t = st->timeout_s > 0 ? e->state_t + st->timeout_s : INFINITY;
+		if (st->type == ST_APPROVAL && approval_waits(e))
+			e->step_t = st->timeout_s > 0 && !e->fixed ? e->state_t + st->timeout_s : INFINITY;
 		else
 			e->step_t = fmax(t + gap(s, e), e->state_t + eff_duration(e, e->cur));
 		break;
 	case STEP_FINISH:
-		if (st->type == ST_APPROVAL && !e->fixed) {
+		if (st->type == ST_APPROVAL && approval_waits(e)) {
 			/* nobody answered within TimeoutSeconds */
 			struct sfn_token *k = token_of(s, e, e->cur);
 
@@ -902,7 +910,7 @@ static enum cutover_status exec_step(struct sim_sfn *s, struct sfn_exec *e)
 
 /* Abort a running execution at t (StopExecution, or a job that the scenario
  * says was aborted).  error and cause may be NULL. */
-static enum cutover_status exec_abort(struct sim_sfn *s, struct sfn_exec *e, double t,
+static CUTOVER_MUST_CHECK enum cutover_status exec_abort(struct sim_sfn *s, struct sfn_exec *e, double t,
 				      const char *error, const char *cause)
 {
 	cJSON *d = cJSON_CreateObject();
@@ -1018,7 +1026,7 @@ static struct sfn_exec *exec_new(struct sim_sfn *s, struct sfn_machine *m, const
 	return e;
 }
 
-static enum cutover_status exec_add(struct sim_sfn *s, struct sfn_exec *e)
+static CUTOVER_MUST_CHECK enum cutover_status exec_add(struct sim_sfn *s, struct sfn_exec *e)
 {
 	if (s->nexecs == s->cap_execs) {
 		size_t cap = s->cap_execs ? s->cap_execs * 2 : 16;
@@ -1196,6 +1204,7 @@ static void op_get_execution_history(struct sim_sfn *s, const cJSON *req, double
 	int rev, incl;
 	int64_t from;       /* forward: first id to send; reverse: last id to send */
 	cJSON *o = NULL, *arr;
+	const cJSON *ev;
 	int64_t sent = 0, id = 0;
 	(void)now;
 
@@ -1226,14 +1235,16 @@ static void op_get_execution_history(struct sim_sfn *s, const cJSON *req, double
 	arr = o ? cJSON_AddArrayToObject(o, "events") : NULL;
 	if (!arr)
 		goto oom;
+	/* walk the list from the first event to send (one lookup, not one per event) */
+	ev = from >= 1 && from <= e->nevents ? cJSON_GetArrayItem(e->events, (int)(from - 1)) : NULL;
 	for (id = from; (rev ? id >= 1 : id <= e->nevents) && sent < (int64_t)page; id += rev ? -1 : 1) {
-		const cJSON *ev = cJSON_GetArrayItem(e->events, (int)(id - 1));
-		cJSON *c = incl ? cJSON_Duplicate(ev, 1) : event_metadata(ev);
+		cJSON *c = ev ? (incl ? cJSON_Duplicate(ev, 1) : event_metadata(ev)) : NULL;
 
 		if (!c)
 			goto oom;
 		cJSON_AddItemToArray(arr, c);
 		sent++;
+		ev = rev ? (id > 1 ? ev->prev : NULL) : ev->next;
 	}
 	if (rev ? id >= 1 : id <= e->nevents) {
 		char pos[96];
@@ -1562,7 +1573,7 @@ static struct sfn_token *lookup_token(struct sim_sfn *s, const char *token, stru
 
 /* An answer can come in the few ms between TaskScheduled (which carries the
  * token) and TaskStarted: write TaskStarted first, as AWS's order has it. */
-static enum cutover_status answer_ready(struct sim_sfn *s, struct sfn_exec *e, double now)
+static CUTOVER_MUST_CHECK enum cutover_status answer_ready(struct sim_sfn *s, struct sfn_exec *e, double now)
 {
 	if (e->step != STEP_STARTED)
 		return CUTOVER_OK;
@@ -1675,7 +1686,9 @@ static const struct sfn_op ops[] = {
 
 static double clamp_now(struct sim_sfn *s, double now)
 {
-	if (!(now >= s->now))      /* earlier, or NaN */
+	if (!isfinite(now))
+		now = isfinite(s->now) ? s->now : s->t0;
+	if (now < s->now)          /* time never runs back */
 		now = s->now;
 	s->now = now;
 	return now;
@@ -1723,7 +1736,7 @@ void sim_sfn_handle(struct sim_sfn *s, const char *op, const char *body, size_t 
 
 /* Each check reports where, in the scenario's own terms. */
 
-static enum cutover_status check_keys(const cJSON *obj, const char *path, const char *const *allowed,
+static CUTOVER_MUST_CHECK enum cutover_status check_keys(const cJSON *obj, const char *path, const char *const *allowed,
 				      struct cutover_err *err)
 {
 	const cJSON *c;
@@ -1752,7 +1765,7 @@ static enum cutover_status check_keys(const cJSON *obj, const char *path, const 
 }
 
 /* *out: the string (borrowed) or NULL if absent and optional. */
-static enum cutover_status get_str(const cJSON *obj, const char *key, const char *path, int required,
+static CUTOVER_MUST_CHECK enum cutover_status get_str(const cJSON *obj, const char *key, const char *path, int required,
 				   const char **out, struct cutover_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -1769,7 +1782,7 @@ static enum cutover_status get_str(const cJSON *obj, const char *key, const char
 	return CUTOVER_OK;
 }
 
-static enum cutover_status get_num(const cJSON *obj, const char *key, const char *path, int required,
+static CUTOVER_MUST_CHECK enum cutover_status get_num(const cJSON *obj, const char *key, const char *path, int required,
 				   double min, int *present, double *out, struct cutover_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -1899,7 +1912,7 @@ out:
 			return CUTOVER_ENOMEM; \
 	} while (0)
 
-static enum cutover_status parse_state(struct sim_sfn *s, struct sfn_machine *m, const cJSON *js,
+static CUTOVER_MUST_CHECK enum cutover_status parse_state(struct sim_sfn *s, struct sfn_machine *m, const cJSON *js,
 				       const char *path, struct cutover_err *err)
 {
 	static const char *const keys[] = { "name", "type", "duration_s", "fail", "timeout_s", NULL };
@@ -1983,7 +1996,7 @@ static enum cutover_status parse_state(struct sim_sfn *s, struct sfn_machine *m,
 	return CUTOVER_OK;
 }
 
-static enum cutover_status parse_machine(struct sim_sfn *s, const cJSON *jm, size_t idx,
+static CUTOVER_MUST_CHECK enum cutover_status parse_machine(struct sim_sfn *s, const cJSON *jm, size_t idx,
 					 struct cutover_err *err)
 {
 	static const char *const keys[] = { "name", "type", "states", "sets_parameter", "role_arn",
@@ -2072,7 +2085,7 @@ static enum cutover_status parse_machine(struct sim_sfn *s, const cJSON *jm, siz
 	return m->definition ? CUTOVER_OK : CUTOVER_ENOMEM;
 }
 
-static enum cutover_status parse_execution(struct sim_sfn *s, const cJSON *jx, size_t idx,
+static CUTOVER_MUST_CHECK enum cutover_status parse_execution(struct sim_sfn *s, const cJSON *jx, size_t idx,
 					   struct cutover_err *err)
 {
 	static const char *const keys[] = { "state_machine", "name", "start_at_s", "status", "stop_at_s",

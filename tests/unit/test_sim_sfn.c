@@ -5,6 +5,7 @@
  * BUILDDIR/sim_sfn_samples) as OP--STATUS--N.json, so that
  * tests/integration/sim_sfn_botocore.sh can parse each one with botocore's
  * own stepfunctions model. */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -1003,6 +1004,166 @@ static void test_advance_fires_hooks(void **state)
 	sim_sfn_destroy(NULL);
 }
 
+static void test_running_job_approval_waits(void **state)
+{
+	static const char text[] =
+		"{\"region\":\"eu-west-1\",\"state_machines\":[{\"name\":\"gated\",\"states\":["
+		"{\"name\":\"Prep\",\"duration_s\":10},"
+		"{\"name\":\"Gate\",\"type\":\"Approval\",\"timeout_s\":5},"
+		"{\"name\":\"Finish\",\"duration_s\":10}]}],"
+		"\"executions\":[{\"state_machine\":\"gated\",\"name\":\"job\",\"status\":\"RUNNING\","
+		"\"start_at_s\":-100}]}";
+	struct sim_sfn *s = make(text, 3);
+	cJSON *ev, *p;
+	char tok[4096];
+	const cJSON *d;
+	(void)state;
+
+	/* a job the scenario says is running waits at its approval, past
+	 * the timeout a live execution would have */
+	ev = history(s, "gated:job", T0);
+	assert_string_equal(str(last_event(ev), "type"), "TaskStarted");
+	d = details(cJSON_GetArrayItem(ev, cJSON_GetArraySize(ev) - 2), "taskScheduledEventDetails");
+	p = cJSON_Parse(str(d, "parameters"));
+	snprintf(tok, sizeof(tok), "%s", str(cJSON_GetObjectItem(p, "Payload"), "taskToken"));
+	cJSON_Delete(p);
+	cJSON_Delete(ev);
+	send_success(s, tok, "{\"ok\":1}", T0 + 1);
+	/* then holds in its last state */
+	ev = history(s, "gated:job", T0 + 5000);
+	assert_string_equal(str(last_event(ev), "type"), "TaskStarted");
+	assert_string_equal(str(details(cJSON_GetArrayItem(ev, cJSON_GetArraySize(ev) - 3),
+					"stateEnteredEventDetails"), "name"), "Finish");
+	cJSON_Delete(ev);
+	assert_string_equal(describe_status(s, "gated:job", T0 + 5000), "RUNNING");
+	/* a time that is not a number is the last time seen */
+	assert_string_equal(describe_status(s, "gated:job", NAN), "RUNNING");
+	sim_sfn_destroy(s);
+}
+
+/* Mutated and truncated requests of every operation: the answer is always
+ * a 200 or a 400 with a JSON object body, never a crash (run under ASan). */
+static void test_mangled_requests(void **state)
+{
+	static const char *const ops_list[] = {
+		"DescribeExecution", "GetExecutionHistory", "ListExecutions", "DescribeStateMachine",
+		"StartExecution", "StopExecution", "SendTaskSuccess", "SendTaskFailure", "Nope",
+	};
+	static const char *const bodies[] = {
+		"{\"executionArn\":\"" ARN_EX "cutover-main:run-1\",\"maxResults\":2,\"reverseOrder\":true}",
+		"{\"stateMachineArn\":\"" ARN_SM "jobs\",\"statusFilter\":\"RUNNING\",\"maxResults\":1}",
+		"{\"stateMachineArn\":\"" ARN_SM "rollback\",\"name\":\"r\",\"input\":\"{\\\"a\\\":[1,2]}\"}",
+		"{\"executionArn\":\"" ARN_EX "jobs:AUDIT-1\",\"error\":\"E\",\"cause\":\"C\"}",
+		"{\"taskToken\":\"AQCEAAAAKgAAAAMAAAAA\",\"output\":\"{}\",\"error\":\"x\"}",
+		"{\"nextToken\":\"SDoxOjI6MHwwMDAwMDAwMDAwMDAwMDAw\",\"maxResults\":-1,\"includeExecutionData\":1}",
+	};
+	static const char junk[] = "{}[]\":,\\0a-9 \x01\xff";
+	struct sim_sfn *s = make(scenario, 5);
+	uint64_t rng = 99;
+	char buf[512];
+	(void)state;
+
+	for (int i = 0; i < 20000; i++) {
+		const char *op = ops_list[sim_rand_next(&rng) % 9];
+		const char *b = bodies[sim_rand_next(&rng) % 6];
+		size_t n = strlen(b);
+		int edits = (int)(sim_rand_next(&rng) % 4);
+		struct sim_reply r;
+		cJSON *j;
+
+		memcpy(buf, b, n);
+		for (int k = 0; k < edits; k++) {
+			size_t at = (size_t)(sim_rand_next(&rng) % n);
+
+			switch (sim_rand_next(&rng) % 3) {
+			case 0: buf[at] = junk[sim_rand_next(&rng) % (sizeof(junk) - 1)]; break;
+			case 1: n = at + 1; break;
+			default: buf[at] = (char)(sim_rand_next(&rng) & 0xff); break;
+			}
+		}
+		memset(&r, 0, sizeof(r));
+		sim_sfn_handle(s, op, buf, n, T0 + i * 0.05, &r);
+		assert_true(r.http_status == 200 || r.http_status == 400);
+		assert_non_null(r.body);
+		j = cJSON_ParseWithLength(r.body, r.body_len);
+		assert_true(cJSON_IsObject(j));
+		if (r.http_status == 400)
+			assert_non_null(cJSON_GetObjectItem(j, "__type"));
+		cJSON_Delete(j);
+		free(r.body);
+	}
+	sim_sfn_destroy(s);
+}
+
+/* Every example scenario shipped in docs/examples/ must load, and its
+ * executions run for two scenario hours without an error reply. */
+static void test_example_scenarios(void **state)
+{
+	const char *dirpath = SRCDIR "/docs/examples";
+	DIR *d = opendir(dirpath);
+	struct dirent *de;
+	int checked = 0;
+	(void)state;
+
+	if (!d) {
+		print_message("no %s in this tree: nothing to check\n", dirpath);
+		return;
+	}
+	while ((de = readdir(d))) {
+		char path[1024];
+		char *text;
+		long n;
+		FILE *f;
+		cJSON *root;
+		struct sim_sfn *s = NULL;
+		struct cutover_err err;
+		const cJSON *m;
+		size_t len = strlen(de->d_name);
+
+		if (len < 14 || strcmp(de->d_name + len - 14, ".scenario.json") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dirpath, de->d_name);
+		f = fopen(path, "rb");   /* the example scenario under test */
+		assert_non_null(f);
+		assert_int_equal(fseek(f, 0, SEEK_END), 0);
+		n = ftell(f);
+		rewind(f);
+		text = calloc(1, (size_t)n + 1);
+		assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+		fclose(f);
+		cJSON_Minify(text);
+		root = cJSON_Parse(text);
+		if (!root)
+			fail_msg("%s: not JSON", path);
+		cutover_err_clear(&err);
+		if (sim_sfn_create(root, 1, T0, NULL, &s, &err) != CUTOVER_OK)
+			fail_msg("%s: %s", path, err.msg);
+		for (double t = 0; t <= 7200; t += 300) {
+			cJSON_ArrayForEach(m, cJSON_GetObjectItem(root, "state_machines")) {
+				const cJSON *reg = cJSON_GetObjectItem(root, "region");
+				const cJSON *acct = cJSON_GetObjectItem(root, "account");
+				char body[512];
+				int st = 0;
+				cJSON *j;
+
+				snprintf(body, sizeof(body), "{\"stateMachineArn\":\"arn:aws:states:%s:%s:stateMachine:%s\"}",
+					 cJSON_IsString(reg) ? reg->valuestring : "us-east-1",
+					 cJSON_IsString(acct) ? acct->valuestring : "123456789012",
+					 str(m, "name"));
+				j = call(s, "ListExecutions", body, T0 + t, &st);
+				assert_int_equal(st, 200);
+				cJSON_Delete(j);
+			}
+		}
+		sim_sfn_destroy(s);
+		cJSON_Delete(root);
+		free(text);
+		checked++;
+	}
+	closedir(d);
+	print_message("%d example scenarios load and run\n", checked);
+}
+
 static void test_scenario_errors(void **state)
 {
 	static const struct { const char *text; const char *msg; } cases[] = {
@@ -1131,6 +1292,9 @@ int main(void)
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_advance_fires_hooks),
+		cmocka_unit_test(test_running_job_approval_waits),
+		cmocka_unit_test(test_mangled_requests),
+		cmocka_unit_test(test_example_scenarios),
 		cmocka_unit_test(test_scenario_errors),
 	};
 
