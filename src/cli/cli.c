@@ -84,15 +84,35 @@ int cmd_version(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+static const struct cli_frontend *frontend;
+
+const struct cli_frontend *cli_frontend(void)
+{
+	return frontend;
+}
+
 static int open_console(const struct cli_frontend *fe, int argc, char **argv)
 {
+	int rc;
+
 	if (access(argv[0], R_OK) != 0) {
 		fprintf(stderr, "cutover: cannot read runbook %s\n"
 			"  `cutover --help` lists the commands; `cutover demo` opens a rehearsal.\n",
 			argv[0]);
 		return CLI_EXIT_USAGE;
 	}
-	return fe->run_console(argc, argv);
+	if (!fe || !fe->run_console) {
+		fprintf(stderr, "cutover: this build has no console; use `cutover status %s`\n", argv[0]);
+		return CLI_EXIT_USAGE;
+	}
+	/* The engine's pollers use libcurl: once, before any thread. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "cutover: libcurl failed to initialise\n");
+		return CLI_EXIT_FAIL;
+	}
+	rc = fe->run_console(argc, argv, NULL);
+	curl_global_cleanup();
+	return rc;
 }
 
 int cli_main(int argc, char **argv, const struct cli_frontend *fe)
@@ -100,6 +120,7 @@ int cli_main(int argc, char **argv, const struct cli_frontend *fe)
 	const struct command *c;
 	int rc;
 
+	frontend = fe;
 	if (argc < 2) {
 		static char default_runbook[] = "cutover.json";
 		char *args[] = { default_runbook, NULL };

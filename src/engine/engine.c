@@ -813,6 +813,8 @@ static void *poller_main(void *arg)
 		failures = e->state.sources[c->src].failures;
 		delay = engine_next_delay(interval, failures, next_uniform(&c->rng));
 		e->state.sources[c->src].next_attempt = engine_now(e) + delay;
+		if (e->opt.speed > 0)
+			delay /= e->opt.speed;    /* the engine's clock may run fast */
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += (time_t)delay;
 		until.tv_nsec += (long)((delay - floor(delay)) * 1e9);
