@@ -424,20 +424,35 @@ static void draw_frames(struct console *c)
 
 static void draw_too_small(struct console *c)
 {
-	char text[256];
-	int len, w = c->cols > 0 ? c->cols : 1, y;
+	char text[256], lines[16][256];
+	int n = 0, w = c->cols > 0 ? c->cols : 1, y;
+	const char *p;
 
 	layout_too_small_text(c->cols, c->rows, text, sizeof(text));
-	len = (int)strlen(text);
-	/* Wrapped over as many rows as it takes, from the middle up. */
-	y = c->rows / 2 - (len / w) / 2;
+	/* Word-wrapped into the width, centred vertically. */
+	for (p = text; *p && n < 16;) {
+		int len = (int)strlen(p), take = len < w ? len : w;
+
+		if (take < len) {
+			int k = take;
+
+			while (k > 0 && p[k] != ' ')
+				k--;
+			if (k > 0)
+				take = k;
+		}
+		snprintf(lines[n++], sizeof(lines[0]), "%.*s", take, p);
+		p += take;
+		while (*p == ' ')
+			p++;
+	}
+	y = (c->rows - n) / 2;
 	if (y < 0)
 		y = 0;
-	for (int at = 0; at < len && y < c->rows; at += w, y++) {
-		char part[256];
+	for (int i = 0; i < n && y + i < c->rows; i++) {
+		int len = (int)strlen(lines[i]), x = (w - len) / 2;
 
-		snprintf(part, sizeof(part), "%.*s", w, text + at);
-		draw_text(stdscr, y, 0, w, part, ROLE_WARN, &c->pal, c->tflags);
+		draw_text(stdscr, y + i, x > 0 ? x : 0, len, lines[i], ROLE_WARN, &c->pal, c->tflags);
 	}
 }
 
@@ -568,6 +583,22 @@ static void draw_header(struct console *c)
 	draw_cells(c->header, 0, 0, cells, w, &c->pal);
 }
 
+/* A prompt or message in the status row, keeping the frame's corners. */
+static void status_framed(struct console *c, const char *text, enum theme_role role, int w)
+{
+	bool ascii = c->tflags & SAFE_TEXT_ASCII;
+	struct cell corner;
+
+	if (w < 3)
+		return;
+	cell_set(&corner, ascii ? "+" : "\xe2\x94\x94", ROLE_BORDER);
+	draw_cells(c->status, 0, 0, &corner, 1, &c->pal);
+	draw_text(c->status, 0, 1, w - 2, text, role, &c->pal, c->tflags);
+	cell_set(&corner, ascii ? "+" : "\xe2\x94\x98", ROLE_BORDER);
+	/* The last cell of the screen: insert rather than scroll. */
+	draw_cells(c->status, 0, w - 1, &corner, 1, &c->pal);
+}
+
 static void draw_status(struct console *c)
 {
 	static struct cell cells[ROW_CELLS];
@@ -590,12 +621,12 @@ static void draw_status(struct console *c)
 				 "Quit the console? y/n ");
 		else
 			snprintf(line, sizeof(line), " %s%s_", lead, c->input);
-		draw_text(c->status, 0, 0, w, line, ROLE_PROMPT, &c->pal, c->tflags);
+		status_framed(c, line, ROLE_PROMPT, w);
 		return;
 	}
 	if (c->message[0] && mono_now() < c->message_until) {
-		snprintf(line, sizeof(line), " %s", c->message);
-		draw_text(c->status, 0, 0, w, line, c->message_role, &c->pal, c->tflags);
+		snprintf(line, sizeof(line), " %s ", c->message);
+		status_framed(c, line, c->message_role, w);
 		return;
 	}
 	c->message[0] = '\0';
