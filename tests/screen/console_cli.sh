@@ -42,6 +42,16 @@ shell='"$@"; echo "rc=$?"
 stty -a | tr " ;" "\n\n" | grep -x -e "-\{0,1\}icanon" -e "-\{0,1\}echo" | tr "\n" " "; echo
 echo DONE; read -r _'
 
+# A left click at column x, row y (0-based) in the X10 mouse encoding that
+# tmux-256color's kmous names; both under 95 so every byte stays ASCII.
+click() {
+	local b
+	for b in 0 3; do
+		tmux_type "$(printf '\033[M%b%b%b' "\\$(printf %03o $((32 + b)))" \
+			"\\$(printf %03o $((33 + $1)))" "\\$(printf %03o $((33 + $2)))")"
+	done
+}
+
 # tmux_start sets its own EXIT trap; keep ours (it also ends the sim).
 start() {
 	tmux_start "$@"
@@ -57,6 +67,8 @@ expect_contains "$screen" "alice" "--operator names the operator in the header"
 expect_contains "$screen" "1 Phases" "the screen was not cleared by the value"
 expect_not_contains "$(tmux_query '#{pane_title}')" "pwned" "the value did not retitle the window"
 expect_contains "$screen" 'ev\x1b' "an escape in the modifier is shown escaped"
+click 80 5
+tmux_wait_for "│▸/dual/sync-status"; expect_rc 0 $? "a click focuses the gauges and selects the row under it"
 tmux_keys : t h e m e ' ' l i g h t Enter
 tmux_wait_for "theme light"; expect_rc 0 $? ":theme light switches"
 tmux_keys : t h e m e ' ' n o p e Enter
@@ -91,6 +103,8 @@ tmux_kill
 # --- SIGHUP (the terminal window closed) ---------------------------------------
 start 80 24 bash -c "$shell" _ "${envs[@]}" NO_COLOR=1 "$CUTOVER" "$tmp/rb.json" --theme monochrome
 TMUX_TIMEOUT=20 tmux_wait_for "1 Phases"; expect_rc 0 $? "NO_COLOR and --theme monochrome open"
+click 25 1
+tmux_wait_for "provisioning_mode"; expect_rc 0 $? "a click on a tab label opens that tab"
 pid=$(pgrep -f -n "cutover $tmp/rb.json")
 kill -HUP "$pid"
 tmux_wait_for "DONE"; expect_rc 0 $? "SIGHUP quits"
