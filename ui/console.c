@@ -35,6 +35,7 @@
 
 #include "banner.h"
 #include "console.h"
+#include "console_config.h"
 #include "cutover/diag.h"
 #include "cutover/engine.h"
 #include "cutover/runbook.h"
@@ -81,6 +82,7 @@ struct console_opts {
 
 struct console {
 	struct console_opts o;
+	struct console_config cfg;    /* the settings file, under the options */
 	const struct cli_console_launch *launch;
 	struct runbook *rb;
 	struct engine *eng;
@@ -719,15 +721,61 @@ static void draw_overlay(struct console *c)
 	pager_draw(&c->pager, c->overlay, &c->pal, c->tflags);
 }
 
+/* The panels that show a source's data. */
+static unsigned panels_of(enum runbook_source src)
+{
+	switch (src) {
+	case RUNBOOK_SRC_EXECUTIONS:
+		return D_PANEL(LAYOUT_PHASES) | D_PANEL(LAYOUT_EVENTS) | D_PANEL(LAYOUT_ROLLBACK) | D_OVERLAY;
+	case RUNBOOK_SRC_FLAGS:
+		return D_PANEL(LAYOUT_FLAGS);
+	case RUNBOOK_SRC_METRICS:
+	case RUNBOOK_SRC_ALARMS:
+	case RUNBOOK_SRC_HEALTH:
+		return D_PANEL(LAYOUT_GAUGES) | D_PANEL(LAYOUT_ROLLBACK);
+	case RUNBOOK_SRC_IDENTITY:
+		return D_HEADER;
+	default:
+		return D_PANELS | D_OVERLAY;
+	}
+}
+
+/* What a new snapshot changes on screen: the panels of the sources that
+ * published since the old one (a poll that found nothing new still moves
+ * the source's freshness, which only the status line shows, but a panel's
+ * rows may have changed with it, so its panel is redrawn too); anything
+ * else (an acknowledged trigger) redraws every panel. */
+static unsigned changed_panels(const struct engine_snapshot *old, const struct engine_snapshot *new)
+{
+	unsigned d = 0;
+	bool any = false;
+
+	for (int i = 0; i < RUNBOOK_SRC_COUNT; i++) {
+		const struct engine_source_view *a = &old->sources[i], *b = &new->sources[i];
+
+		if (a->last_attempt != b->last_attempt || a->last_ok != b->last_ok || a->failures != b->failures) {
+			d |= panels_of((enum runbook_source)i);
+			any = true;
+		}
+	}
+	if (!any || old->ntriggers != new->ntriggers)
+		d |= D_PANELS | D_OVERLAY;
+	for (size_t i = 0; i < old->ntriggers && i < new->ntriggers; i++)
+		if (old->triggers[i].acknowledged != new->triggers[i].acknowledged ||
+		    old->triggers[i].active != new->triggers[i].active)
+			d |= D_PANELS | D_OVERLAY;
+	return d;
+}
+
 /* Recompute what depends on the snapshot and say what must be redrawn. */
-static void snapshot_changed(struct console *c)
+static void snapshot_changed(struct console *c, unsigned panels)
 {
 	char text[sizeof(c->banner_text)];
 	const char *gid = view_banner_text(&c->snap, text, sizeof(text));
 	bool banner = gid != NULL;
 	struct view_ctx v;
 
-	c->dirty |= D_PANELS | D_HEADER | D_STATUS | D_OVERLAY;
+	c->dirty |= panels | D_HEADER | D_STATUS;
 	if (banner != c->banner) {
 		c->banner = banner;
 		snprintf(c->banner_text, sizeof(c->banner_text), "%s", text);
@@ -1001,10 +1049,8 @@ static void quit_asking(struct console *c)
 	}
 }
 
-static void action(struct console *c, enum key_action a, int key)
+static void action(struct console *c, enum key_action a)
 {
-	char keyname[32];
-
 	if (key_action_flags(a) & KEYS_LATER) {
 		say(c, ROLE_WARN, "%s: not available yet in this version", key_action_help(a));
 		return;
@@ -1087,7 +1133,6 @@ static void action(struct console *c, enum key_action a, int key)
 		say(c, ROLE_NORMAL, "the recommended plan is shown; running it arrives in a later version");
 		break;
 	default:
-		keycode_name(key, keyname, sizeof(keyname));
 		break;
 	}
 }
@@ -1151,7 +1196,7 @@ static void read_keys(struct console *c)
 			enum key_action a = keymap_lookup(&c->km, key);
 
 			if (a != ACT_NONE) {
-				action(c, a, key);
+				action(c, a);
 			} else if (is_char && wc == 3) {
 				char q[32];
 
@@ -1216,6 +1261,31 @@ static int parse_opts(int argc, char **argv, struct console_opts *o)
 		o->theme = getenv("CUTOVER_THEME");
 	if (!o->operator_name)
 		o->operator_name = getenv("CUTOVER_OPERATOR");
+	return 0;
+}
+
+/* The settings file fills what neither the options nor the environment set. */
+static int load_config(struct console *c)
+{
+	struct cutover_err err = { 0 };
+	char path[PATH_MAX];
+	enum cutover_status st;
+
+	if (!console_config_path(path, sizeof(path)))
+		return 0;
+	st = console_config_load(path, &c->cfg, &err);
+	if (st == CUTOVER_ENOENT)
+		return 0;
+	if (st != CUTOVER_OK) {
+		fprintf(stderr, "cutover: %s\n", err.msg);
+		return CLI_EXIT_USAGE;
+	}
+	if (!c->o.theme)
+		c->o.theme = c->cfg.theme;
+	if (!c->o.keymap)
+		c->o.keymap = c->cfg.keymap;
+	if (!c->o.operator_name)
+		c->o.operator_name = c->cfg.operator_name;
 	return 0;
 }
 
@@ -1285,14 +1355,16 @@ static int load_runbook(struct console *c)
 static void take_snapshot(struct console *c)
 {
 	struct engine_snapshot s = { 0 };
+	unsigned panels;
 
 	if (engine_snapshot_take(c->eng, &s) != CUTOVER_OK) {
 		say(c, ROLE_CRIT, "out of memory copying the state; showing the last copy");
 		return;
 	}
+	panels = c->snap.generation ? changed_panels(&c->snap, &s) : D_PANELS | D_OVERLAY;
 	engine_snapshot_free(&c->snap);
 	c->snap = s;
-	snapshot_changed(c);
+	snapshot_changed(c, panels);
 }
 
 static int main_loop(struct console *c)
@@ -1371,7 +1443,7 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 		free(c);
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	}
-	if ((rc = load_keymap(c)) != 0 || (rc = load_runbook(c)) != 0)
+	if ((rc = load_config(c)) != 0 || (rc = load_keymap(c)) != 0 || (rc = load_runbook(c)) != 0)
 		goto out;
 	/* A bad theme name is an error before the screen changes. */
 	if (c->o.theme && load_theme(c, c->o.theme, &err) != CUTOVER_OK) {
@@ -1438,6 +1510,7 @@ out:
 	engine_snapshot_free(&c->snap);
 	pager_free(&c->pager);
 	runbook_destroy(c->rb);
+	console_config_free(&c->cfg);
 	for (int i = 0; i < 2; i++)
 		if (winch_pipe[i] >= 0) {
 			close(winch_pipe[i]);

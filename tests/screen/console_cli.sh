@@ -122,6 +122,15 @@ out=$("${envs[@]}" "$CUTOVER" "$tmp/rb.json" --theme nope 2>&1 </dev/null)
 expect_rc 2 $? "an unknown theme exits 2"
 expect_contains "$out" "nope" "and is named"
 expect_contains "$out" "light" "with the themes there are"
+mkdir -p "$tmp/cfg/cutover"
+printf 'theme = nope\n' >"$tmp/cfg/cutover/config"
+out=$(XDG_CONFIG_HOME="$tmp/cfg" "${envs[@]}" "$CUTOVER" "$tmp/rb.json" 2>&1 </dev/null)
+expect_rc 2 $? "the settings file's theme is used (and an unknown one refused)"
+expect_contains "$out" "nope" "the settings file's theme is named"
+printf 'colour = red\n' >"$tmp/cfg/cutover/config"
+out=$(XDG_CONFIG_HOME="$tmp/cfg" "$CUTOVER" "$tmp/rb.json" 2>&1 </dev/null)
+expect_rc 2 $? "a bad settings file exits 2"
+expect_contains "$out" "config:1: unknown setting 'colour'" "naming the line and the setting"
 out=$("$CUTOVER" "$tmp/rb.json" --bogus 2>&1 </dev/null)
 expect_rc 2 $? "an unknown option exits 2"
 expect_contains "$out" "usage: cutover RUNBOOK" "with the usage"
