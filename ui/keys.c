@@ -464,6 +464,8 @@ enum cutover_status keys_write_markdown(FILE *f)
 		fprintf(f, "\n");
 	}
 	fprintf(f, "## Rebinding keys\n\n"
+		   "Point `keymap =` in the `[ui]` section of the preferences file\n"
+		   "(`~/.config/cutover/config.ini`) at a keymap file.\n"
 		   "A keymap file has one command a line; a line starting with `#` is a comment.\n\n"
 		   "```\n"
 		   "# Ctrl-R opens the rollback plan too\n"

@@ -88,6 +88,16 @@ void layout_compute(int cols, int rows, enum layout_panel active, bool banner,
 	out->shown[active] = true;
 }
 
+struct layout_rect layout_overlay(int cols, int rows, int want_w, int want_h)
+{
+	int w = want_w < cols - 2 ? want_w : cols - 2;
+	int h = want_h < rows - 2 ? want_h : rows - 2;
+
+	if (w < 3 || h < 3)
+		return rect(0, 0, 0, 0);
+	return rect((cols - w) / 2, (rows - h) / 2, w, h);
+}
+
 static bool inside(struct layout_rect r, int x, int y)
 {
 	return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;

@@ -66,6 +66,11 @@ struct layout {
 void layout_compute(int cols, int rows, enum layout_panel active, bool banner,
 		    struct layout *out);
 
+/* A centred box for an overlay (help, a confirmation) of at most want_w x
+ * want_h cells including its frame, kept one cell inside the screen on
+ * every side; all zero when the screen has no room for a 3x3 box.  Pure. */
+struct layout_rect layout_overlay(int cols, int rows, int want_w, int want_h);
+
 /* The shown panel whose rectangle holds cell (x, y), or -1: for mouse clicks. */
 int layout_panel_at(const struct layout *l, int x, int y);
 

@@ -407,6 +407,44 @@ out:
 	return st;
 }
 
+static void add_dir(struct theme_dirs *d, int *n, const char *a, const char *b)
+{
+	int w;
+
+	if (!a || !*a || *n >= THEME_DIRS_MAX)
+		return;
+	w = snprintf(d->path[*n], sizeof(d->path[*n]), "%s%s", a, b);
+	if (w < 0 || (size_t)w >= sizeof(d->path[*n]))
+		return; /* a path that long is not a theme directory */
+	d->list[*n] = d->path[*n];
+	(*n)++;
+}
+
+void theme_dirs_init(struct theme_dirs *d, const char *env_themes, const char *xdg_config_home,
+		     const char *home, const char *exe_path)
+{
+	char exe_dir[1024];
+	int n = 0;
+
+	memset(d, 0, sizeof(*d));
+	add_dir(d, &n, env_themes, "");
+	if (xdg_config_home && *xdg_config_home)
+		add_dir(d, &n, xdg_config_home, "/cutover/themes");
+	else
+		add_dir(d, &n, home, home && *home ? "/.config/cutover/themes" : "");
+	if (exe_path && strrchr(exe_path, '/')) {
+		size_t len = (size_t)(strrchr(exe_path, '/') - exe_path);
+
+		if (len < sizeof(exe_dir)) {
+			memcpy(exe_dir, exe_path, len);
+			exe_dir[len] = '\0';
+			add_dir(d, &n, exe_dir, "/../share/cutover/themes");
+			add_dir(d, &n, exe_dir, "/../themes");
+		}
+	}
+	d->list[n] = NULL;
+}
+
 enum theme_depth theme_depth_for(const char *no_color, bool has_colors, int colors,
 				 bool can_change)
 {

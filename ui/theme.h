@@ -119,6 +119,25 @@ enum cutover_status theme_load_named(struct theme *t, const char *name,
 				     const char *const *dirs,
 				     struct cutover_err *err) CUTOVER_MUST_CHECK;
 
+/* Where themes are looked up by name, first match wins:
+ *   $CUTOVER_THEMES (a directory), then
+ *   $XDG_CONFIG_HOME/cutover/themes (or ~/.config/cutover/themes), then
+ *   DIR/../share/cutover/themes and DIR/../themes, DIR being the directory
+ *   of the running executable (the installed layout and a build tree).
+ * A plain value; list is NULL-terminated and points into path. */
+#define THEME_DIRS_MAX 5
+struct theme_dirs {
+	char path[THEME_DIRS_MAX][1024];
+	const char *list[THEME_DIRS_MAX + 1];
+};
+
+/* Fill d from the given environment values and executable path, any of
+ * which may be NULL or "" (then that entry is left out).  Pure: the console
+ * passes getenv("CUTOVER_THEMES"), getenv("XDG_CONFIG_HOME"),
+ * getenv("HOME") and the path of /proc/self/exe. */
+void theme_dirs_init(struct theme_dirs *d, const char *env_themes, const char *xdg_config_home,
+		     const char *home, const char *exe_path);
+
 /* The depth to use for a terminal: no_color is getenv("NO_COLOR") (set and
  * non-empty means MONO, see no-color.org), has_colors/colors/can_change are
  * curses' has_colors(), COLORS and can_change_color().  Pure. */

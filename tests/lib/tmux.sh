@@ -64,7 +64,20 @@ tmux_query() { _tmux display-message -p -t "$TMUX_TARGET" "$1"; }
 
 tmux_size() { _tmux display-message -p -t "$TMUX_TARGET" '#{pane_width}x#{pane_height}'; }
 
-tmux_resize() { _tmux resize-window -t "$TMUX_TARGET" -x "$1" -y "$2"; }
+tmux_resize() { # cols rows
+	# tmux applies the new size to the pty a moment later (it batches
+	# resizes); return only once the program's terminal has it, or a
+	# command typed next could still see the old size.
+	local tty i
+	_tmux resize-window -t "$TMUX_TARGET" -x "$1" -y "$2" || return 1
+	tty=$(tmux_query '#{pane_tty}')
+	for ((i = 0; i < ${TMUX_TIMEOUT:-10} * 10; i++)); do
+		[ "$(stty -F "$tty" size 2>/dev/null)" = "$2 $1" ] && return 0
+		sleep 0.1
+	done
+	echo "tmux: the terminal did not become $1x$2" >&2
+	return 1
+}
 
 _tmux_poll() { # want(1=present,0=absent) text seconds
 	local want=$1 text=$2 secs=${3:-${TMUX_TIMEOUT:-10}} i screen

@@ -34,7 +34,7 @@ tmux_wait_gone "no such text" 1; expect_rc 0 $? "absent text is gone at once"
 
 tmux_type size; tmux_keys Enter
 tmux_wait_for "size 24 80"; expect_rc 0 $? "the program sees 80x24"
-tmux_resize 120 40
+tmux_resize 120 40; expect_rc 0 $? "resize reached the program's terminal"
 expect_contains "$(tmux_size)" "120x40" "pane resized to 120x40"
 tmux_type size; tmux_keys Enter
 tmux_wait_for "size 40 120"; expect_rc 0 $? "the program sees the new size"

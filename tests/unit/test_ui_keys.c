@@ -260,6 +260,50 @@ static void test_hints(void **state)
 			    "F1 help  : command  / filter");
 }
 
+/* Random keymap text from real and broken words: OK or a located error. */
+static void test_parse_random(void **state)
+{
+	static const char *const words[] = {
+		"bind", "unbind", "bnd", "C-r", "C-", "F5", "F13", "Up", "up", "Pgdown", "a", "?",
+		"rollback", "rolback", "quit", "none", "#", "\t", "\r", "\xff", "\x1b", "Enter",
+		"S-Tab", "",
+	};
+	unsigned seed = 11;
+	(void)state;
+
+	for (int round = 0; round < 5000; round++) {
+		char text[512];
+		size_t len = 0;
+		struct keymap km;
+		struct cutover_err err = { 0 };
+		enum cutover_status st;
+		int nwords;
+
+		seed = seed * 1103515245u + 12345u;
+		nwords = (int)((seed >> 16) % 20);
+		for (int i = 0; i < nwords; i++) {
+			const char *w;
+			size_t n;
+
+			seed = seed * 1103515245u + 12345u;
+			w = words[(seed >> 16) % (sizeof(words) / sizeof(words[0]))];
+			n = strlen(w);
+			if (len + n + 2 >= sizeof(text))
+				break;
+			memcpy(text + len, w, n);
+			len += n;
+			text[len++] = (seed >> 8) % 4 == 0 ? '\n' : ' ';
+		}
+		keymap_default(&km);
+		st = keymap_parse(&km, text, len, "fuzz.keys", &err);
+		assert_true(st == CUTOVER_OK || st == CUTOVER_EPARSE);
+		if (st != CUTOVER_OK)
+			assert_memory_equal(err.msg, "fuzz.keys:", 10);
+		for (int k = 0; k < KEYMAP_SIZE; k++)
+			assert_true(keymap_lookup(&km, k) < ACT_COUNT);
+	}
+}
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -328,6 +372,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_keymap_files),
 		cmocka_unit_test(test_keys_text_and_help),
 		cmocka_unit_test(test_hints),
+		cmocka_unit_test(test_parse_random),
 		cmocka_unit_test(test_docs_up_to_date),
 	};
 

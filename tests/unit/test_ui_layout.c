@@ -195,11 +195,38 @@ static void test_named_sizes(void **state)
 	assert_string_equal(layout_panel_title((enum layout_panel)-1), "?");
 }
 
+static void test_overlay(void **state)
+{
+	struct layout_rect r;
+	(void)state;
+
+	r = layout_overlay(160, 48, 70, 30);
+	assert_int_equal(r.x, 45);
+	assert_int_equal(r.y, 9);
+	assert_int_equal(r.w, 70);
+	assert_int_equal(r.h, 30);
+	r = layout_overlay(60, 16, 70, 30); /* shrinks to the screen, one cell in */
+	assert_int_equal(r.x, 1);
+	assert_int_equal(r.y, 1);
+	assert_int_equal(r.w, 58);
+	assert_int_equal(r.h, 14);
+	assert_true(layout_rect_empty(layout_overlay(4, 40, 10, 10)));
+	assert_true(layout_rect_empty(layout_overlay(40, 40, 2, 10)));
+	for (int c = 1; c <= 250; c++)
+		for (int rr = 1; rr <= 80; rr++) {
+			r = layout_overlay(c, rr, 70, 30);
+			if (layout_rect_empty(r))
+				continue;
+			assert_true(r.x >= 1 && r.y >= 1 && r.x + r.w <= c - 1 && r.y + r.h <= rr - 1);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_size),
 		cmocka_unit_test(test_named_sizes),
+		cmocka_unit_test(test_overlay),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -215,6 +215,91 @@ static void test_load_named(void **state)
 	assert_non_null(strstr(err.msg, "(no directories)"));
 }
 
+static void test_dirs(void **state)
+{
+	struct theme_dirs d;
+	struct theme t;
+	struct cutover_err err;
+	(void)state;
+
+	theme_dirs_init(&d, "/opt/th", "/x/config", "/home/al", "/usr/local/bin/cutover");
+	assert_string_equal(d.list[0], "/opt/th");
+	assert_string_equal(d.list[1], "/x/config/cutover/themes");
+	assert_string_equal(d.list[2], "/usr/local/bin/../share/cutover/themes");
+	assert_string_equal(d.list[3], "/usr/local/bin/../themes");
+	assert_null(d.list[4]);
+	theme_dirs_init(&d, "", NULL, "/home/al", NULL);
+	assert_string_equal(d.list[0], "/home/al/.config/cutover/themes");
+	assert_null(d.list[1]);
+	theme_dirs_init(&d, NULL, NULL, NULL, "cutover");
+	assert_null(d.list[0]);
+	/* The build tree finds the source tree's themes from build/cutover. */
+	theme_dirs_init(&d, NULL, NULL, NULL, SRCDIR "/build/cutover");
+	assert_int_equal(theme_load_named(&t, "colorblind", d.list, &err), CUTOVER_OK);
+}
+
+/* docs/themes.md lists every role. */
+static void test_docs_list_roles(void **state)
+{
+	char text[16384], want[64];
+	FILE *f = fopen(SRCDIR "/docs/themes.md", "r");
+	size_t n;
+	(void)state;
+
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		snprintf(want, sizeof(want), "| `%s` |", theme_role_name((enum theme_role)r));
+		if (!strstr(text, want))
+			fail_msg("docs/themes.md does not describe role %s", want);
+	}
+}
+
+/* Random lines built from real and broken words: the parser answers OK or
+ * a located error, never crashes (run it under ASan). */
+static void test_parse_random(void **state)
+{
+	static const char *const words[] = {
+		"warn", "ok", "warnn", "=", "==", "red", "#ffaf00", "#ff", "255", "256", "-1",
+		"bold", "blod", "default", "\t", " ", "#", ";", "\r", "\xff", "\x1b[2J",
+		"prod_banner", "brightred", "0x10", "",
+	};
+	unsigned seed = 7;
+	(void)state;
+
+	for (int round = 0; round < 5000; round++) {
+		char text[512];
+		size_t len = 0;
+		struct theme t;
+		struct cutover_err err = { 0 };
+		enum cutover_status st;
+		int nwords;
+
+		seed = seed * 1103515245u + 12345u;
+		nwords = (int)((seed >> 16) % 24);
+		for (int i = 0; i < nwords; i++) {
+			const char *w;
+			size_t n;
+
+			seed = seed * 1103515245u + 12345u;
+			w = words[(seed >> 16) % (sizeof(words) / sizeof(words[0]))];
+			n = strlen(w);
+			if (len + n + 2 >= sizeof(text))
+				break;
+			memcpy(text + len, w, n);
+			len += n;
+			text[len++] = (seed >> 8) % 5 == 0 ? '\n' : ' ';
+		}
+		theme_default(&t);
+		st = theme_parse(&t, text, len, "fuzz.theme", &err);
+		assert_true(st == CUTOVER_OK || st == CUTOVER_EPARSE);
+		if (st != CUTOVER_OK)
+			assert_memory_equal(err.msg, "fuzz.theme:", 11);
+	}
+}
+
 static void test_depth(void **state)
 {
 	(void)state;
@@ -322,6 +407,9 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_values),
 		cmocka_unit_test(test_load_named),
+		cmocka_unit_test(test_dirs),
+		cmocka_unit_test(test_docs_list_roles),
+		cmocka_unit_test(test_parse_random),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_xterm_rgb),
 		cmocka_unit_test(test_resolve),
