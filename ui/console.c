@@ -35,7 +35,6 @@
 
 #include "banner.h"
 #include "console.h"
-#include "console_config.h"
 #include "cutover/diag.h"
 #include "cutover/engine.h"
 #include "cutover/runbook.h"
@@ -46,6 +45,7 @@
 #include "keys.h"
 #include "layout.h"
 #include "palette.h"
+#include "prefs.h"
 #include "safe_text.h"
 #include "status_line.h"
 #include "tabbar.h"
@@ -82,7 +82,7 @@ struct console_opts {
 
 struct console {
 	struct console_opts o;
-	struct console_config cfg;    /* the settings file, under the options */
+	struct ui_prefs prefs;        /* the preferences file, under the options */
 	const struct cli_console_launch *launch;
 	struct runbook *rb;
 	struct engine *eng;
@@ -201,6 +201,7 @@ static void view_ctx_fill(const struct console *c, struct view_ctx *v, bool focu
 	v->now = engine_clock(c);
 	v->filter = c->filter;
 	v->focused = focused;
+	v->utc = c->prefs.utc;
 }
 
 static bool any_running(const struct console *c)
@@ -213,37 +214,22 @@ static bool any_running(const struct console *c)
 
 /* --- theme ------------------------------------------------------------------ */
 
-/* Where themes are looked for: $CUTOVER_THEMES, ./themes, next to the
- * binary in a build tree, the installed share directory. */
+/* Load theme name (NULL: the built-in default) from the usual places
+ * (theme_dirs_init) and, once the terminal is up, install it. */
 static enum cutover_status load_theme(struct console *c, const char *name, struct cutover_err *err)
 {
-	char exe[PATH_MAX], build_dir[PATH_MAX + 16], share_dir[PATH_MAX + 32];
-	const char *dirs[6];
-	size_t nd = 0;
+	char exe[PATH_MAX];
+	struct theme_dirs dirs;
 	ssize_t n;
 	struct theme th;
 	struct theme_resolved res;
 	enum cutover_status st;
 
-	if (getenv("CUTOVER_THEMES"))
-		dirs[nd++] = getenv("CUTOVER_THEMES");
-	dirs[nd++] = "themes";
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(build_dir, sizeof(build_dir), "%s/../themes", exe);
-		snprintf(share_dir, sizeof(share_dir), "%s/../share/cutover/themes", exe);
-		dirs[nd++] = build_dir;
-		dirs[nd++] = share_dir;
-	}
-	dirs[nd] = NULL;
+	exe[n > 0 ? n : 0] = '\0';
+	theme_dirs_init(&dirs, getenv("CUTOVER_THEMES"), getenv("XDG_CONFIG_HOME"), getenv("HOME"), exe);
 	if (name && *name) {
-		if ((st = theme_load_named(&th, name, dirs, err)) != CUTOVER_OK)
+		if ((st = theme_load_named(&th, name, dirs.list, err)) != CUTOVER_OK)
 			return st;
 	} else {
 		theme_default(&th);
@@ -578,7 +564,7 @@ static void draw_header(struct console *c)
 	}
 	h.identity = ident;
 	h.now = (time_t)now;
-	h.utc = false;
+	h.utc = c->prefs.utc;
 	h.creds_left_s = c->snap.header.credential_expiry > 0 ? c->snap.header.credential_expiry - now : NAN;
 	header_render(&h, w, c->tflags, cells);
 	werase(c->header);
@@ -1264,61 +1250,43 @@ static int parse_opts(int argc, char **argv, struct console_opts *o)
 	return 0;
 }
 
-/* The settings file fills what neither the options nor the environment set. */
-static int load_config(struct console *c)
+/* The preferences file ([ui] of config.ini) fills what the options and
+ * the environment leave unset. */
+static int load_prefs(struct console *c)
 {
 	struct cutover_err err = { 0 };
 	char path[PATH_MAX];
 	enum cutover_status st;
 
-	if (!console_config_path(path, sizeof(path)))
+	prefs_default(&c->prefs);
+	prefs_default_path(path, sizeof(path), getenv("XDG_CONFIG_HOME"), getenv("HOME"));
+	if (!path[0])
 		return 0;
-	st = console_config_load(path, &c->cfg, &err);
-	if (st == CUTOVER_ENOENT)
-		return 0;
-	if (st != CUTOVER_OK) {
+	st = prefs_load(&c->prefs, path, getenv("HOME"), &err);
+	if (st != CUTOVER_OK && st != CUTOVER_ENOENT) {
 		fprintf(stderr, "cutover: %s\n", err.msg);
 		return CLI_EXIT_USAGE;
 	}
-	if (!c->o.theme)
-		c->o.theme = c->cfg.theme;
-	if (!c->o.keymap)
-		c->o.keymap = c->cfg.keymap;
-	if (!c->o.operator_name)
-		c->o.operator_name = c->cfg.operator_name;
+	if (!c->o.theme && c->prefs.theme[0])
+		c->o.theme = c->prefs.theme;
+	if (!c->o.keymap && c->prefs.keymap[0])
+		c->o.keymap = c->prefs.keymap;
+	if (c->prefs.ascii == PREFS_ON)
+		c->o.ascii = true;
 	return 0;
 }
 
-/* The keymap: the defaults, then --keymap FILE (which must exist), else
- * $XDG_CONFIG_HOME/cutover/keys or ~/.config/cutover/keys when present. */
+/* The keymap: the defaults, then --keymap FILE or the preferences' keymap,
+ * which must exist. */
 static int load_keymap(struct console *c)
 {
 	struct cutover_err err = { 0 };
-	char path[PATH_MAX];
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	enum cutover_status st;
 
 	keymap_default(&c->km);
-	if (c->o.keymap) {
-		if (keymap_load_file(&c->km, c->o.keymap, &err) != CUTOVER_OK) {
-			fprintf(stderr, "cutover: keymap %s: %s\n", c->o.keymap, err.msg);
-			return CLI_EXIT_USAGE;
-		}
-		return 0;
-	}
-	if (xdg && *xdg)
-		snprintf(path, sizeof(path), "%s/cutover/keys", xdg);
-	else if (home && *home)
-		snprintf(path, sizeof(path), "%s/.config/cutover/keys", home);
-	else
-		return 0;
-	st = keymap_load_file(&c->km, path, &err);
-	if (st != CUTOVER_OK && st != CUTOVER_ENOENT) {
-		fprintf(stderr, "cutover: keymap %s: %s\n", path, err.msg);
+	if (c->o.keymap && keymap_load_file(&c->km, c->o.keymap, &err) != CUTOVER_OK) {
+		fprintf(stderr, "cutover: keymap %s: %s\n", c->o.keymap, err.msg);
 		return CLI_EXIT_USAGE;
 	}
-	if (st != CUTOVER_OK)
-		keymap_default(&c->km);
 	return 0;
 }
 
@@ -1443,7 +1411,7 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 		free(c);
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	}
-	if ((rc = load_config(c)) != 0 || (rc = load_keymap(c)) != 0 || (rc = load_runbook(c)) != 0)
+	if ((rc = load_prefs(c)) != 0 || (rc = load_keymap(c)) != 0 || (rc = load_runbook(c)) != 0)
 		goto out;
 	/* A bad theme name is an error before the screen changes. */
 	if (c->o.theme && load_theme(c, c->o.theme, &err) != CUTOVER_OK) {
@@ -1473,14 +1441,14 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 	fcntl(winch_pipe[1], F_SETFL, O_NONBLOCK);
 	fcntl(winch_pipe[0], F_SETFD, FD_CLOEXEC);
 	fcntl(winch_pipe[1], F_SETFD, FD_CLOEXEC);
-	if (term_create(&c->term, true, &err) != CUTOVER_OK) {
+	if (term_create(&c->term, c->prefs.mouse, &err) != CUTOVER_OK) {
 		fprintf(stderr, "cutover: %s\n", err.msg);
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
 	live_term = c->term;
 	atexit(restore_at_exit);
-	c->tflags = (!term_utf8(c->term) || c->o.ascii) ? SAFE_TEXT_ASCII : 0;
+	c->tflags = (c->o.ascii || (c->prefs.ascii == PREFS_AUTO && !term_utf8(c->term))) ? SAFE_TEXT_ASCII : 0;
 	if (load_theme(c, c->o.theme, &err) != CUTOVER_OK)
 		say(c, ROLE_WARN, "theme: %s", err.msg);
 	nodelay(stdscr, TRUE);
@@ -1510,7 +1478,6 @@ out:
 	engine_snapshot_free(&c->snap);
 	pager_free(&c->pager);
 	runbook_destroy(c->rb);
-	console_config_free(&c->cfg);
 	for (int i = 0; i < 2; i++)
 		if (winch_pipe[i] >= 0) {
 			close(winch_pipe[i]);

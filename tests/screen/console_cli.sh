@@ -123,14 +123,15 @@ expect_rc 2 $? "an unknown theme exits 2"
 expect_contains "$out" "nope" "and is named"
 expect_contains "$out" "light" "with the themes there are"
 mkdir -p "$tmp/cfg/cutover"
-printf 'theme = nope\n' >"$tmp/cfg/cutover/config"
+printf '[ui]\ntheme = nope\n' >"$tmp/cfg/cutover/config.ini"
 out=$(XDG_CONFIG_HOME="$tmp/cfg" "${envs[@]}" "$CUTOVER" "$tmp/rb.json" 2>&1 </dev/null)
 expect_rc 2 $? "the settings file's theme is used (and an unknown one refused)"
 expect_contains "$out" "nope" "the settings file's theme is named"
-printf 'colour = red\n' >"$tmp/cfg/cutover/config"
+printf '[ui]\ncolour = red\n' >"$tmp/cfg/cutover/config.ini"
 out=$(XDG_CONFIG_HOME="$tmp/cfg" "$CUTOVER" "$tmp/rb.json" 2>&1 </dev/null)
 expect_rc 2 $? "a bad settings file exits 2"
-expect_contains "$out" "config:1: unknown setting 'colour'" "naming the line and the setting"
+expect_contains "$out" "config.ini:2:" "naming the line"
+expect_contains "$out" "colour" "and the setting"
 out=$("$CUTOVER" "$tmp/rb.json" --bogus 2>&1 </dev/null)
 expect_rc 2 $? "an unknown option exits 2"
 expect_contains "$out" "usage: cutover RUNBOOK" "with the usage"

@@ -15,11 +15,13 @@
 			goto out;                \
 	} while (0)
 
+static bool utc_clock;  /* set per build from the view; main thread only */
+
 static const char *clock_of(double ts, char *buf, size_t cap)
 {
 	if (!(ts > 0))
 		return "-";
-	return fmt_clock(buf, cap, (time_t)ts, false);
+	return fmt_clock(buf, cap, (time_t)ts, utc_clock);
 }
 
 static const struct engine_execution_view *execution_of(const struct engine_snapshot *s,
@@ -41,6 +43,7 @@ enum cutover_status detail_phase(struct pager *pg, const struct view_ctx *v, siz
 	double live;
 
 	pager_clear(pg);
+	utc_clock = v->utc;
 	if (phase >= s->nphases)
 		return pager_add(pg, ROLE_DIM, "This phase is no longer in the runbook.");
 	p = &s->phases[phase];

@@ -679,7 +679,7 @@ static void events_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 		bool bad = e->error || strstr(e->type, "Failed") || strstr(e->type, "Aborted") ||
 			   strstr(e->type, "TimedOut");
 
-		fmt_clock(clock, sizeof(clock), (time_t)e->ts, false);
+		fmt_clock(clock, sizeof(clock), (time_t)e->ts, v->utc);
 		snprintf(lines[i].text, sizeof(lines[i].text), "%s  %-10.10s %-28s %s%s%s", clock,
 			 refs[i].ex->def->title, e->type, e->state ? e->state : "",
 			 e->error ? " " : "", e->error ? e->error : "");

@@ -38,6 +38,7 @@ struct view_ctx {
 	double now;              /* the engine's clock, for ages and elapsed times */
 	const char *filter;      /* "" shows every row */
 	bool focused;            /* the selection is shown */
+	bool utc;                /* clocks in UTC rather than local time */
 };
 
 struct view_ops {
