@@ -228,6 +228,8 @@ static int demo_hand_off(struct demo_session *d)
 	printf("\n  aws --endpoint-url %s ssm get-parameters-by-path --path / --recursive --output table\n",
 	       getenv("AWS_ENDPOINT_URL"));
 	printf("  aws --endpoint-url %s sts get-caller-identity\n", getenv("AWS_ENDPOINT_URL"));
+	for (size_t i = 0; i < sc->nhealth; i++)
+		printf("  curl -i %s%s\n", getenv("CUTOVER_HEALTH_ORIGIN"), sc->health[i].path);
 	printf("\nCtrl-C stops the demo.\n");
 	fflush(stdout);
 	sim_cli_wait(&d->signals);
@@ -336,6 +338,9 @@ int cmd_demo(int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	sim_cli_setenv(d.sim);
+	/* Runbooks name their health checks at a placeholder origin
+	 * (docs/examples/README.md); the console swaps in this one. */
+	setenv("CUTOVER_HEALTH_ORIGIN", getenv("AWS_ENDPOINT_URL"), 1);
 	d.runbook = runbook;
 	d.scenario = scenario;
 	d.name = name;

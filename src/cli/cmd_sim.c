@@ -8,13 +8,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cutover/cli.h"
 #include "cli/cmd_sim.h"
 #include "cli/commands.h"
 
+/* Set by the handler when a signal reaches a thread that does not block it
+ * (a sanitizer's or a library's helper thread started before ours). */
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
 void sim_cli_block_signals(sigset_t *set)
 {
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	sigemptyset(set);
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);
@@ -24,11 +41,15 @@ void sim_cli_block_signals(sigset_t *set)
 
 int sim_cli_wait(const sigset_t *set)
 {
-	int sig = 0;
+	const struct timespec tick = { 0, 200 * 1000000L };
 
-	while (sigwait(set, &sig) != 0)
-		;
-	return sig;
+	while (!got_signal) {
+		int sig = sigtimedwait(set, NULL, &tick);
+
+		if (sig > 0)
+			return sig;
+	}
+	return got_signal;
 }
 
 static void url_of(const struct sim_server *s, char *out, size_t outsz)

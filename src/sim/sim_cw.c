@@ -455,11 +455,12 @@ static int parse_metric_stat(struct gmd *g, struct query *q, const cJSON *ms, co
 		return -1;
 	r = sim_stat_parse(stat->valuestring, &q->stat);
 	if (r == -1)
-		return cw_fail(g->e, "ValidationError",
-		               "The value for parameter %s is not a valid statistic ('%s': use "
-		               "SampleCount, Average, Sum, Minimum, Maximum or a percentile such as "
-		               "p99).",
-		               p, stat->valuestring);
+		return cw_fail(
+		    g->e, "ValidationError",
+		    "The value for parameter %s is not a valid statistic ('%s': use "
+		    "SampleCount, Average, Sum, Minimum, Maximum or a percentile such as "
+		    "p99).",
+		    p, stat->valuestring);
 	if (r == -2)
 		return cw_fail(
 		    g->e, "InvalidParameterValue",
@@ -492,6 +493,19 @@ static int parse_metric_stat(struct gmd *g, struct query *q, const cJSON *ms, co
 			q->metric = -1;
 	}
 	return 0;
+}
+
+/* "SELECT AVG(CPUUtilization) FROM ..." */
+static int is_insights(const char *x)
+{
+	static const char kw[] = "SELECT";
+
+	while (*x == ' ' || *x == '\t' || *x == '\n')
+		x++;
+	for (size_t i = 0; i < sizeof(kw) - 1; i++)
+		if (toupper((unsigned char)x[i]) != kw[i])
+			return 0;
+	return x[sizeof(kw) - 1] == ' ' || x[sizeof(kw) - 1] == '\t' || x[sizeof(kw) - 1] == '\n';
 }
 
 static int parse_queries(struct gmd *g, const cJSON *arr)
@@ -570,6 +584,12 @@ static int parse_queries(struct gmd *g, const cJSON *arr)
 			if (want_string(ex, path, 2048, g->e) < 0)
 				return -1;
 			q->expr_text = ex->valuestring;
+			if (is_insights(q->expr_text))
+				return cw_fail(
+				    g->e, "InvalidParameterValue",
+				    "%s.Expression is a Metrics Insights query, which cutover "
+				    "sim does not model: use MetricStat queries and metric math.",
+				    path);
 			if (sim_expr_parse(q->expr_text, &q->expr, &err) != CUTOVER_OK)
 				return cw_fail(g->e, "ValidationError",
 				               "Error in expression %s: %s", q->id, err.msg);
@@ -673,7 +693,8 @@ static int compute(struct gmd *g, struct query *q)
 		struct cutover_err err = {CUTOVER_OK, ""};
 		enum cutover_status st;
 
-		st = sim_expr_eval(q->expr, q->n, lookup, &lc, q->values, &q->dropped, &err);
+		st = sim_expr_eval(q->expr, q->n, (double)q->period, lookup, &lc, q->values,
+		                   &q->dropped, &err);
 		if (st != CUTOVER_OK) {
 			if (g->cycle)
 				return cw_fail(g->e, "ValidationError",

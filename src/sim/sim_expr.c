@@ -496,6 +496,7 @@ struct val {
 
 struct evalctx {
 	size_t n;
+	double step_s;
 	sim_expr_lookup_fn lookup;
 	void *ctx;
 	size_t dropped;
@@ -777,6 +778,43 @@ static enum cutover_status eval_if(struct evalctx *c, const struct node *n, stru
 	return st;
 }
 
+enum delta { D_DIFF, D_RATE, D_DIFF_TIME };
+
+/* Each point against the previous datapoint that exists: DIFF (value
+ * change), RATE (change per second), DIFF_TIME (seconds between them).  The
+ * first datapoint has no predecessor and gives none. */
+static enum cutover_status eval_delta(struct evalctx *c, const struct node *n, enum delta d,
+                                      struct val *out)
+{
+	struct val s = {0, 0, NULL};
+	size_t prev = (size_t)-1;
+	enum cutover_status st = want_args(c, n, 1, 1);
+
+	if (st == CUTOVER_OK)
+		st = eval(c, n->kids[0], &s);
+	if (st == CUTOVER_OK)
+		st = make_series(c, out);
+	for (size_t i = 0; st == CUTOVER_OK && i < c->n; i++) {
+		double v = at(&s, i), dt;
+
+		out->v[i] = NAN;
+		if (isnan(v))
+			continue;
+		if (prev != (size_t)-1) {
+			dt = (double)(i - prev) * c->step_s;
+			if (d == D_DIFF)
+				out->v[i] = v - at(&s, prev);
+			else if (d == D_DIFF_TIME)
+				out->v[i] = dt;
+			else
+				out->v[i] = apply(c, OP_DIV, v - at(&s, prev), dt, 1);
+		}
+		prev = i;
+	}
+	val_free(&s);
+	return st;
+}
+
 static enum cutover_status eval_call(struct evalctx *c, const struct node *n, struct val *out)
 {
 	static const struct {
@@ -803,12 +841,28 @@ static enum cutover_status eval_call(struct evalctx *c, const struct node *n, st
 		return eval_map(c, n, ceil, out);
 	if (strcmp(n->name, "FLOOR") == 0)
 		return eval_map(c, n, floor, out);
+	if (strcmp(n->name, "DIFF") == 0)
+		return eval_delta(c, n, D_DIFF, out);
+	if (strcmp(n->name, "RATE") == 0)
+		return eval_delta(c, n, D_RATE, out);
+	if (strcmp(n->name, "DIFF_TIME") == 0)
+		return eval_delta(c, n, D_DIFF_TIME, out);
+	if (strcmp(n->name, "PERIOD") == 0) {
+		/* The grid's period; the argument only has to be valid. */
+		st = want_args(c, n, 1, 1);
+		if (st == CUTOVER_OK)
+			st = eval(c, n->kids[0], out);
+		val_free(out);
+		out->k = c->step_s;
+		return st;
+	}
 	for (size_t i = 0; i < sizeof(aggs) / sizeof(aggs[0]); i++)
 		if (strcmp(n->name, aggs[i].name) == 0)
 			return eval_agg(c, n, aggs[i].a, out);
 	return cutover_errf(c->err, CUTOVER_EVALIDATE,
 	                    "unknown function %s at column %zu (supported: FILL, IF, ABS, CEIL, "
-	                    "FLOOR, SUM, AVG, MIN, MAX, SAMPLE_COUNT)",
+	                    "FLOOR, DIFF, RATE, DIFF_TIME, PERIOD, SUM, AVG, MIN, MAX, "
+	                    "SAMPLE_COUNT)",
 	                    n->name, n->col);
 }
 
@@ -873,10 +927,11 @@ out:
 	return st;
 }
 
-enum cutover_status sim_expr_eval(const struct sim_expr *e, size_t n, sim_expr_lookup_fn lookup,
-                                  void *ctx, double *out, size_t *dropped, struct cutover_err *err)
+enum cutover_status sim_expr_eval(const struct sim_expr *e, size_t n, double step_s,
+                                  sim_expr_lookup_fn lookup, void *ctx, double *out,
+                                  size_t *dropped, struct cutover_err *err)
 {
-	struct evalctx c = {n, lookup, ctx, 0, err};
+	struct evalctx c = {n, step_s, lookup, ctx, 0, err};
 	struct val v = {0, 0, NULL};
 	enum cutover_status st;
 

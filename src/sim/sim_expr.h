@@ -15,6 +15,7 @@
  *   unary   := "-" unary | primary
  *   primary := NUMBER | ID | FUNC "(" args ")" | "(" expr ")" | "[" args "]"
  * Functions: FILL(s, v | REPEAT | LINEAR), IF(c, a[, b]), ABS, CEIL, FLOOR,
+ * DIFF, RATE, DIFF_TIME (against the previous datapoint), PERIOD,
  * SUM/AVG/MIN/MAX/SAMPLE_COUNT(s) -> scalar over one series, or
  * SUM/AVG/MIN/MAX([s1, s2, ...]) -> one series, point by point.
  *
@@ -49,13 +50,13 @@ const char *sim_expr_ref_get(const struct sim_expr *e, size_t i);
  * the id is unknown (evaluation then fails with CUTOVER_ENOENT). */
 typedef int (*sim_expr_lookup_fn)(void *ctx, const char *id, const double **values);
 
-/* Evaluate over n grid points into out[0..n-1].  A scalar result fills every
+/* Evaluate over n grid points step_s seconds apart into out[0..n-1].  A scalar result fills every
  * point.  Arithmetic that yields no number (x/0, overflow) makes that point
  * missing and is counted in *dropped (CloudWatch reports it as an
  * ArithmeticError message).  Errors: CUTOVER_ENOENT (unknown id),
  * CUTOVER_EVALIDATE (bad function or arguments), CUTOVER_ENOMEM. */
-enum cutover_status sim_expr_eval(const struct sim_expr *e, size_t n, sim_expr_lookup_fn lookup,
-                                  void *ctx, double *out, size_t *dropped,
-                                  struct cutover_err *err) CUTOVER_MUST_CHECK;
+enum cutover_status sim_expr_eval(const struct sim_expr *e, size_t n, double step_s,
+                                  sim_expr_lookup_fn lookup, void *ctx, double *out,
+                                  size_t *dropped, struct cutover_err *err) CUTOVER_MUST_CHECK;
 
 #endif

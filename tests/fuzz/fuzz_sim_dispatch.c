@@ -3,7 +3,7 @@
  * CMake; build and run by hand from the source tree:
  *
  *   cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang \
- *         -DCUTOVER_SANITIZE=address -DCUTOVER_TESTS=OFF && cmake --build build-fuzz
+ *         -DCUTOVER_SANITIZE=address -DCUTOVER_TESTS=OFF -DCUTOVER_WERROR=OFF && cmake --build build-fuzz
  *   clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -fsanitize=fuzzer,address,undefined \
  *         -Iinclude -Isrc -I/usr/include/cjson tests/fuzz/fuzz_sim_dispatch.c \
  *         build-fuzz/libcutover_core.a -lmicrohttpd -lcjson -lcrypto -lcurl -lsqlite3 \

@@ -102,4 +102,31 @@ out=$(AWS_SECRET_ACCESS_KEY=wrong sfn describe-execution --execution-arn $EX:job
 expect_contains "$out" "InvalidSignatureException" "stepfunctions: wrong secret"
 out=$(AWS_SECRET_ACCESS_KEY=wrong cw describe-alarms)
 expect_contains "$out" "SignatureDoesNotMatch" "cloudwatch: wrong secret (query-compatible code)"
+# CloudWatch's older Query protocol (what Debian's AWS CLI 2.9 speaks), signed
+# by botocore's own SigV4 signer: XML answers, and XML signature errors.
+query() { # SECRET FORM -> "STATUS BODY"
+	python3 - "$S_URL" "$1" "$2" <<'PY'
+import sys, urllib.request, urllib.error
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+url, secret, form = sys.argv[1:4]
+r = AWSRequest(method="POST", url=url + "/", data=form.encode(),
+               headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+SigV4Auth(Credentials("AKIDFULLTEST", secret), "monitoring", "us-east-1").add_auth(r)
+req = urllib.request.Request(url + "/", data=form.encode(), headers=dict(r.headers), method="POST")
+try:
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        print(resp.status, resp.read().decode())
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+PY
+}
+form="Action=GetMetricData&Version=2010-08-01&MetricDataQueries.member.1.Id=m1&MetricDataQueries.member.1.MetricStat.Metric.Namespace=Shop&MetricDataQueries.member.1.MetricStat.Metric.MetricName=ErrorRate&MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name=Service&MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Value=checkout&MetricDataQueries.member.1.MetricStat.Period=60&MetricDataQueries.member.1.MetricStat.Stat=Average&StartTime=2026-09-21T13%3A00%3A00Z&EndTime=2026-09-22T13%3A00%3A00Z"
+out=$(query full-secret "$form")
+expect_contains "$out" "200 " "Query GetMetricData, signed by botocore"
+expect_contains "$out" "<Id>m1</Id>" "Query answer is XML with the query id"
+out=$(query wrong "$form")
+expect_contains "$out" "403 " "Query with a wrong secret: 403"
+expect_contains "$out" "<Code>SignatureDoesNotMatch</Code>" "Query signature error as XML"
 finish

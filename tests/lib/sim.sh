@@ -1,6 +1,7 @@
 # sim.sh: start `cutover sim` for a shell test (sourced after assert.sh).
 #   start_sim NAME ARGS...   starts `$CUTOVER sim --port 0 ARGS...`, waits for its
-#                            first line, sets ${NAME}_URL and ${NAME}_PID; killed at exit.
+#                            first line, sets ${NAME}_URL, ${NAME}_PID and ${NAME}_OUT
+#                            (its stdout file); killed at exit.
 # The AWS CLI is isolated from the machine's profiles and metadata endpoints.
 _sim_pids=()
 _sim_cleanup() {
@@ -32,6 +33,7 @@ start_sim() {
 	case "$line" in http://*) ;; *) echo "sim $name printed no URL" >&2; return 1 ;; esac
 	printf -v "${name}_URL" '%s' "$line"
 	printf -v "${name}_PID" '%s' "$pid"
+	printf -v "${name}_OUT" '%s' "$out"
 }
 
 # json_get JSON PYEXPR: evaluate a Python expression over the parsed JSON `d`.

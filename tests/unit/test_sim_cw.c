@@ -755,6 +755,11 @@ static const struct err_case err_cases[] = {
      "ChildrenOfAlarmName cannot be used together with StateValue"},
     {"DescribeAlarms", "{\"NextToken\":\"1.0000000000000000\"}", 400, "InvalidNextToken;Sender",
      "#InvalidNextToken", "NextToken"},
+    {"GetMetricData",
+     "{\"MetricDataQueries\":[{\"Id\":\"q\",\"Expression\":\"select AVG(CPUUtilization) FROM "
+     "SCHEMA(\\\"AWS/EC2\\\")\",\"Period\":60}]," RANGE(1, 2) "}",
+     400, "InvalidParameterValue;Sender", "#InvalidParameterValueException",
+     "is a Metrics Insights query, which cutover sim does not model"},
     {"PutMetricData", "{}", 400, "InvalidAction;Sender", "#UnknownOperationException",
      "The action PutMetricData is not valid"},
 };
@@ -1292,25 +1297,63 @@ static void test_mutated_requests(void **state)
 	sim_cw_destroy(c);
 }
 
-/* The example in docs/sim-cloudwatch.md loads and does what the page says. */
-static void test_doc_example(void **state)
+/* Every example in docs/sim-cloudwatch.md loads and does what the page says. */
+static void check_doc_block(int k, const char *json)
 {
 	struct cutover_err err = {CUTOVER_OK, ""};
-	char path[1024], *text = NULL, *start, *end;
 	struct sim_metrics *m = NULL;
-	struct alarm_expect before[] = {{"orders-failures-high", "OK", NAN},
-	                                {"orders-unhealthy", "OK", NAN}};
-	struct alarm_expect during[] = {{"orders-failures-high", "ALARM", 420},
-	                                {"orders-unhealthy", "ALARM", 420}};
-	struct alarm_expect after[] = {{"orders-failures-high", "OK", NAN},
-	                               {"orders-unhealthy", "OK", NAN}};
-	cJSON *root;
+	cJSON *root = cJSON_Parse(json);
+
+	if (!root)
+		fail_msg("json block %d of docs/sim-cloudwatch.md does not parse", k);
+	if (sim_metrics_create(root, 42, T0, &m, &err) != CUTOVER_OK)
+		fail_msg("json block %d of docs/sim-cloudwatch.md does not load: %s", k, err.msg);
+	if (k == 0) {
+		struct alarm_expect before[] = {{"orders-failures-high", "OK", NAN},
+		                                {"orders-unhealthy", "OK", NAN}};
+		struct alarm_expect during[] = {{"orders-failures-high", "ALARM", 420},
+		                                {"orders-unhealthy", "ALARM", 420}};
+		struct alarm_expect after[] = {{"orders-failures-high", "OK", NAN},
+		                               {"orders-unhealthy", "OK", NAN}};
+
+		check_alarms(m, 400, before, 2);
+		check_alarms(m, 600, during, 2);
+		sim_metrics_parameter_changed(m, "/orders/rollback_mode", "true", T0 + 600);
+		check_alarms(m, 900, after, 2);
+	} else if (k == 2) {
+		struct alarm_expect before[] = {{"api-p95-slow", "OK", NAN},
+		                                {"cache-hit-low", "OK", NAN}};
+		struct alarm_expect during[] = {{"api-p95-slow", "ALARM", NAN},
+		                                {"cache-hit-low", "ALARM", NAN}};
+		struct alarm_expect flag_off[] = {{"api-p95-slow", "ALARM", NAN},
+		                                  {"cache-hit-low", "OK", NAN}};
+
+		check_alarms(m, 290, before, 2);
+		check_alarms(m, 600, during, 2);
+		sim_metrics_parameter_changed(m, "/app/EnableRedisCache", "false", T0 + 600);
+		check_alarms(m, 800, flag_off, 2);
+	} else if (k == 3) {
+		struct alarm_expect quiet = {"directfanz-db-replication-lag", "OK", NAN};
+		struct alarm_expect lag = {"directfanz-db-replication-lag", "ALARM", NAN};
+
+		check_alarms(m, 200, &quiet, 1);
+		check_alarms(m, 500, &lag, 1);
+		check_alarms(m, 1000, &quiet, 1);
+	}
+	sim_metrics_destroy(m);
+	cJSON_Delete(root);
+}
+
+static void test_doc_examples(void **state)
+{
+	char path[1024], *text = NULL, *at;
+	int blocks = 0;
 	long n;
 	FILE *f;
 	(void)state;
 
 	snprintf(path, sizeof(path), "%s/docs/sim-cloudwatch.md", SRCDIR);
-	f = fopen(path, "rb"); /* the page whose example this checks */
+	f = fopen(path, "rb"); /* the page whose examples this checks */
 	assert_non_null(f);
 	assert_int_equal(fseek(f, 0, SEEK_END), 0);
 	n = ftell(f);
@@ -1320,22 +1363,15 @@ static void test_doc_example(void **state)
 	assert_non_null(text);
 	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
 	fclose(f);
-	start = strstr(text, "```json\n");
-	assert_non_null(start);
-	start += 8;
-	end = strstr(start, "```");
-	assert_non_null(end);
-	*end = '\0';
-	root = cJSON_Parse(start);
-	assert_non_null(root);
-	if (sim_metrics_create(root, 42, T0, &m, &err) != CUTOVER_OK)
-		fail_msg("the documented example does not load: %s", err.msg);
-	check_alarms(m, 400, before, 2);
-	check_alarms(m, 600, during, 2);
-	sim_metrics_parameter_changed(m, "/orders/rollback_mode", "true", T0 + 600);
-	check_alarms(m, 900, after, 2);
-	sim_metrics_destroy(m);
-	cJSON_Delete(root);
+	for (at = strstr(text, "```json\n"); at; at = strstr(at, "```json\n")) {
+		char *end = strstr(at + 8, "```");
+
+		assert_non_null(end);
+		*end = '\0';
+		check_doc_block(blocks++, at + 8);
+		at = end + 3;
+	}
+	assert_int_equal(blocks, 4);
 	free(text);
 }
 
@@ -1359,7 +1395,7 @@ int main(void)
 	    cmocka_unit_test(test_query_errors),
 	    cmocka_unit_test(test_bad_scenarios),
 	    cmocka_unit_test(test_empty_scenario),
-	    cmocka_unit_test(test_doc_example),
+	    cmocka_unit_test(test_doc_examples),
 	    cmocka_unit_test(test_xml_escaping),
 	    cmocka_unit_test(test_mutated_requests),
 	};

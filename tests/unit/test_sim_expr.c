@@ -85,6 +85,12 @@ static const struct eval_case eval_cases[] = {
     {"IF(m1 < 2 || m1 > 3, 9)", {9, X, X, 9}, 0},
     {"ABS(-m1)", {1, 2, X, 4}, 0},
     {"CEIL(m1 / 3) + FLOOR(2.7)", {3, 3, X, 4}, 0},
+    /* against the previous datapoint, 60 s apart on this grid */
+    {"DIFF(m1)", {X, 1, X, 2}, 0},
+    {"RATE(m1)", {X, 1.0 / 60, X, 2.0 / 120}, 0},
+    {"DIFF_TIME(m1)", {X, 60, X, 120}, 0},
+    {"RATE(z) * 60", {X, 0, 0, 0}, 0},
+    {"PERIOD(m1) + 1", {61, 61, 61, 61}, 0},
 };
 
 static void test_eval_table(void **state)
@@ -99,7 +105,7 @@ static void test_eval_table(void **state)
 
 		print_message("expr: %s\n", tc->expr);
 		assert_int_equal(sim_expr_parse(tc->expr, &e, &err), CUTOVER_OK);
-		assert_int_equal(sim_expr_eval(e, N, lookup, NULL, out, &dropped, &err),
+		assert_int_equal(sim_expr_eval(e, N, 60, lookup, NULL, out, &dropped, &err),
 		                 CUTOVER_OK);
 		for (size_t j = 0; j < N; j++) {
 			if (isnan(tc->want[j]))
@@ -128,7 +134,8 @@ static const struct err_case err_cases[] = {
     {"FILL(m1 0)", CUTOVER_EPARSE, CUTOVER_OK, "expected ',' or ')'"},
     {"m9 + 1", CUTOVER_OK, CUTOVER_ENOENT, "unknown metric id 'm9' at column 1"},
     {"FILL(m1)", CUTOVER_OK, CUTOVER_EVALIDATE, "FILL at column 1 takes 2 arguments, not 1"},
-    {"RATE(m1)", CUTOVER_OK, CUTOVER_EVALIDATE, "unknown function RATE"},
+    {"RATES(m1)", CUTOVER_OK, CUTOVER_EVALIDATE, "unknown function RATES"},
+    {"DIFF(m1, 2)", CUTOVER_OK, CUTOVER_EVALIDATE, "DIFF at column 1 takes 1 argument, not 2"},
     {"[m1, m2]", CUTOVER_OK, CUTOVER_EVALIDATE, "can only be the argument"},
     {"REPEAT + 1", CUTOVER_OK, CUTOVER_ENOENT, "unknown metric id 'REPEAT'"},
     {"SUM([])", CUTOVER_OK, CUTOVER_EVALIDATE, "the array is empty"},
@@ -148,7 +155,7 @@ static void test_error_table(void **state)
 		if (tc->parse_st != CUTOVER_OK) {
 			assert_null(e);
 		} else {
-			assert_int_equal(sim_expr_eval(e, N, lookup, NULL, out, NULL, &err),
+			assert_int_equal(sim_expr_eval(e, N, 60, lookup, NULL, out, NULL, &err),
 			                 tc->eval_st);
 			sim_expr_destroy(e);
 		}
@@ -185,7 +192,7 @@ static void test_refs_and_depth(void **state)
 
 	/* An empty grid evaluates without touching out. */
 	assert_int_equal(sim_expr_parse("m1 + 1", &e, &err), CUTOVER_OK);
-	assert_int_equal(sim_expr_eval(e, 0, lookup, NULL, NULL, NULL, &err), CUTOVER_OK);
+	assert_int_equal(sim_expr_eval(e, 0, 60, lookup, NULL, NULL, NULL, &err), CUTOVER_OK);
 	sim_expr_destroy(e);
 }
 
