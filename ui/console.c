@@ -1295,6 +1295,7 @@ static int load_runbook(struct console *c)
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct cutover_err err = { 0 };
 	enum cutover_status st = runbook_load_file(c->o.path, &c->rb, &diags, &err);
+	const char *origin;
 	int rc = 0;
 
 	/* As `cutover check` prints them: every problem at line:column. */
@@ -1310,10 +1311,12 @@ static int load_runbook(struct console *c)
 		rc = CLI_EXIT_USAGE;
 	}
 	diag_list_free(&diags);
-	if (rc == 0 && c->launch && c->launch->http_origin &&
-	    runbook_rebase_http(c->rb, c->launch->http_origin, &err) != CUTOVER_OK) {
-		fprintf(stderr, "cutover: %s\n", err.msg);
-		rc = CLI_EXIT_FAIL;
+	/* The demo's sim (or CUTOVER_HEALTH_ORIGIN, which `cutover demo` also
+	 * exports) serves the runbook's health paths. */
+	origin = c->launch && c->launch->http_origin ? c->launch->http_origin : getenv("CUTOVER_HEALTH_ORIGIN");
+	if (rc == 0 && origin && *origin && runbook_rebase_http(c->rb, origin, &err) != CUTOVER_OK) {
+		fprintf(stderr, "cutover: CUTOVER_HEALTH_ORIGIN: %s\n", err.msg);
+		rc = CLI_EXIT_USAGE;
 	}
 	return rc;
 }

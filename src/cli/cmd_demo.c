@@ -188,13 +188,17 @@ static double demo_clock(void *ctx)
 
 /* The one place the demo hands over to the console: the engine runs on the
  * sim's clock (at its speed) and every HTTP check goes to the sim.  Without
- * a console it says what runs and how to reach it, and serves until Ctrl-C. */
+ * a console (no terminal, no runbook) it says what runs and how to reach it,
+ * and serves until Ctrl-C. */
 static int demo_hand_off(struct demo_session *d)
 {
 	const struct sim_scenario *sc = sim_server_scenario(d->sim);
 	const struct cli_frontend *fe = cli_frontend();
 
-	if (fe && fe->run_console && is_file(d->runbook)) {
+	/* The console needs a terminal; without one (a script, a pipe) the demo
+	 * serves headless until Ctrl-C, for other tools. */
+	if (fe && fe->run_console && is_file(d->runbook) && isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO)) {
 		struct cli_console_launch launch = { 0 };
 		char **argv = calloc((size_t)d->console_argc + 2, sizeof(*argv));
 		int rc;
@@ -223,7 +227,10 @@ static int demo_hand_off(struct demo_session *d)
 	printf("  scenario %s (%s), region %s\n", d->scenario, sc->name, sc->region);
 	if (is_file(d->runbook))
 		printf("  runbook  %s\n", d->runbook);
-	printf("\nThe console is not built into this version yet.  Reach the sim from another shell:\n\n");
+	printf("\n%s  Reach the sim from another shell:\n\n",
+	       !fe || !fe->run_console ? "This build has no console." :
+	       !is_file(d->runbook) ? "No runbook next to the scenario, so no console." :
+	       "Not on a terminal, so no console: serving headless.");
 	sim_cli_print_exports(stdout, d->sim);
 	printf("\n  aws --endpoint-url %s ssm get-parameters-by-path --path / --recursive --output table\n",
 	       getenv("AWS_ENDPOINT_URL"));

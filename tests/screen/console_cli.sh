@@ -32,12 +32,12 @@ simpid=$!
 for _ in $(seq 100); do grep -q '^export AWS_ENDPOINT_URL' "$tmp/sim.out" && break; sleep 0.1; done
 eval "$(grep '^export' "$tmp/sim.out")"
 expect_match "${AWS_ENDPOINT_URL:-}" '^http://127\.0\.0\.1:[0-9]+$' "the sim is on a loopback port"
-# The runbook's health checks go to the sim too.
-sed "s#http://127.0.0.1:8080#$AWS_ENDPOINT_URL#g" "$SRCDIR/docs/examples/subscriber-portal.json" >"$tmp/rb.json"
+cp "$SRCDIR/docs/examples/subscriber-portal.json" "$tmp/rb.json"
 
 envs=(env AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID"
 	AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" AWS_SESSION_TOKEN="${AWS_SESSION_TOKEN:-}"
-	AWS_REGION="${AWS_REGION:-us-east-1}" CUTOVER_THEMES="$SRCDIR/themes")
+	AWS_REGION="${AWS_REGION:-us-east-1}" CUTOVER_THEMES="$SRCDIR/themes"
+	CUTOVER_HEALTH_ORIGIN="$AWS_ENDPOINT_URL") # the runbook's health checks go to the sim too
 shell='"$@"; echo "rc=$?"
 stty -a | tr " ;" "\n\n" | grep -x -e "-\{0,1\}icanon" -e "-\{0,1\}echo" | tr "\n" " "; echo
 echo DONE; read -r _'
@@ -62,6 +62,14 @@ start() {
 start 160 48 bash -c "$shell" _ "${envs[@]}" "$CUTOVER" "$tmp/rb.json" --operator alice
 TMUX_TIMEOUT=20 tmux_wait_for "provisioning_mode"; expect_rc 0 $? "the console opened on the runbook"
 TMUX_TIMEOUT=20 tmux_wait_for 'DUAL\x1b'; expect_rc 0 $? "an escape in a value is shown escaped"
+TMUX_TIMEOUT=20 tmux_wait_for "$AWS_ENDPOINT_URL/legacy/health"; expect_rc 0 $? "CUTOVER_HEALTH_ORIGIN moves the HTTP checks"
+"$CUTOVER" check --json "$tmp/rb.json" >"$tmp/rbn.json" 2>/dev/null
+for _ in $(seq 100); do
+	tmux_screen | python3 "$SRCDIR/tests/lib/console_screen.py" panel "$tmp/rbn.json" gauges 2>"$tmp/why" && break
+	sleep 0.2
+done
+expect_rc 0 "$(tmux_screen | python3 "$SRCDIR/tests/lib/console_screen.py" panel "$tmp/rbn.json" gauges; echo $?)" \
+	"every gauge, the HTTP checks included, has a value and a state"
 screen=$(tmux_screen)
 expect_contains "$screen" "alice" "--operator names the operator in the header"
 expect_contains "$screen" "1 Phases" "the screen was not cleared by the value"
