@@ -52,4 +52,25 @@ else
 	echo "note: this build has no 'cutover check'; runbook validation left to it"
 fi
 
+# In the sim, each incident crosses its trigger and recovers when the plan's
+# flag is set; proved able to fail on a copy whose incident is too short and
+# whose warning level is below the baseline.
+if "$CUTOVER" help sim >/dev/null 2>&1; then
+	cp "$ex/manuel-enterprise.json" "$ex/manuel-enterprise.scenario.json" "$work/"
+	sed -i 's|"incidents": \[ { "at_s": 200, "to": 2700 } \]|"incidents": [ { "at_s": 200, "for_s": 30, "to": 2700 } ]|' \
+		"$work/manuel-enterprise.scenario.json"
+	sed -i 's|"warn": 1500, "critical": 2000,|"warn": 500, "critical": 2000,|' "$work/manuel-enterprise.json"
+	python3 "$SRCDIR/tests/lib/examples_rehearse.py" "$CUTOVER" "$work" manuel-enterprise >"$work/neg.out" 2>&1 &
+	neg=$!
+	out=$(python3 "$SRCDIR/tests/lib/examples_rehearse.py" "$CUTOVER" "$ex" "${names[@]}" 2>&1); rc=$?
+	expect_rc 0 $rc "every scenario's incident triggers and recovers in the sim"
+	expect_contains "$out" "5 scenarios rehearsed, 0 problems" "all five rehearsed"
+	wait $neg; rc=$?; out=$(cat "$work/neg.out")
+	expect_rc 1 $rc "a broken pair fails the rehearsal"
+	expect_contains "$out" "is not above 2000 for 5 datapoints" "a short incident is caught"
+	expect_contains "$out" "still beyond its thresholds" "a gauge that stays hot is caught"
+else
+	echo "note: this build has no 'cutover sim'; scenarios not rehearsed"
+fi
+
 finish

@@ -157,7 +157,27 @@ def check_pair(rb_path, sc_path):
 
 	# The demo's point: an incident crosses a trigger, and the trigger's plan
 	# sets what the incident's recover_when waits for.
-	shown = False
+	if not demo_triggers(rb, sc, bad):
+		bad("no incident between 60 s and 300 s crosses a rollback trigger that its plan recovers")
+	return probs
+
+
+def demo_triggers(rb, sc, bad=lambda msg: None):
+	"""The gauges whose scenario incident (60-300 s in) crosses their trigger
+	and whose trigger plan sets what every incident input's recover_when
+	waits for: a list of (gauge, [(parameter, value, within_s, at_s)])."""
+	machines = {m["name"]: m for m in sc.get("state_machines", [])}
+	metrics = {mkey(m): m for m in sc.get("metrics", [])}
+	flags = {f["id"]: f for f in rb.get("flags", [])}
+	plans = rb.get("rollback", {})
+
+	def steps(pid, seen=()):
+		p = plans[pid]
+		if "sequence" in p:
+			return [s for q in p["sequence"] if q not in seen for s in steps(q, seen + (pid,))]
+		return p.get("steps", [])
+
+	found = []
 	for g in rb.get("gauges", []):
 		t = g.get("trigger")
 		if not t or not ("metric" in g or "expression" in g) or ("above" not in t and "below" not in t):
@@ -173,7 +193,7 @@ def check_pair(rb_path, sc_path):
 					sp = m.get("sets_parameter")
 					if sp and arn.endswith(":stateMachine:" + m["name"]):
 						sets.add((sp["name"], sp["value"]))
-		values, hot, recovers = {}, False, True
+		values, hot, recovers, how = {}, False, True, []
 		for var, m in inputs.items():
 			sm = metrics.get(mkey(m))
 			if sm is None:
@@ -185,6 +205,8 @@ def check_pair(rb_path, sc_path):
 				rw = sm.get("recover_when")
 				if not rw or (rw["parameter"], rw["equals"]) not in sets:
 					recovers = False
+				else:
+					how.append((rw["parameter"], rw["equals"], rw.get("within_s", 60), inc[0]["at_s"]))
 		else:
 			if not hot:
 				continue
@@ -194,13 +216,11 @@ def check_pair(rb_path, sc_path):
 				continue
 			crossed = v > t["above"] if "above" in t else v < t["below"]
 			if crossed and recovers:
-				shown = True
+				found.append((g, how))
 			elif crossed:
 				bad(f"gauge {g['id']}: the incident crosses the trigger but plan {t['plan']} "
 				    f"does not set what recover_when waits for")
-	if not shown:
-		bad("no incident between 60 s and 300 s crosses a rollback trigger that its plan recovers")
-	return probs
+	return found
 
 
 def main():
