@@ -7,6 +7,9 @@
 #    --theme monochrome and NO_COLOR open a console too;
 #  - :q asks while an execution runs and n keeps watching; SIGTERM and SIGHUP
 #    quit with 128+signal and a restored terminal; a SIGINT sent by kill asks;
+#    a crash (SIGSEGV) restores the terminal before the process dies of it;
+#  - a click selects a row in the panel under it, or opens a tab;
+#  - CUTOVER_HEALTH_ORIGIN sends the runbook's HTTP checks to the sim;
 #  - an invalid runbook is reported like `cutover check`, before any screen;
 #  - a bad --theme or option is refused before the screen changes.
 set -u
@@ -118,6 +121,17 @@ kill -HUP "$pid"
 tmux_wait_for "DONE"; expect_rc 0 $? "SIGHUP quits"
 expect_contains "$(tmux_screen)" "rc=129" "exit 128+SIGHUP"
 expect_contains "$(tmux_screen)" "icanon echo" "the tty is cooked again after SIGHUP"
+tmux_kill
+
+# --- a crash (a fatal signal): the handler restores the terminal, then dies of it
+start 80 24 bash -c "$shell" _ "${envs[@]}" "$CUTOVER" "$tmp/rb.json"
+TMUX_TIMEOUT=20 tmux_wait_for "1 Phases"; expect_rc 0 $? "the console opened again"
+pid=$(pgrep -f -n "cutover $tmp/rb.json")
+kill -SEGV "$pid"
+tmux_wait_for "DONE"; expect_rc 0 $? "a crash ends the console"
+expect_contains "$(tmux_screen)" "rc=139" "it dies of the signal (128+SIGSEGV)"
+expect_contains "$(tmux_screen)" "icanon echo" "the tty is cooked again after a crash"
+expect_contains "$(tmux_query '#{alternate_on} #{cursor_flag}')" "0 1" "normal screen, cursor shown after a crash"
 tmux_kill
 
 # --- refused before the screen changes -------------------------------------------
