@@ -8,6 +8,7 @@
 #include "fmt.h"
 #include "glyph.h"
 #include "safe_text.h"
+#include "table.h"
 
 #define TRY(x)                                   \
 	do {                                     \
@@ -23,6 +24,48 @@ static const char *clock_of(double ts, char *buf, size_t cap)
 		return "-";
 	return fmt_clock(buf, cap, (time_t)ts, utc_clock);
 }
+
+#define TABLE_CELLS 1024
+
+/* One table row (or the header when text is NULL) as a pager line: the
+ * table module lays the columns out for the width; the pager keeps the
+ * row's role. */
+static enum cutover_status table_line(struct pager *pg, const struct table_col *cols, size_t n,
+				      int width, const char *const *text, enum theme_role role,
+				      unsigned tflags)
+{
+	static struct cell cells[TABLE_CELLS];
+	static char utf8[TABLE_CELLS * 8];
+	int widths[TABLE_MAX_COLS];
+
+	if (width > TABLE_CELLS)
+		width = TABLE_CELLS;
+	table_layout(cols, n, width, widths);
+	if (text)
+		table_row_render(cols, widths, n, text, NULL, width, tflags, cells);
+	else
+		table_header_render(cols, widths, n, width, tflags, cells);
+	cells_utf8(cells, width, utf8, sizeof(utf8));
+	return pager_add(pg, text ? role : ROLE_TITLE, "  %s", utf8);
+}
+
+static const struct table_col event_cols[] = {
+	{ "TIME", 8, 8, 0, TABLE_LEFT, 0 },
+	{ "ID", 4, 6, 0, TABLE_RIGHT, 3 },
+	{ "EVENT", 16, 32, 2, TABLE_LEFT, 0 },
+	{ "STATE", 10, 40, 2, TABLE_LEFT, 0 },
+	{ "ERROR", 8, 0, 3, TABLE_LEFT, 1 },
+};
+
+static const struct table_col job_cols[] = {
+	{ "NAME", 12, 0, 3, TABLE_LEFT, 0 },
+	{ "STATUS", 9, 10, 0, TABLE_LEFT, 0 },
+	{ "STARTED", 8, 8, 0, TABLE_LEFT, 2 },
+	{ "STOPPED", 8, 8, 0, TABLE_LEFT, 1 },
+	{ "TOOK", 6, 8, 0, TABLE_RIGHT, 3 },
+};
+
+#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct engine_execution_view *execution_of(const struct engine_snapshot *s,
 							const struct engine_phase_view *p)
@@ -106,27 +149,42 @@ enum cutover_status detail_phase(struct pager *pg, const struct view_ctx *v, siz
 		TRY(pager_add(pg, ROLE_TITLE, "Recent events (newest first)"));
 		if (x->nevents == 0)
 			TRY(pager_add(pg, ROLE_DIM, "  none yet"));
+		else
+			TRY(table_line(pg, event_cols, NCOLS(event_cols), width - 5, NULL, ROLE_TITLE, v->tflags));
 		for (size_t i = x->nevents; i-- > 0;) {
 			const struct engine_event_view *e = &x->events[i];
+			char id[24], err[512];
+			const char *row[NCOLS(event_cols)];
 
-			TRY(pager_add(pg, e->error ? ROLE_CRIT : ROLE_NORMAL, "  %s  #%-4lld %-30s %s%s%s%s%s",
-				      clock_of(e->ts, a, sizeof(a)), e->id, e->type, e->state ? e->state : "",
-				      e->error ? "  " : "", e->error ? e->error : "", e->cause ? ": " : "",
-				      e->cause ? e->cause : ""));
+			snprintf(id, sizeof(id), "%lld", e->id);
+			snprintf(err, sizeof(err), "%s%s%s", e->error ? e->error : "", e->cause ? ": " : "",
+				 e->cause ? e->cause : "");
+			row[0] = clock_of(e->ts, a, sizeof(a));
+			row[1] = id;
+			row[2] = e->type;
+			row[3] = e->state;
+			row[4] = err;
+			TRY(table_line(pg, event_cols, NCOLS(event_cols), width - 5, row,
+				       e->error ? ROLE_CRIT : ROLE_NORMAL, v->tflags));
 		}
 		TRY(pager_add(pg, ROLE_NORMAL, "%s", ""));
 		TRY(pager_add(pg, ROLE_TITLE, "Executions of %s (%zu%s)", view_short_name(x->def->state_machine_arn),
 			      x->njobs, x->jobs_truncated ? "+" : ""));
+		if (x->njobs)
+			TRY(table_line(pg, job_cols, NCOLS(job_cols), width - 5, NULL, ROLE_TITLE, v->tflags));
 		for (size_t i = 0; i < x->njobs; i++) {
 			const struct engine_job_view *j = &x->jobs[i];
 			bool running = j->status && strcmp(j->status, "RUNNING") == 0;
+			const char *row[NCOLS(job_cols)];
 
-			TRY(pager_add(pg, running ? ROLE_RUNNING : j->status && strcmp(j->status, "SUCCEEDED") == 0 ?
-					  ROLE_NORMAL : ROLE_WARN, "  %-36s %-10s %s  %s  %s",
-				      j->name ? j->name : "?", j->status ? j->status : "?",
-				      clock_of(j->start, a, sizeof(a)), clock_of(j->stop, b, sizeof(b)),
-				      fmt_duration(c, sizeof(c), (j->stop > 0 ? j->stop : v->now) - j->start,
-						   v->tflags)));
+			row[0] = j->name;
+			row[1] = j->status;
+			row[2] = clock_of(j->start, a, sizeof(a));
+			row[3] = clock_of(j->stop, b, sizeof(b));
+			row[4] = fmt_duration(c, sizeof(c), (j->stop > 0 ? j->stop : v->now) - j->start, v->tflags);
+			TRY(table_line(pg, job_cols, NCOLS(job_cols), width - 5, row,
+				       running ? ROLE_RUNNING : j->status && strcmp(j->status, "SUCCEEDED") == 0 ?
+				       ROLE_NORMAL : ROLE_WARN, v->tflags));
 		}
 	}
 out:
