@@ -91,9 +91,9 @@ echo DONE; read -r _'
 	tmux_wait_gone "Moving around"; expect_rc 0 $? "$name: Esc closes the help"
 	tmux_keys Enter
 	tmux_wait_for "Recent events"; expect_rc 0 $? "$name: Enter opens the phase detail"
-	screen=$(tmux_screen)
-	expect_contains "$screen" "Executions of" "$name: the detail lists the state machine's executions"
-	expect_match "$screen" "STATUS +STARTED +STOPPED" "$name: with status, start and stop"
+	tmux_keys G
+	tmux_wait_for "Executions of"; expect_rc 0 $? "$name: the detail ends with the state machine's executions (G scrolls)"
+	expect_match "$(tmux_screen)" "STATUS +STARTED +STOPPED" "$name: with status, start and stop"
 	tmux_keys Escape
 	tmux_wait_for "1 Phases"; expect_rc 0 $? "$name: Esc goes back"
 
