@@ -10,6 +10,7 @@
 #    a crash (SIGSEGV) restores the terminal before the process dies of it;
 #  - a click selects a row in the panel under it, or opens a tab;
 #  - CUTOVER_HEALTH_ORIGIN sends the runbook's HTTP checks to the sim;
+#  - a throttled source is shown stale with its error, then recovers;
 #  - an invalid runbook is reported like `cutover check`, before any screen;
 #  - a bad --theme or option is refused before the screen changes.
 set -u
@@ -17,8 +18,13 @@ set -u
 . "$SRCDIR/tests/lib/tmux.sh"
 
 tmp=$(mktemp -d)
-simpid=
-cleanup() { [ -n "$simpid" ] && kill "$simpid" 2>/dev/null; tmux_kill; rm -rf "$tmp"; }
+simpid= sim2=
+cleanup() {
+	[ -n "$simpid" ] && kill "$simpid" 2>/dev/null
+	[ -n "$sim2" ] && kill "$sim2" 2>/dev/null
+	tmux_kill
+	rm -rf "$tmp"
+}
 trap cleanup EXIT
 
 # A scenario whose parameter carries terminal controls.
@@ -132,6 +138,28 @@ tmux_wait_for "DONE"; expect_rc 0 $? "a crash ends the console"
 expect_contains "$(tmux_screen)" "rc=139" "it dies of the signal (128+SIGSEGV)"
 expect_contains "$(tmux_screen)" "icanon echo" "the tty is cooked again after a crash"
 expect_contains "$(tmux_query '#{alternate_on} #{cursor_flag}')" "0 1" "normal screen, cursor shown after a crash"
+tmux_kill
+
+# --- honest staleness: SSM throttled for the first 15 s, then answering ----------
+python3 - "$tmp/hostile.scenario.json" "$tmp/throttled.scenario.json" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+text = text.replace('"parameters": [', '"faults": [ { "from_s": 0, "to_s": 150, "throttle_rate": 1, "services": ["ssm"] } ],\n\t"parameters": [', 1)
+open(sys.argv[2], "w").write(text)
+PY
+python3 -c 'import json, sys; d = json.load(sys.stdin); d["poll_s"]["flags"] = 1; json.dump(d, sys.stdout)' \
+	<"$tmp/rbn.json" >"$tmp/fast-flags.json"
+"$CUTOVER" sim --scenario "$tmp/throttled.scenario.json" --port 0 --speed 10 >"$tmp/sim2.out" 2>&1 &
+sim2=$!
+for _ in $(seq 100); do grep -q '^export AWS_ENDPOINT_URL' "$tmp/sim2.out" && break; sleep 0.1; done
+url2=$(sed -n 's/^export AWS_ENDPOINT_URL=//p' "$tmp/sim2.out")
+start 160 48 bash -c "$shell" _ "${envs[@]}" AWS_ENDPOINT_URL="$url2" CUTOVER_HEALTH_ORIGIN="$url2" \
+	"$CUTOVER" "$tmp/fast-flags.json"
+TMUX_TIMEOUT=20 tmux_wait_for "flags no data · ThrottlingException"
+expect_rc 0 $? "a throttled source is named in the status line with its error, not shown as fresh"
+TMUX_TIMEOUT=40 tmux_wait_for "ago ✔"; expect_rc 0 $? "and it recovers once SSM answers again"
+expect_match "$(tmux_screen)" "provisioning_mode +⚠ DUAL.x1b" "the flag's value arrives after the recovery"
+kill "$sim2" 2>/dev/null
 tmux_kill
 
 # --- refused before the screen changes -------------------------------------------
