@@ -246,8 +246,11 @@ static void phases_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 				 p->stuck ? " (stuck?)" : "");
 			pr.detail = detail;
 		} else if (p->status == PHASE_WAITING) {
-			pr.approve_key = first_key(v->km, ACT_APPROVE, ak, sizeof(ak));
-			pr.reject_key = first_key(v->km, ACT_REJECT, rk, sizeof(rk));
+			/* The keys are offered once approving works (not KEYS_LATER). */
+			if (!(key_action_flags(ACT_APPROVE) & KEYS_LATER)) {
+				pr.approve_key = first_key(v->km, ACT_APPROVE, ak, sizeof(ak));
+				pr.reject_key = first_key(v->km, ACT_REJECT, rk, sizeof(rk));
+			}
 			if (!pr.approve_key) {
 				snprintf(detail, sizeof(detail), "approval waiting: %s",
 					 p->current_state ? p->current_state : "");
