@@ -43,8 +43,10 @@ struct aws_client_config {
 struct aws_result_meta {
 	char request_id[96];
 	int attempts;
-	/* A retried SendTask* answered TaskTimedOut/InvalidToken after an earlier
-	 * attempt may have been delivered: most likely already done, verify. */
+	/* A retry after an ambiguous failure (timeout, 5xx, dropped connection)
+	 * was answered "already": SendTask* with TaskTimedOut/InvalidToken, a
+	 * named StartExecution with ExecutionAlreadyExists.  The earlier attempt
+	 * most likely took effect; the console should say so and verify. */
 	int already_done;
 };
 
@@ -62,7 +64,7 @@ enum cutover_status aws_client_create(const struct aws_client_config *cfg,
 void aws_client_destroy(struct aws_client *c);
 
 /* The abort hook: should_abort(ctx) is polled during every transfer and
- * backoff sleep (at least every 50 ms); non-zero stops the call with
+ * backoff sleep (every 50 ms or sooner); non-zero stops the call with
  * CUTOVER_ECANCELLED.  It runs on the client's thread, so it must be cheap
  * and thread-safe (typically reads an atomic flag). */
 void aws_client_set_abort(struct aws_client *c, int (*should_abort)(void *ctx), void *ctx);

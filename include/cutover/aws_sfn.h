@@ -103,7 +103,10 @@ enum cutover_status sfn_describe_state_machine(struct aws_client *c,
 					       struct aws_error *err) CUTOVER_MUST_CHECK;
 
 /* name is required: a named StartExecution is idempotent for STANDARD
- * machines, which is what makes a retry safe.  input_json NULL means "{}". */
+ * machines while the execution runs, which is what makes a retry safe.  If a
+ * retry after an ambiguous failure answers ExecutionAlreadyExists, the call
+ * succeeds with out->meta.already_done set and the ARN built from the
+ * machine's.  input_json NULL means "{}". */
 enum cutover_status sfn_start_execution(struct aws_client *c, const char *state_machine_arn,
 					const char *name, const char *input_json,
 					struct sfn_start_result *out,

@@ -18,11 +18,7 @@ enum aws_repeat {
 	/* Retried only when the service provably did nothing: throttled, or the
 	 * request never left (DNS, connect refused).  A timeout, a 5xx or a
 	 * dropped connection ends the call with outcome_unknown set. */
-	AWS_REPEAT_UNSAFE,
-	/* SendTask*: retried like SAFE; if an attempt after an ambiguous failure
-	 * answers TaskTimedOut or InvalidToken the call succeeds with
-	 * meta.already_done set. */
-	AWS_REPEAT_TASK_TOKEN
+	AWS_REPEAT_UNSAFE
 };
 
 struct aws_call {
@@ -31,6 +27,11 @@ struct aws_call {
 	const char *body;       /* JSON (or Query form for STS) */
 	size_t body_len;
 	enum aws_repeat repeat;
+	/* NULL, or codes that, answered to a retry after an ambiguous failure
+	 * (timeout, 5xx, dropped connection), mean the earlier attempt took
+	 * effect: the call then succeeds with meta.already_done set.  SendTask*:
+	 * TaskTimedOut, InvalidToken; named StartExecution: ExecutionAlreadyExists. */
+	const char *const *done_codes;
 };
 
 struct aws_reply {
@@ -60,6 +61,13 @@ enum cutover_status aws_client_call_owned(struct aws_client *c, enum aws_service
 					  const char *operation, char *body,
 					  enum aws_repeat repeat, struct aws_reply *reply,
 					  struct aws_error *err) CUTOVER_MUST_CHECK;
+/* The same with done_codes (see struct aws_call). */
+enum cutover_status aws_client_call_owned_done(struct aws_client *c, enum aws_service svc,
+					       const char *operation, char *body,
+					       enum aws_repeat repeat,
+					       const char *const *done_codes,
+					       struct aws_reply *reply,
+					       struct aws_error *err) CUTOVER_MUST_CHECK;
 
 /* After a mapping function returned st (EPARSE with what, or ENOMEM), put
  * it into err with the reply's facts; returns st.  OK passes through. */

@@ -23,8 +23,14 @@
 #define QUOTA_RETRY_COST 5
 #define QUOTA_TIMEOUT_COST 10
 #define ABORT_SLICE_MS 20
+/* how often a transfer wakes to check the abort hook when nothing happens */
+#define ABORT_POLL_MS 50
 
 struct aws_client {
+	/* The easy handle runs inside a private multi handle (which owns the
+	 * connection cache) so that the abort hook is polled every 50 ms even
+	 * when the server is silent; curl_easy_perform would wait up to 1 s. */
+	CURLM *multi;
 	CURL *h;
 	char *region;
 	char *endpoints[AWS_SVC_COUNT];
@@ -146,7 +152,8 @@ enum cutover_status aws_client_create(const struct aws_client_config *cfg,
 	c->region = strdup(cfg->region);
 	c->ca_file = cfg->ca_file ? strdup(cfg->ca_file) : NULL;
 	c->h = curl_easy_init();
-	if (!c->region || (cfg->ca_file && !c->ca_file) || !c->h) {
+	c->multi = curl_multi_init();
+	if (!c->region || (cfg->ca_file && !c->ca_file) || !c->h || !c->multi) {
 		st = cutover_errf(err, CUTOVER_ENOMEM, "AWS client: out of memory or libcurl "
 				  "could not create a handle");
 		goto out;
@@ -187,6 +194,8 @@ void aws_client_destroy(struct aws_client *c)
 		return;
 	if (c->h)
 		curl_easy_cleanup(c->h);
+	if (c->multi)
+		curl_multi_cleanup(c->multi);
 	for (int i = 0; i < AWS_SVC_COUNT; i++)
 		free(c->endpoints[i]);
 	free(c->region);
@@ -300,6 +309,41 @@ static int aborted(struct aws_client *c)
 	return c->should_abort && c->should_abort(c->abort_ctx);
 }
 
+/* curl_easy_perform, but through the multi handle with a short poll. */
+static CURLcode perform(struct aws_client *c)
+{
+	CURLcode rc = CURLE_OK;
+	int running = 1;
+
+	if (curl_multi_add_handle(c->multi, c->h) != CURLM_OK)
+		return CURLE_FAILED_INIT;
+	for (;;) {
+		if (curl_multi_perform(c->multi, &running) != CURLM_OK) {
+			rc = CURLE_FAILED_INIT;
+			break;
+		}
+		if (!running) {
+			CURLMsg *m;
+			int left;
+
+			while ((m = curl_multi_info_read(c->multi, &left)) != NULL)
+				if (m->msg == CURLMSG_DONE)
+					rc = m->data.result;
+			break;
+		}
+		if (aborted(c)) {
+			rc = CURLE_ABORTED_BY_CALLBACK;
+			break;
+		}
+		if (curl_multi_poll(c->multi, NULL, 0, ABORT_POLL_MS, NULL) != CURLM_OK) {
+			rc = CURLE_FAILED_INIT;
+			break;
+		}
+	}
+	curl_multi_remove_handle(c->multi, c->h);
+	return rc;
+}
+
 /* Options every request gets; the handle was just reset. */
 static CURLcode common_opts(struct aws_client *c, const char *url, struct xfer *x)
 {
@@ -411,11 +455,11 @@ static void scrub(char *s, size_t n, const char *secret)
 {
 	static const char red[] = "[redacted]";
 	size_t sl;
-	char *p;
+	char *p, *from = s;
 
 	if (!secret || (sl = strlen(secret)) < 4)
 		return;
-	while ((p = strstr(s, secret)) != NULL) {
+	while ((p = strstr(from, secret)) != NULL) {
 		size_t tail = strlen(p + sl), rl = sizeof(red) - 1;
 		size_t off = (size_t)(p - s);
 
@@ -428,6 +472,7 @@ static void scrub(char *s, size_t n, const char *secret)
 		memmove(p + rl, p + sl, tail);
 		memcpy(p, red, rl);
 		p[rl + tail] = '\0';
+		from = p + rl;
 	}
 }
 
@@ -540,9 +585,12 @@ static int sleep_ms(struct aws_client *c, long ms)
 	return !aborted(c);
 }
 
-static int code_is(const char *code, const char *a, const char *b)
+static int in_codes(const char *code, const char *const *list)
 {
-	return !strcmp(code, a) || !strcmp(code, b);
+	for (; *list; list++)
+		if (!strcmp(code, *list))
+			return 1;
+	return 0;
 }
 
 static struct curl_slist *add_header(struct curl_slist *l, int *failed, const char *fmt, ...)
@@ -620,7 +668,7 @@ static CURLcode attempt_once(struct aws_client *c, const struct aws_call *call,
 		free_headers(hd);
 		return rc != CURLE_OK ? rc : CURLE_OUT_OF_MEMORY;
 	}
-	rc = curl_easy_perform(c->h);
+	rc = perform(c);
 	/* drop the secret from the handle now rather than at the next reset */
 	curl_easy_setopt(c->h, CURLOPT_PASSWORD, "");
 	free_headers(hd);
@@ -740,9 +788,8 @@ enum cutover_status aws_client_call(struct aws_client *c, const struct aws_call 
 			snprintf(e->request_id, sizeof(e->request_id), "%s", x.request_id[0] ?
 				 x.request_id : e->request_id);
 			scrub_error(e, &cr);
-			if (call->repeat == AWS_REPEAT_TASK_TOKEN && any_ambiguous &&
-			    code_is(e->code, "TaskTimedOut", "InvalidToken")) {
-				/* the earlier attempt most likely closed the task */
+			if (call->done_codes && any_ambiguous && in_codes(e->code, call->done_codes)) {
+				/* the earlier attempt most likely took effect */
 				aws_credentials_clear(&cr);
 				reply->meta.already_done = 1;
 				c->quota += spent;
@@ -824,7 +871,7 @@ enum cutover_status aws_client_get(struct aws_client *c, const char *url, size_t
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(c->h, CURLOPT_HTTPGET, 1L);
 	if (rc == CURLE_OK)
-		rc = curl_easy_perform(c->h);
+		rc = perform(c);
 	e->attempts = reply->meta.attempts = 1;
 	if (rc == CURLE_ABORTED_BY_CALLBACK) {
 		e->kind = AWS_ERR_CANCELLED;
@@ -865,7 +912,17 @@ enum cutover_status aws_client_call_owned(struct aws_client *c, enum aws_service
 					  enum aws_repeat repeat, struct aws_reply *reply,
 					  struct aws_error *err)
 {
-	struct aws_call call = { svc, operation, body, body ? strlen(body) : 0, repeat };
+	return aws_client_call_owned_done(c, svc, operation, body, repeat, NULL, reply, err);
+}
+
+enum cutover_status aws_client_call_owned_done(struct aws_client *c, enum aws_service svc,
+					       const char *operation, char *body,
+					       enum aws_repeat repeat,
+					       const char *const *done_codes,
+					       struct aws_reply *reply, struct aws_error *err)
+{
+	struct aws_call call = { svc, operation, body, body ? strlen(body) : 0, repeat,
+				 done_codes };
 	enum cutover_status st;
 
 	if (!body) {

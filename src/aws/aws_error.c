@@ -194,13 +194,19 @@ size_t aws_error_render(const struct aws_error *e, char *buf, size_t n)
 		snprintf(ctx, sizeof(ctx), "HTTP %ld%s%s, %d attempt%s", e->http_status,
 			 e->request_id[0] ? ", request " : "", e->request_id, e->attempts,
 			 e->attempts == 1 ? "" : "s");
-		len = snprintf(buf, n, "%s: %s (%s)%s%s%s%s%s", head,
-			       e->code[0] ? e->code : "error", ctx,
-			       e->message[0] ? ": " : "", e->message,
-			       advice ? ". " : ".", advice ? advice : "",
+		{
+			size_t ml = strlen(e->message);
+			int dot = ml && e->message[ml - 1] == '.';
+
+			len = snprintf(buf, n, "%s: %s (%s)%s%s%s%s%s", head,
+				       e->code[0] ? e->code : "error", ctx,
+				       e->message[0] ? ": " : "", e->message,
+				       dot ? (advice ? " " : "") : (advice ? ". " : "."),
+				       advice ? advice : "",
 			       e->outcome_unknown ? " The outcome is unknown: the change may have "
 						    "been applied. Check the current state before "
 						    "retrying." : "");
+		}
 		break;
 	case AWS_ERR_TRANSPORT:
 		len = snprintf(buf, n, "%s: cannot reach %s: %s (%d attempt%s%s). Check the "

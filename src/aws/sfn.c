@@ -1,5 +1,6 @@
 /* sfn.c: the Step Functions operations: argument checks, paging, and which
  * calls are safe to repeat.  Wire shapes are in sfn_json.c. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,9 @@ void sfn_start_result_free(struct sfn_start_result *r)
 	free(r->execution_arn);
 	memset(r, 0, sizeof(*r));
 }
+
+static const char *const task_done_codes[] = { "TaskTimedOut", "InvalidToken", NULL };
+static const char *const start_done_codes[] = { "ExecutionAlreadyExists", NULL };
 
 static int empty(const char *s)
 {
@@ -216,6 +220,30 @@ enum cutover_status sfn_describe_state_machine(struct aws_client *c,
 	return st;
 }
 
+static enum cutover_status execution_arn_for(const char *sm_arn, const char *name, char **out,
+					     struct aws_error *err)
+{
+	static const char marker[] = ":stateMachine:";
+	const char *at = strstr(sm_arn, marker);
+	size_t head, need;
+
+	*out = NULL;
+	if (!at)
+		return aws_error_invalid(err, SVC, "StartExecution", "\"%s\" is not a state "
+					 "machine ARN.", sm_arn);
+	head = (size_t)(at - sm_arn);
+	need = head + strlen(":execution:") + strlen(at + strlen(marker)) + 1 + strlen(name) + 1;
+	*out = malloc(need);
+	if (!*out) {
+		aws_error_invalid(err, SVC, "StartExecution", "out of memory.");
+		if (err)
+			err->status = CUTOVER_ENOMEM;
+		return CUTOVER_ENOMEM;
+	}
+	snprintf(*out, need, "%.*s:execution:%s:%s", (int)head, sm_arn, at + strlen(marker), name);
+	return CUTOVER_OK;
+}
+
 enum cutover_status sfn_start_execution(struct aws_client *c, const char *state_machine_arn,
 					const char *name, const char *input_json,
 					struct sfn_start_result *out, struct aws_error *err)
@@ -231,10 +259,15 @@ enum cutover_status sfn_start_execution(struct aws_client *c, const char *state_
 	if (empty(name))
 		return aws_error_invalid(err, SVC, op, "an execution name is required, so that "
 					 "a retry cannot start a second execution.");
-	st = aws_client_call_owned(c, SVC, op,
-				   sfn_json_start_body(state_machine_arn, name, input_json),
-				   AWS_REPEAT_SAFE, &reply, err);
-	if (st == CUTOVER_OK) {
+	st = aws_client_call_owned_done(c, SVC, op,
+					sfn_json_start_body(state_machine_arn, name, input_json),
+					AWS_REPEAT_SAFE, start_done_codes, &reply, err);
+	if (st == CUTOVER_OK && reply.meta.already_done) {
+		/* an earlier attempt started it (and it already finished): its ARN
+		 * follows from the machine's, as AWS builds it */
+		out->meta = reply.meta;
+		st = execution_arn_for(state_machine_arn, name, &out->execution_arn, err);
+	} else if (st == CUTOVER_OK) {
 		out->meta = reply.meta;
 		st = aws_mapping_result(err, SVC, op, &reply,
 					sfn_json_start(reply.body.data, reply.body.len, out, &what),
@@ -276,7 +309,8 @@ static enum cutover_status send_task(struct aws_client *c, const char *op, char 
 	struct aws_reply reply;
 	enum cutover_status st;
 
-	st = aws_client_call_owned(c, SVC, op, body, AWS_REPEAT_TASK_TOKEN, &reply, err);
+	st = aws_client_call_owned_done(c, SVC, op, body, AWS_REPEAT_SAFE, task_done_codes, &reply,
+					err);
 	if (st == CUTOVER_OK)
 		out->meta = reply.meta;
 	aws_reply_free(&reply);

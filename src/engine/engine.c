@@ -827,41 +827,7 @@ static void *poller_main(void *arg)
 				break;
 		pthread_mutex_unlock(&e->mu);
 	}
-	pthread_mutex_lock(&e->mu);
-	c->thread_exited = true;
-	pthread_cond_broadcast(&e->cond);
-	pthread_mutex_unlock(&e->mu);
 	return NULL;
-}
-
-/* The nudge.  The AWS client checks its abort hook from libcurl's progress
- * callback, which libcurl 7.88 calls only about once a second while a
- * transfer waits for an answer.  A signal with a handler (any handler, so
- * not SIG_IGN) makes the poll() libcurl sleeps in return EINTR, libcurl
- * runs the transfer loop again, the progress callback sees the abort, and
- * the request ends within milliseconds.  SIGURG: ignored by default, so a
- * stray one harms nothing, and nothing else here uses it.  An existing
- * handler (the program's own) is left in place: any handler interrupts. */
-#define NUDGE_SIGNAL SIGURG
-
-static void nudge_handler(int sig)
-{
-	(void)sig;
-}
-
-static void nudge_install(void)
-{
-	struct sigaction cur, sa;
-
-	if (sigaction(NUDGE_SIGNAL, NULL, &cur) != 0)
-		return;
-	if (cur.sa_handler != SIG_DFL && cur.sa_handler != SIG_IGN)
-		return;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = nudge_handler;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;          /* no SA_RESTART: the point is the EINTR */
-	sigaction(NUDGE_SIGNAL, &sa, NULL);
 }
 
 enum cutover_status engine_start(struct engine *e, struct cutover_err *err)
@@ -877,7 +843,6 @@ enum cutover_status engine_start(struct engine *e, struct cutover_err *err)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGPIPE);
-	nudge_install();
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	e->started = true;
 	for (int s = 0; s < RUNBOOK_SRC_COUNT; s++) {
@@ -906,27 +871,6 @@ void engine_stop(struct engine *e)
 	pthread_mutex_lock(&e->mu);
 	atomic_store(&e->stopping, 1);
 	pthread_cond_broadcast(&e->cond);
-	/* Nudge pollers inside a request until each has returned; a nudge that
-	 * lands outside libcurl's poll() is lost, hence the repeats. */
-	for (;;) {
-		struct timespec until;
-		bool running = false;
-
-		for (int s = 0; s < RUNBOOK_SRC_COUNT; s++)
-			if (e->src[s].thread_started && !e->src[s].thread_exited) {
-				running = true;
-				pthread_kill(e->src[s].thread, NUDGE_SIGNAL);
-			}
-		if (!running)
-			break;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += 10 * 1000 * 1000;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&e->cond, &e->mu, &until);
-	}
 	pthread_mutex_unlock(&e->mu);
 	for (int s = 0; s < RUNBOOK_SRC_COUNT; s++) {
 		if (e->src[s].thread_started) {

@@ -54,7 +54,6 @@ struct engine_source_ctx {
 	struct aws_client *client;
 	pthread_t thread;
 	bool thread_started;
-	bool thread_exited;        /* under mu: poller_main returned */
 	unsigned long long rng;
 	bool used;
 };

@@ -595,7 +595,8 @@ static double mono_ms(void)
 
 /* Every request hangs (accepted, never answered); engine_stop must still
  * return within 200 ms: the sleepers wake on the condition variable and
- * the requests in flight end through the AWS client's abort hook. */
+ * the requests in flight end through the AWS client's abort hook (which
+ * libcurl's easy interface alone would consult only once a second). */
 static void test_stop_prompt_while_requests_hang(void **state)
 {
 	struct runbook *rb = load();
@@ -621,8 +622,8 @@ static void test_stop_prompt_while_requests_hang(void **state)
 		nanosleep(&ts, NULL);
 	}
 	assert_true(n >= 4);
-	/* let them hang past libcurl's first progress callback (at ~200 ms;
-	 * the next comes a second later), so the abort hook alone would be late */
+	/* let them hang a while: past the first moments of a transfer, when
+	 * libcurl happens to look at its callbacks anyway */
 	{
 		struct timespec ts = { 0, 400 * 1000 * 1000 };
 
