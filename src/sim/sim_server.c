@@ -894,6 +894,8 @@ enum cutover_status sim_server_start(struct sim_server *s, struct cutover_err *e
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
 	const union MHD_DaemonInfo *info;
 
+	if (s->daemon)
+		return cutover_errf(err, CUTOVER_EINVAL, "sim: already serving on port %u", s->port);
 	if (s->opt.port > 65535)
 		return cutover_errf(err, CUTOVER_EINVAL, "sim: port %u is not a TCP port (0..65535)", s->opt.port);
 	memset(&ss, 0, sizeof(ss));

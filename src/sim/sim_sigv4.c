@@ -317,18 +317,21 @@ enum sim_auth sim_sigv4_verify(const struct sim_scenario *sc, const char *servic
 		goto nomem;
 	strbuf_reset(&sts);
 	{
-		char names[1024], *save = NULL, *name;
+		char names[1024], *name, *next;
 		bool has_host = false;
 		int count = 0;
 
 		snprintf(names, sizeof(names), "%s", signed_headers);
-		for (name = strtok_r(names, ";", &save); name; name = strtok_r(NULL, ";", &save)) {
+		for (name = names; name; name = next) {
 			bool upper = false;
 
+			next = strchr(name, ';');
+			if (next)
+				*next++ = '\0';
 			for (char *q = name; *q; q++)
 				upper = upper || isupper((unsigned char)*q);
-			if (upper || ++count > MAX_SIGNED_HEADERS) {
-				snprintf(msg, msgsz, "SignedHeaders must be at most %d lowercase names: '%.200s'.",
+			if (upper || !*name || ++count > MAX_SIGNED_HEADERS) {
+				snprintf(msg, msgsz, "SignedHeaders must be at most %d non-empty lowercase names separated by ';': '%.200s'.",
 					 MAX_SIGNED_HEADERS, signed_headers);
 				res = SIM_AUTH_INCOMPLETE;
 				goto out;

@@ -179,9 +179,35 @@ static void test_random_walk(void **state)
 	sim_server_destroy(closed);
 }
 
+static void test_lifecycle(void **state)
+{
+	struct sim_server_options opt = { 0 };
+	struct cutover_err err = { 0 };
+	struct sim_server *s = (struct sim_server *)1;
+
+	(void)state;
+	assert_int_equal(sim_server_create(SRCDIR "/tests/fixtures/sim/missing.json", &opt, &s, &err), CUTOVER_EIO);
+	assert_null(s);
+	assert_int_equal(sim_server_create(SRCDIR "/tests/fixtures/sim/basic.scenario.json", &opt, &s, &err), CUTOVER_OK);
+	assert_string_equal(sim_server_listen_address(s), "127.0.0.1");
+	assert_string_equal(sim_server_scenario(s)->region, "eu-west-1");
+	assert_int_equal(sim_server_start(s, &err), CUTOVER_OK);
+	assert_true(sim_server_port(s) > 0);
+	assert_int_equal(sim_server_start(s, &err), CUTOVER_EINVAL);
+	sim_server_stop(s);
+	sim_server_stop(s);
+	sim_server_destroy(s);
+	opt.listen = "not-an-address";
+	assert_int_equal(sim_server_create(SRCDIR "/tests/fixtures/sim/basic.scenario.json", &opt, &s, &err), CUTOVER_OK);
+	assert_int_equal(sim_server_start(s, &err), CUTOVER_EINVAL);
+	assert_non_null(strstr(err.msg, "is not an IP address"));
+	sim_server_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lifecycle),
 		cmocka_unit_test(test_exact_answers),
 		cmocka_unit_test(test_random_walk),
 	};
