@@ -61,13 +61,13 @@ enum mode { MODE_MAIN, MODE_DETAIL, MODE_HELP };
 enum prompt { PROMPT_NONE, PROMPT_FILTER, PROMPT_COMMAND, PROMPT_QUIT };
 
 /* What must be redrawn before the next doupdate. */
-#define D_CHROME  0x01u   /* stdscr: frames, titles, tab bar, banner */
-#define D_HEADER  0x02u
-#define D_STATUS  0x04u
+#define D_CHROME 0x01u /* stdscr: frames, titles, tab bar, banner */
+#define D_HEADER 0x02u
+#define D_STATUS 0x04u
 #define D_OVERLAY 0x08u
 #define D_PANEL(p) (0x100u << (p))
-#define D_PANELS  (0x100u * ((1u << LAYOUT_PANEL_COUNT) - 1))
-#define D_ALL     (D_CHROME | D_HEADER | D_STATUS | D_OVERLAY | D_PANELS)
+#define D_PANELS (0x100u * ((1u << LAYOUT_PANEL_COUNT) - 1))
+#define D_ALL (D_CHROME | D_HEADER | D_STATUS | D_OVERLAY | D_PANELS)
 
 struct console_opts {
 	const char *path;
@@ -82,7 +82,7 @@ struct console_opts {
 
 struct console {
 	struct console_opts o;
-	struct ui_prefs prefs;        /* the preferences file, under the options */
+	struct ui_prefs prefs; /* the preferences file, under the options */
 	const struct cli_console_launch *launch;
 	struct runbook *rb;
 	struct engine *eng;
@@ -113,12 +113,12 @@ struct console {
 	char filter[256];
 	char message[256];
 	enum theme_role message_role;
-	double message_until;     /* monotonic seconds */
+	double message_until; /* monotonic seconds */
 
 	WINDOW *header, *status, *overlay;
 	WINDOW *panel[LAYOUT_PANEL_COUNT];
 	struct layout_rect prect[LAYOUT_PANEL_COUNT]; /* each panel's rows window */
-	int title_row[LAYOUT_PANEL_COUNT];  /* where its title goes; -1: none */
+	int title_row[LAYOUT_PANEL_COUNT];            /* where its title goes; -1: none */
 	unsigned dirty;
 	bool quit;
 	int exit_code;
@@ -126,7 +126,7 @@ struct console {
 
 /* Process-wide because signal handlers and atexit reach nothing else. */
 static volatile sig_atomic_t winch_flag;
-static int winch_pipe[2] = { -1, -1 };
+static int winch_pipe[2] = {-1, -1};
 static struct term *live_term;
 
 /* --- small helpers ---------------------------------------------------------- */
@@ -207,7 +207,8 @@ static void view_ctx_fill(const struct console *c, struct view_ctx *v, bool focu
 static bool any_running(const struct console *c)
 {
 	for (size_t i = 0; i < c->snap.nexecutions; i++)
-		if (c->snap.executions[i].status && strcmp(c->snap.executions[i].status, "RUNNING") == 0)
+		if (c->snap.executions[i].status &&
+		    strcmp(c->snap.executions[i].status, "RUNNING") == 0)
 			return true;
 	return false;
 }
@@ -227,7 +228,8 @@ static enum cutover_status load_theme(struct console *c, const char *name, struc
 
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';
-	theme_dirs_init(&dirs, getenv("CUTOVER_THEMES"), getenv("XDG_CONFIG_HOME"), getenv("HOME"), exe);
+	theme_dirs_init(&dirs, getenv("CUTOVER_THEMES"), getenv("XDG_CONFIG_HOME"), getenv("HOME"),
+	                exe);
 	if (name && *name) {
 		if ((st = theme_load_named(&th, name, dirs.list, err)) != CUTOVER_OK)
 			return st;
@@ -235,8 +237,10 @@ static enum cutover_status load_theme(struct console *c, const char *name, struc
 		theme_default(&th);
 	}
 	if (c->term) {
-		theme_resolve(&th, theme_depth_for(getenv("NO_COLOR"), has_colors(), COLORS,
-						   can_change_color()), &res);
+		theme_resolve(
+		    &th,
+		    theme_depth_for(getenv("NO_COLOR"), has_colors(), COLORS, can_change_color()),
+		    &res);
 		if (palette_install(&c->pal, &res, err) != CUTOVER_OK)
 			say(c, ROLE_WARN, "theme: %s", err->msg);
 	}
@@ -271,7 +275,7 @@ static WINDOW *win_at(struct layout_rect r)
 /* The body under the header, banner and tab bar: where the overlay goes. */
 static struct layout_rect body_rect(const struct console *c)
 {
-	struct layout_rect r = { 1, 1, c->cols - 2, c->rows - 2 };
+	struct layout_rect r = {1, 1, c->cols - 2, c->rows - 2};
 	int top = c->rows;
 
 	for (int p = 0; p < LAYOUT_PANEL_COUNT; p++)
@@ -344,7 +348,7 @@ static void box_lines(unsigned char *g, int cols, int rows, struct layout_rect r
 {
 	int x0 = r.x - 1, y0 = r.y - 1, x1 = r.x + r.w, y1 = r.y + r.h;
 
-#define AT(x, y) (((x) >= 0 && (x) < cols && (y) >= 0 && (y) < rows) ? &g[(y) * cols + (x)] : NULL)
+#define AT(x, y) (((x) >= 0 && (x) < cols && (y) >= 0 && (y) < rows) ? &g[(y)*cols + (x)] : NULL)
 	for (int x = x0; x <= x1; x++) {
 		unsigned char *t = AT(x, y0), *b = AT(x, y1);
 		unsigned m = (x > x0 ? LN_L : 0) | (x < x1 ? LN_R : 0);
@@ -369,13 +373,25 @@ static void box_lines(unsigned char *g, int cols, int rows, struct layout_rect r
 static const char *line_glyph(unsigned m, bool ascii)
 {
 	static const char *const utf8[16] = {
-		" ", "\xe2\x94\x82", "\xe2\x94\x82", "\xe2\x94\x82",            /* -, U, D, UD */
-		"\xe2\x94\x80", "\xe2\x94\x98", "\xe2\x94\x90", "\xe2\x94\xa4",  /* L, UL, DL, UDL */
-		"\xe2\x94\x80", "\xe2\x94\x94", "\xe2\x94\x8c", "\xe2\x94\x9c",  /* R, UR, DR, UDR */
-		"\xe2\x94\x80", "\xe2\x94\xb4", "\xe2\x94\xac", "\xe2\x94\xbc",  /* LR, ULR, DLR, all */
+	    " ",
+	    "\xe2\x94\x82",
+	    "\xe2\x94\x82",
+	    "\xe2\x94\x82", /* -, U, D, UD */
+	    "\xe2\x94\x80",
+	    "\xe2\x94\x98",
+	    "\xe2\x94\x90",
+	    "\xe2\x94\xa4", /* L, UL, DL, UDL */
+	    "\xe2\x94\x80",
+	    "\xe2\x94\x94",
+	    "\xe2\x94\x8c",
+	    "\xe2\x94\x9c", /* R, UR, DR, UDR */
+	    "\xe2\x94\x80",
+	    "\xe2\x94\xb4",
+	    "\xe2\x94\xac",
+	    "\xe2\x94\xbc", /* LR, ULR, DLR, all */
 	};
-	static const char *const asc[16] = { " ", "|", "|", "|", "-", "+", "+", "+",
-					     "-", "+", "+", "+", "-", "+", "+", "+" };
+	static const char *const asc[16] = {" ", "|", "|", "|", "-", "+", "+", "+",
+	                                    "-", "+", "+", "+", "-", "+", "+", "+"};
 
 	return ascii ? asc[m & 15] : utf8[m & 15];
 }
@@ -440,7 +456,8 @@ static void draw_too_small(struct console *c)
 	for (int i = 0; i < n && y + i < c->rows; i++) {
 		int len = (int)strlen(lines[i]), x = (w - len) / 2;
 
-		draw_text(stdscr, y + i, x > 0 ? x : 0, len, lines[i], ROLE_WARN, &c->pal, c->tflags);
+		draw_text(stdscr, y + i, x > 0 ? x : 0, len, lines[i], ROLE_WARN, &c->pal,
+		          c->tflags);
 	}
 }
 
@@ -453,8 +470,9 @@ static void panel_title(struct console *c, enum layout_panel p, const char *titl
 	if (w <= 4 || y < 0)
 		return;
 	snprintf(text, sizeof(text), " %d %s ", (int)p + 1, title);
-	draw_text(stdscr, y, r.x + (y == r.y ? 0 : 1), (int)strlen(text) < w ? (int)strlen(text) : w, text,
-		  focused ? ROLE_TAB_ACTIVE : ROLE_TITLE, &c->pal, c->tflags);
+	draw_text(stdscr, y, r.x + (y == r.y ? 0 : 1),
+	          (int)strlen(text) < w ? (int)strlen(text) : w, text,
+	          focused ? ROLE_TAB_ACTIVE : ROLE_TITLE, &c->pal, c->tflags);
 }
 
 static void tab_marks(struct console *c, struct cell *marks)
@@ -481,9 +499,11 @@ static void tab_marks(struct console *c, struct cell *marks)
 	for (int p = 0; p < LAYOUT_PANEL_COUNT; p++)
 		cell_set(&marks[p], "", ROLE_NORMAL);
 	if (gauge_mark != GLYPH_COUNT)
-		cell_set(&marks[LAYOUT_GAUGES], glyph_symbol(gauge_mark, ascii), glyph_get(gauge_mark)->role);
+		cell_set(&marks[LAYOUT_GAUGES], glyph_symbol(gauge_mark, ascii),
+		         glyph_get(gauge_mark)->role);
 	if (phase_mark != GLYPH_COUNT)
-		cell_set(&marks[LAYOUT_PHASES], glyph_symbol(phase_mark, ascii), glyph_get(phase_mark)->role);
+		cell_set(&marks[LAYOUT_PHASES], glyph_symbol(phase_mark, ascii),
+		         glyph_get(phase_mark)->role);
 }
 
 static void draw_chrome(struct console *c)
@@ -498,8 +518,8 @@ static void draw_chrome(struct console *c)
 	}
 	draw_frames(c);
 	if (!layout_rect_empty(c->lay.banner)) {
-		static const struct key_hint hints[] = { { ACT_ACKNOWLEDGE, "acknowledge" },
-							 { ACT_ROLLBACK, "plan" } };
+		static const struct key_hint hints[] = {{ACT_ACKNOWLEDGE, "acknowledge"},
+		                                        {ACT_ROLLBACK, "plan"}};
 		int bw = c->lay.banner.w < ROW_CELLS ? c->lay.banner.w : ROW_CELLS;
 
 		banner_render(c->banner_text, &c->km, hints, 2, bw, c->tflags, cells);
@@ -511,8 +531,9 @@ static void draw_chrome(struct console *c)
 
 		snprintf(t, sizeof(t), " %s ", c->mode == MODE_HELP ? "Help" : c->pager.title);
 		if (r.y >= 1 && r.w > 6)
-			draw_text(stdscr, r.y - 1, r.x + 1, (int)strlen(t) < r.w - 2 ? (int)strlen(t) : r.w - 2, t,
-				  ROLE_TAB_ACTIVE, &c->pal, c->tflags);
+			draw_text(stdscr, r.y - 1, r.x + 1,
+			          (int)strlen(t) < r.w - 2 ? (int)strlen(t) : r.w - 2, t,
+			          ROLE_TAB_ACTIVE, &c->pal, c->tflags);
 		if (c->lay.mode == LAYOUT_FULL)
 			return;
 	}
@@ -525,7 +546,8 @@ static void draw_chrome(struct console *c)
 	} else if (c->mode == MODE_MAIN) {
 		for (int p = 0; p < LAYOUT_PANEL_COUNT; p++)
 			if (c->lay.shown[p])
-				panel_title(c, (enum layout_panel)p, c->titles[p], p == (int)c->active);
+				panel_title(c, (enum layout_panel)p, c->titles[p],
+				            p == (int)c->active);
 	}
 }
 
@@ -534,14 +556,15 @@ static void draw_chrome(struct console *c)
 static void draw_header(struct console *c)
 {
 	static struct cell cells[ROW_CELLS];
-	struct header_view h = { 0 };
+	struct header_view h = {0};
 	char name[256], ident[256];
 	int w = c->cols < ROW_CELLS ? c->cols : ROW_CELLS;
 	double now = engine_clock(c);
 
 	if (c->launch && c->launch->label) {
 		if (c->launch->speed > 1)
-			snprintf(name, sizeof(name), "%s (%s x%g)", c->rb->name, c->launch->label, c->launch->speed);
+			snprintf(name, sizeof(name), "%s (%s x%g)", c->rb->name, c->launch->label,
+			         c->launch->speed);
 		else
 			snprintf(name, sizeof(name), "%s (%s)", c->rb->name, c->launch->label);
 	} else {
@@ -565,7 +588,8 @@ static void draw_header(struct console *c)
 	h.identity = ident;
 	h.now = (time_t)now;
 	h.utc = c->prefs.utc;
-	h.creds_left_s = c->snap.header.credential_expiry > 0 ? c->snap.header.credential_expiry - now : NAN;
+	h.creds_left_s =
+	    c->snap.header.credential_expiry > 0 ? c->snap.header.credential_expiry - now : NAN;
 	header_render(&h, w, c->tflags, cells);
 	werase(c->header);
 	draw_cells(c->header, 0, 0, cells, w, &c->pal);
@@ -591,8 +615,8 @@ static void draw_status(struct console *c)
 {
 	static struct cell cells[ROW_CELLS];
 	static const struct key_hint hints[] = {
-		{ ACT_HELP, "help" }, { ACT_COMMAND, "command" }, { ACT_FILTER, "filter" },
-		{ ACT_NEXT_PANEL, "panel" }, { ACT_DETAIL, "detail" }, { ACT_QUIT, "quit" },
+	    {ACT_HELP, "help"},        {ACT_COMMAND, "command"}, {ACT_FILTER, "filter"},
+	    {ACT_NEXT_PANEL, "panel"}, {ACT_DETAIL, "detail"},   {ACT_QUIT, "quit"},
 	};
 	struct source_view src[RUNBOOK_SRC_COUNT];
 	size_t n = 0;
@@ -602,11 +626,14 @@ static void draw_status(struct console *c)
 
 	werase(c->status);
 	if (c->prompt != PROMPT_NONE) {
-		const char *lead = c->prompt == PROMPT_FILTER ? "/" : c->prompt == PROMPT_COMMAND ? ":" : "";
+		const char *lead = c->prompt == PROMPT_FILTER    ? "/"
+		                   : c->prompt == PROMPT_COMMAND ? ":"
+		                                                 : "";
 
 		if (c->prompt == PROMPT_QUIT)
-			snprintf(line, sizeof(line), " An execution is still running (the console only watches it). "
-				 "Quit the console? y/n ");
+			snprintf(line, sizeof(line),
+			         " An execution is still running (the console only watches it). "
+			         "Quit the console? y/n ");
 		else
 			snprintf(line, sizeof(line), " %s%s_", lead, c->input);
 		status_framed(c, line, ROLE_PROMPT, w);
@@ -629,7 +656,8 @@ static void draw_status(struct console *c)
 		src[n].error = v->error_code[0] ? v->error_code : NULL;
 		n++;
 	}
-	status_line_render(&c->km, hints, sizeof(hints) / sizeof(hints[0]), src, n, w, c->tflags, cells);
+	status_line_render(&c->km, hints, sizeof(hints) / sizeof(hints[0]), src, n, w, c->tflags,
+	                   cells);
 	draw_cells(c->status, 0, 0, cells, w, &c->pal);
 	if (c->filter[0] && w > 30) {
 		/* The filter in force, so rows missing from a panel are explained. */
@@ -684,16 +712,26 @@ static void build_overlay(struct console *c)
 			const char *s = strbuf_str(&sb);
 
 			snprintf(c->pager.title, sizeof(c->pager.title), "Help");
-			if (pager_add(&c->pager, ROLE_TITLE, "cutover %s: every key (Esc closes; a keymap file rebinds them, "
-				      "see docs/keys.md)", CUTOVER_VERSION) != CUTOVER_OK ||
+			if (pager_add(
+			        &c->pager, ROLE_TITLE,
+			        "cutover %s: every key (Esc closes; a keymap file rebinds them, "
+			        "see docs/keys.md)",
+			        CUTOVER_VERSION) != CUTOVER_OK ||
 			    pager_add(&c->pager, ROLE_NORMAL, "%s", "") != CUTOVER_OK ||
 			    pager_add_wrapped(&c->pager, ROLE_NORMAL, "", s, 4096) != CUTOVER_OK ||
 			    pager_add(&c->pager, ROLE_NORMAL, "%s", "") != CUTOVER_OK ||
 			    pager_add(&c->pager, ROLE_TITLE, "Commands (after :)") != CUTOVER_OK ||
-			    pager_add(&c->pager, ROLE_NORMAL, "  :q  :quit  :q!    quit (:q! without asking)") != CUTOVER_OK ||
-			    pager_add(&c->pager, ROLE_NORMAL, "  :help             this screen") != CUTOVER_OK ||
-			    pager_add(&c->pager, ROLE_NORMAL, "  :theme NAME       switch theme (default, light, high-contrast, colorblind, monochrome)") != CUTOVER_OK ||
-			    pager_add(&c->pager, ROLE_NORMAL, "  :filter TEXT      show rows holding TEXT; :filter alone clears it") != CUTOVER_OK)
+			    pager_add(&c->pager, ROLE_NORMAL,
+			              "  :q  :quit  :q!    quit (:q! without asking)") !=
+			        CUTOVER_OK ||
+			    pager_add(&c->pager, ROLE_NORMAL, "  :help             this screen") !=
+			        CUTOVER_OK ||
+			    pager_add(&c->pager, ROLE_NORMAL,
+			              "  :theme NAME       switch theme (default, light, "
+			              "high-contrast, colorblind, monochrome)") != CUTOVER_OK ||
+			    pager_add(&c->pager, ROLE_NORMAL,
+			              "  :filter TEXT      show rows holding TEXT; :filter alone "
+			              "clears it") != CUTOVER_OK)
 				say(c, ROLE_CRIT, "out of memory building the help");
 		}
 		strbuf_free(&sb);
@@ -712,7 +750,8 @@ static unsigned panels_of(enum runbook_source src)
 {
 	switch (src) {
 	case RUNBOOK_SRC_EXECUTIONS:
-		return D_PANEL(LAYOUT_PHASES) | D_PANEL(LAYOUT_EVENTS) | D_PANEL(LAYOUT_ROLLBACK) | D_OVERLAY;
+		return D_PANEL(LAYOUT_PHASES) | D_PANEL(LAYOUT_EVENTS) | D_PANEL(LAYOUT_ROLLBACK) |
+		       D_OVERLAY;
 	case RUNBOOK_SRC_FLAGS:
 		return D_PANEL(LAYOUT_FLAGS);
 	case RUNBOOK_SRC_METRICS:
@@ -739,7 +778,8 @@ static unsigned changed_panels(const struct engine_snapshot *old, const struct e
 	for (int i = 0; i < RUNBOOK_SRC_COUNT; i++) {
 		const struct engine_source_view *a = &old->sources[i], *b = &new->sources[i];
 
-		if (a->last_attempt != b->last_attempt || a->last_ok != b->last_ok || a->failures != b->failures) {
+		if (a->last_attempt != b->last_attempt || a->last_ok != b->last_ok ||
+		    a->failures != b->failures) {
 			d |= panels_of((enum runbook_source)i);
 			any = true;
 		}
@@ -863,7 +903,7 @@ static void open_mode(struct console *c, enum mode m)
 
 static void run_command(struct console *c, const char *cmd)
 {
-	struct cutover_err err = { 0 };
+	struct cutover_err err = {0};
 
 	while (*cmd == ' ')
 		cmd++;
@@ -884,7 +924,9 @@ static void run_command(struct console *c, const char *cmd)
 		while (*name == ' ')
 			name++;
 		if (!*name) {
-			say(c, ROLE_WARN, ":theme needs a name: default, light, high-contrast, colorblind, monochrome");
+			say(c, ROLE_WARN,
+			    ":theme needs a name: default, light, high-contrast, colorblind, "
+			    "monochrome");
 		} else if (load_theme(c, name, &err) != CUTOVER_OK) {
 			say(c, ROLE_WARN, "%s", err.msg);
 		} else {
@@ -999,13 +1041,26 @@ static void move_selection(struct console *c, enum key_action a)
 	int h = panel_height(c, p), rows = panel_rows(c, p);
 
 	switch (a) {
-	case ACT_UP: c->sel[p]--; break;
-	case ACT_DOWN: c->sel[p]++; break;
-	case ACT_PAGE_UP: c->sel[p] -= h; break;
-	case ACT_PAGE_DOWN: c->sel[p] += h; break;
-	case ACT_TOP: c->sel[p] = 0; break;
-	case ACT_BOTTOM: c->sel[p] = rows - 1; break;
-	default: return;
+	case ACT_UP:
+		c->sel[p]--;
+		break;
+	case ACT_DOWN:
+		c->sel[p]++;
+		break;
+	case ACT_PAGE_UP:
+		c->sel[p] -= h;
+		break;
+	case ACT_PAGE_DOWN:
+		c->sel[p] += h;
+		break;
+	case ACT_TOP:
+		c->sel[p] = 0;
+		break;
+	case ACT_BOTTOM:
+		c->sel[p] = rows - 1;
+		break;
+	default:
+		return;
 	}
 	clamp_selection(c, p, rows, h);
 	c->dirty |= D_PANEL(p);
@@ -1013,7 +1068,7 @@ static void move_selection(struct console *c, enum key_action a)
 
 static void acknowledge(struct console *c)
 {
-	struct cutover_err err = { 0 };
+	struct cutover_err err = {0};
 
 	if (!c->banner_gauge[0]) {
 		say(c, ROLE_NORMAL, "no alert to acknowledge");
@@ -1022,7 +1077,8 @@ static void acknowledge(struct console *c)
 	if (engine_ack_trigger(c->eng, c->banner_gauge, &err) != CUTOVER_OK)
 		say(c, ROLE_WARN, "%s", err.msg);
 	else
-		say(c, ROLE_OK, "acknowledged %s (not yet written to the audit log)", c->banner_gauge);
+		say(c, ROLE_OK, "acknowledged %s (not yet written to the audit log)",
+		    c->banner_gauge);
 }
 
 static void quit_asking(struct console *c)
@@ -1059,16 +1115,28 @@ static void action(struct console *c, enum key_action a)
 		}
 	}
 	switch (a) {
-	case ACT_UP: case ACT_DOWN: case ACT_PAGE_UP: case ACT_PAGE_DOWN: case ACT_TOP: case ACT_BOTTOM:
+	case ACT_UP:
+	case ACT_DOWN:
+	case ACT_PAGE_UP:
+	case ACT_PAGE_DOWN:
+	case ACT_TOP:
+	case ACT_BOTTOM:
 		move_selection(c, a);
 		break;
-	case ACT_LEFT: case ACT_PREV_PANEL:
-		set_active(c, (enum layout_panel)((c->active + LAYOUT_PANEL_COUNT - 1) % LAYOUT_PANEL_COUNT));
+	case ACT_LEFT:
+	case ACT_PREV_PANEL:
+		set_active(c, (enum layout_panel)((c->active + LAYOUT_PANEL_COUNT - 1) %
+		                                  LAYOUT_PANEL_COUNT));
 		break;
-	case ACT_RIGHT: case ACT_NEXT_PANEL:
+	case ACT_RIGHT:
+	case ACT_NEXT_PANEL:
 		set_active(c, (enum layout_panel)((c->active + 1) % LAYOUT_PANEL_COUNT));
 		break;
-	case ACT_PANEL_1: case ACT_PANEL_2: case ACT_PANEL_3: case ACT_PANEL_4: case ACT_PANEL_5:
+	case ACT_PANEL_1:
+	case ACT_PANEL_2:
+	case ACT_PANEL_3:
+	case ACT_PANEL_4:
+	case ACT_PANEL_5:
 		set_active(c, (enum layout_panel)(a - ACT_PANEL_1));
 		break;
 	case ACT_DETAIL: {
@@ -1078,7 +1146,8 @@ static void action(struct console *c, enum key_action a)
 		view_ctx_fill(c, &v, true);
 		idx = view_row_index(LAYOUT_PHASES, &v, c->sel[LAYOUT_PHASES]);
 		if (c->active != LAYOUT_PHASES)
-			say(c, ROLE_NORMAL, "Enter opens a phase's detail: go to the phases (1) first");
+			say(c, ROLE_NORMAL,
+			    "Enter opens a phase's detail: go to the phases (1) first");
 		else if (idx < 0)
 			say(c, ROLE_NORMAL, "no phase selected");
 		else {
@@ -1116,7 +1185,8 @@ static void action(struct console *c, enum key_action a)
 		if (c->mode != MODE_MAIN)
 			open_mode(c, MODE_MAIN);
 		set_active(c, LAYOUT_ROLLBACK);
-		say(c, ROLE_NORMAL, "the recommended plan is shown; running it arrives in a later version");
+		say(c, ROLE_NORMAL,
+		    "the recommended plan is shown; running it arrives in a later version");
 		break;
 	default:
 		break;
@@ -1142,8 +1212,8 @@ static void mouse(struct console *c)
 		tab_marks(c, marks);
 		tabbar_render(c->active, marks, w, c->tflags & SAFE_TEXT_ASCII, cells);
 		for (int x = 1; x < w && x <= ev.x; x++)
-			if (cells[x].glyph[0] >= '1' && cells[x].glyph[0] <= '5' && !cells[x].glyph[1] &&
-			    cells[x - 1].glyph[0] == ' ')
+			if (cells[x].glyph[0] >= '1' && cells[x].glyph[0] <= '5' &&
+			    !cells[x].glyph[1] && cells[x - 1].glyph[0] == ' ')
 				hit = cells[x].glyph[0] - '1';
 		if (hit >= 0)
 			set_active(c, (enum layout_panel)hit);
@@ -1155,7 +1225,8 @@ static void mouse(struct console *c)
 	set_active(c, (enum layout_panel)p);
 	if (ev.y >= c->prect[p].y)
 		c->sel[p] = c->top[p] + (ev.y - c->prect[p].y);
-	clamp_selection(c, (enum layout_panel)p, panel_rows(c, (enum layout_panel)p), c->prect[p].h);
+	clamp_selection(c, (enum layout_panel)p, panel_rows(c, (enum layout_panel)p),
+	                c->prect[p].h);
 	c->dirty |= D_PANEL(p);
 }
 
@@ -1169,7 +1240,7 @@ static void read_keys(struct console *c)
 		int key = is_char ? (wc < KEYMAP_SIZE ? (int)wc : -1) : (int)wc;
 
 		if (!is_char && key == KEY_RESIZE)
-			continue;   /* our own SIGWINCH handling relayouts */
+			continue; /* our own SIGWINCH handling relayouts */
 		if (!is_char && key == KEY_MOUSE) {
 			mouse(c);
 			continue;
@@ -1187,7 +1258,9 @@ static void read_keys(struct console *c)
 				char q[32];
 
 				keymap_keys_text(&c->km, ACT_QUIT, " or ", q, sizeof(q));
-				say(c, ROLE_WARN, "Ctrl-C does not quit the console; press %s to quit", q[0] ? q : ":q");
+				say(c, ROLE_WARN,
+				    "Ctrl-C does not quit the console; press %s to quit",
+				    q[0] ? q : ":q");
 			}
 		}
 		if (c->quit)
@@ -1199,9 +1272,10 @@ static void read_keys(struct console *c)
 
 static void usage_text(FILE *f)
 {
-	fprintf(f, "usage: cutover RUNBOOK [--theme NAME] [--keymap FILE] [--profile P] [--region R]\n"
-		   "                       [--operator NAME] [--read-only] [--ascii]\n"
-		   "Open the full-screen console on RUNBOOK.  `man cutover` describes every key.\n");
+	fprintf(f,
+	        "usage: cutover RUNBOOK [--theme NAME] [--keymap FILE] [--profile P] [--region R]\n"
+	        "                       [--operator NAME] [--read-only] [--ascii]\n"
+	        "Open the full-screen console on RUNBOOK.  `man cutover` describes every key.\n");
 }
 
 static int parse_opts(int argc, char **argv, struct console_opts *o)
@@ -1254,7 +1328,7 @@ static int parse_opts(int argc, char **argv, struct console_opts *o)
  * the environment leave unset. */
 static int load_prefs(struct console *c)
 {
-	struct cutover_err err = { 0 };
+	struct cutover_err err = {0};
 	char path[PATH_MAX];
 	enum cutover_status st;
 
@@ -1280,7 +1354,7 @@ static int load_prefs(struct console *c)
  * which must exist. */
 static int load_keymap(struct console *c)
 {
-	struct cutover_err err = { 0 };
+	struct cutover_err err = {0};
 
 	keymap_default(&c->km);
 	if (c->o.keymap && keymap_load_file(&c->km, c->o.keymap, &err) != CUTOVER_OK) {
@@ -1293,7 +1367,7 @@ static int load_keymap(struct console *c)
 static int load_runbook(struct console *c)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
-	struct cutover_err err = { 0 };
+	struct cutover_err err = {0};
 	enum cutover_status st = runbook_load_file(c->o.path, &c->rb, &diags, &err);
 	const char *origin;
 	int rc = 0;
@@ -1301,10 +1375,11 @@ static int load_runbook(struct console *c)
 	/* As `cutover check` prints them: every problem at line:column. */
 	diag_list_print(&diags, c->o.path, stderr);
 	if (st == CUTOVER_EPARSE || st == CUTOVER_EVALIDATE) {
-		fprintf(stderr, "%s: not a valid runbook: %zu error%s, %zu warning%s; fix it and try again "
-			"(`cutover check %s` repeats this)\n", c->o.path, diags.nerrors,
-			diags.nerrors == 1 ? "" : "s", diags.nwarnings, diags.nwarnings == 1 ? "" : "s",
-			c->o.path);
+		fprintf(stderr,
+		        "%s: not a valid runbook: %zu error%s, %zu warning%s; fix it and try again "
+		        "(`cutover check %s` repeats this)\n",
+		        c->o.path, diags.nerrors, diags.nerrors == 1 ? "" : "s", diags.nwarnings,
+		        diags.nwarnings == 1 ? "" : "s", c->o.path);
 		rc = CLI_EXIT_FAIL;
 	} else if (st != CUTOVER_OK) {
 		fprintf(stderr, "cutover: %s\n", err.msg[0] ? err.msg : cutover_status_str(st));
@@ -1313,8 +1388,10 @@ static int load_runbook(struct console *c)
 	diag_list_free(&diags);
 	/* The demo's sim (or CUTOVER_HEALTH_ORIGIN, which `cutover demo` also
 	 * exports) serves the runbook's health paths. */
-	origin = c->launch && c->launch->http_origin ? c->launch->http_origin : getenv("CUTOVER_HEALTH_ORIGIN");
-	if (rc == 0 && origin && *origin && runbook_rebase_http(c->rb, origin, &err) != CUTOVER_OK) {
+	origin = c->launch && c->launch->http_origin ? c->launch->http_origin
+	                                             : getenv("CUTOVER_HEALTH_ORIGIN");
+	if (rc == 0 && origin && *origin &&
+	    runbook_rebase_http(c->rb, origin, &err) != CUTOVER_OK) {
 		fprintf(stderr, "cutover: CUTOVER_HEALTH_ORIGIN: %s\n", err.msg);
 		rc = CLI_EXIT_USAGE;
 	}
@@ -1325,7 +1402,7 @@ static int load_runbook(struct console *c)
 
 static void take_snapshot(struct console *c)
 {
-	struct engine_snapshot s = { 0 };
+	struct engine_snapshot s = {0};
 	unsigned panels;
 
 	if (engine_snapshot_take(c->eng, &s) != CUTOVER_OK) {
@@ -1379,7 +1456,8 @@ static int main_loop(struct console *c)
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n == 0) {
-			c->dirty |= D_HEADER | D_STATUS | D_PANEL(LAYOUT_PHASES) | D_PANEL(LAYOUT_GAUGES);
+			c->dirty |=
+			    D_HEADER | D_STATUS | D_PANEL(LAYOUT_PHASES) | D_PANEL(LAYOUT_GAUGES);
 			if (c->mode == MODE_DETAIL)
 				c->dirty |= D_OVERLAY;
 			continue;
@@ -1388,7 +1466,7 @@ static int main_loop(struct console *c)
 			engine_wakeup_drain(c->eng);
 		if (n > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
 			if (fds[0].revents & (POLLHUP | POLLERR) && !(fds[0].revents & POLLIN)) {
-				c->exit_code = 1;   /* the terminal went away */
+				c->exit_code = 1; /* the terminal went away */
 				break;
 			}
 			read_keys(c);
@@ -1400,8 +1478,8 @@ static int main_loop(struct console *c)
 int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 {
 	struct console *c = calloc(1, sizeof(*c));
-	struct engine_options eo = { 0 };
-	struct cutover_err err = { 0 };
+	struct engine_options eo = {0};
+	struct cutover_err err = {0};
 	struct sigaction sa, old_winch;
 	int rc;
 
@@ -1451,7 +1529,9 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 	}
 	live_term = c->term;
 	atexit(restore_at_exit);
-	c->tflags = (c->o.ascii || (c->prefs.ascii == PREFS_AUTO && !term_utf8(c->term))) ? SAFE_TEXT_ASCII : 0;
+	c->tflags = (c->o.ascii || (c->prefs.ascii == PREFS_AUTO && !term_utf8(c->term)))
+	                ? SAFE_TEXT_ASCII
+	                : 0;
 	if (load_theme(c, c->o.theme, &err) != CUTOVER_OK)
 		say(c, ROLE_WARN, "theme: %s", err.msg);
 	nodelay(stdscr, TRUE);

@@ -17,7 +17,7 @@
  * thread.  CUTOVER_EINVAL for an origin that is not http(s)://HOST[:PORT],
  * CUTOVER_ENOMEM; on error rb is unchanged or partly rebased, all valid. */
 enum cutover_status runbook_rebase_http(struct runbook *rb, const char *origin,
-					struct cutover_err *err) CUTOVER_MUST_CHECK;
+                                        struct cutover_err *err) CUTOVER_MUST_CHECK;
 
 /* The URL url with its origin replaced by origin, newly allocated (the
  * caller frees it); NULL when out of memory.  A URL without "://" gets

@@ -14,7 +14,7 @@ char *runbook_url_with_origin(const char *url, const char *origin)
 
 	if (sep) {
 		rest = sep + 3;
-		rest += strcspn(rest, "/?#");   /* skip the authority */
+		rest += strcspn(rest, "/?#"); /* skip the authority */
 	}
 	nr = strlen(rest);
 	out = malloc(no + nr + 2);
@@ -55,13 +55,14 @@ static enum cutover_status swap(char **url, const char *origin, struct cutover_e
 }
 
 enum cutover_status runbook_rebase_http(struct runbook *rb, const char *origin,
-					struct cutover_err *err)
+                                        struct cutover_err *err)
 {
 	enum cutover_status st = CUTOVER_OK;
 
 	if (!origin || !origin_ok(origin))
 		return cutover_errf(err, CUTOVER_EINVAL,
-				    "health origin '%s' is not http(s)://HOST[:PORT]", origin ? origin : "");
+		                    "health origin '%s' is not http(s)://HOST[:PORT]",
+		                    origin ? origin : "");
 	for (size_t i = 0; i < rb->ngauges && !st; i++)
 		if (rb->gauges[i].kind == RUNBOOK_GAUGE_HTTP)
 			st = swap(&rb->gauges[i].url, origin, err);

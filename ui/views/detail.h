@@ -14,6 +14,6 @@
 /* Fill pg (cleared first) for phase index phase of v->snap; width is the
  * screen width for wrapping long text.  CUTOVER_ENOMEM only. */
 enum cutover_status detail_phase(struct pager *pg, const struct view_ctx *v, size_t phase,
-				 int width) CUTOVER_MUST_CHECK;
+                                 int width) CUTOVER_MUST_CHECK;
 
 #endif

@@ -63,7 +63,7 @@ enum cutover_status pager_add(struct pager *pg, enum theme_role role, const char
 }
 
 enum cutover_status pager_add_wrapped(struct pager *pg, enum theme_role role, const char *indent,
-				      const char *text, int width)
+                                      const char *text, int width)
 {
 	size_t ni = strlen(indent);
 
@@ -107,7 +107,8 @@ void pager_draw(struct pager *pg, WINDOW *w, const struct palette *pal, unsigned
 		size_t i = (size_t)(pg->top + y);
 
 		if (i < pg->n)
-			draw_text(w, y, 1, width - 1, pg->lines[i].text, pg->lines[i].role, pal, tflags);
+			draw_text(w, y, 1, width - 1, pg->lines[i].text, pg->lines[i].role, pal,
+			          tflags);
 		else
 			draw_text(w, y, 0, width, "", ROLE_NORMAL, pal, tflags);
 	}
@@ -116,13 +117,26 @@ void pager_draw(struct pager *pg, WINDOW *w, const struct palette *pal, unsigned
 bool pager_scroll(struct pager *pg, enum key_action a, int page)
 {
 	switch (a) {
-	case ACT_UP: pg->top--; break;
-	case ACT_DOWN: pg->top++; break;
-	case ACT_PAGE_UP: pg->top -= page; break;
-	case ACT_PAGE_DOWN: pg->top += page; break;
-	case ACT_TOP: pg->top = 0; break;
-	case ACT_BOTTOM: pg->top = (int)pg->n; break;
-	default: return false;
+	case ACT_UP:
+		pg->top--;
+		break;
+	case ACT_DOWN:
+		pg->top++;
+		break;
+	case ACT_PAGE_UP:
+		pg->top -= page;
+		break;
+	case ACT_PAGE_DOWN:
+		pg->top += page;
+		break;
+	case ACT_TOP:
+		pg->top = 0;
+		break;
+	case ACT_BOTTOM:
+		pg->top = (int)pg->n;
+		break;
+	default:
+		return false;
 	}
 	if (pg->top > (int)pg->n - 1)
 		pg->top = (int)pg->n - 1;

@@ -21,7 +21,7 @@ struct pager_line {
 struct pager {
 	struct pager_line *lines;
 	size_t n, cap;
-	int top;                  /* first line shown */
+	int top; /* first line shown */
 	char title[160];
 };
 
@@ -31,13 +31,13 @@ void pager_free(struct pager *pg);
 
 /* Append one line.  CUTOVER_ENOMEM only. */
 enum cutover_status pager_add(struct pager *pg, enum theme_role role, const char *fmt, ...)
-	CUTOVER_PRINTF(3, 4) CUTOVER_MUST_CHECK;
+    CUTOVER_PRINTF(3, 4) CUTOVER_MUST_CHECK;
 
 /* Append text (may hold newlines and control characters) wrapped into
  * lines of at most width bytes, each prefixed by indent; never splits a
  * UTF-8 sequence.  CUTOVER_ENOMEM only. */
 enum cutover_status pager_add_wrapped(struct pager *pg, enum theme_role role, const char *indent,
-				      const char *text, int width) CUTOVER_MUST_CHECK;
+                                      const char *text, int width) CUTOVER_MUST_CHECK;
 
 /* Draw the visible lines into all of w. */
 void pager_draw(struct pager *pg, WINDOW *w, const struct palette *pal, unsigned tflags);

@@ -31,14 +31,14 @@ enum view_result {
 /* Everything a view reads; borrowed for one draw. */
 struct view_ctx {
 	const struct engine_snapshot *snap;
-	const struct runbook *rb;      /* the snapshot's definitions point into it */
+	const struct runbook *rb; /* the snapshot's definitions point into it */
 	const struct palette *pal;
 	const struct keymap *km;
-	unsigned tflags;         /* SAFE_TEXT_ASCII on a terminal that is not UTF-8 */
-	double now;              /* the engine's clock, for ages and elapsed times */
-	const char *filter;      /* "" shows every row */
-	bool focused;            /* the selection is shown */
-	bool utc;                /* clocks in UTC rather than local time */
+	unsigned tflags;    /* SAFE_TEXT_ASCII on a terminal that is not UTF-8 */
+	double now;         /* the engine's clock, for ages and elapsed times */
+	const char *filter; /* "" shows every row */
+	bool focused;       /* the selection is shown */
+	bool utc;           /* clocks in UTC rather than local time */
 };
 
 struct view_ops {
@@ -65,7 +65,7 @@ bool view_match(const char *text, const char *filter);
  * gauge, else the current phase's, else "full", else the first.  why gets
  * a short reason.  NULL when the runbook has no plan. */
 const struct runbook_plan *view_recommended_plan(const struct engine_snapshot *s, char *why,
-						 size_t cap);
+                                                 size_t cap);
 
 /* The banner text for the first unacknowledged trigger ("" for none);
  * returns its gauge id (borrowed from the runbook) or NULL. */

@@ -1,4 +1,4 @@
-/* panels.c: the five list panels (phases, gauges, flags, rollback, events)
+/* view.c: the five list panels (phases, gauges, flags, rollback, events)
  * as view_ops over an engine snapshot, built from the row widgets.  Every
  * remote string reaches the screen through the widgets or draw_text, which
  * escape control characters (safe_text). */
@@ -56,8 +56,10 @@ const char *view_short_name(const char *arn)
 char *view_gauge_value(const struct engine_gauge_view *g, char *buf, size_t cap)
 {
 	if (g->def->kind == RUNBOOK_GAUGE_ALARM) {
-		snprintf(buf, cap, "%s", g->state == GAUGE_NODATA ? "no data" :
-			 g->state == GAUGE_OK ? "OK" : "ALARM");
+		snprintf(buf, cap, "%s",
+		         g->state == GAUGE_NODATA ? "no data"
+		         : g->state == GAUGE_OK   ? "OK"
+		                                  : "ALARM");
 		return buf;
 	}
 	return fmt_value(buf, cap, g->value, g->def->unit);
@@ -96,7 +98,7 @@ static void select_cells(struct cell *c, int n)
 
 /* A row of cells at y with the selection marker in column 0. */
 static void put_row(WINDOW *w, const struct view_ctx *v, int y, struct cell *cells, int n,
-		    bool selected)
+                    bool selected)
 {
 	struct cell mark;
 	bool ascii = v->tflags & SAFE_TEXT_ASCII;
@@ -154,10 +156,20 @@ int view_row_index(enum layout_panel p, const struct view_ctx *v, int row)
 	bool (*shown)(const struct view_ctx *, size_t);
 
 	switch (p) {
-	case LAYOUT_PHASES: n = v->snap->nphases; shown = phase_shown; break;
-	case LAYOUT_GAUGES: n = v->snap->ngauges; shown = gauge_shown; break;
-	case LAYOUT_FLAGS: n = v->snap->nflags; shown = flag_shown; break;
-	default: return -1;
+	case LAYOUT_PHASES:
+		n = v->snap->nphases;
+		shown = phase_shown;
+		break;
+	case LAYOUT_GAUGES:
+		n = v->snap->ngauges;
+		shown = gauge_shown;
+		break;
+	case LAYOUT_FLAGS:
+		n = v->snap->nflags;
+		shown = flag_shown;
+		break;
+	default:
+		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (shown(v, i) && row-- == 0)
@@ -165,7 +177,8 @@ int view_row_index(enum layout_panel p, const struct view_ctx *v, int row)
 	return -1;
 }
 
-static int count_shown(const struct view_ctx *v, size_t n, bool (*shown)(const struct view_ctx *, size_t))
+static int count_shown(const struct view_ctx *v, size_t n,
+                       bool (*shown)(const struct view_ctx *, size_t))
 {
 	int c = 0;
 
@@ -191,13 +204,20 @@ static void phases_title(const struct view_ctx *v, char *buf, size_t cap)
 static enum glyph_id phase_glyph(const struct engine_phase_view *p)
 {
 	switch (p->status) {
-	case PHASE_PENDING: return GLYPH_PHASE_PENDING;
-	case PHASE_RUNNING: return p->stuck ? GLYPH_PHASE_STUCK : GLYPH_PHASE_RUNNING;
-	case PHASE_WAITING: return GLYPH_PHASE_WAITING;
-	case PHASE_SUCCEEDED: return GLYPH_PHASE_SUCCEEDED;
-	case PHASE_FAILED: return GLYPH_PHASE_FAILED;
-	case PHASE_ABORTED: return GLYPH_PHASE_ABORTED;
-	default: return GLYPH_PHASE_PENDING;
+	case PHASE_PENDING:
+		return GLYPH_PHASE_PENDING;
+	case PHASE_RUNNING:
+		return p->stuck ? GLYPH_PHASE_STUCK : GLYPH_PHASE_RUNNING;
+	case PHASE_WAITING:
+		return GLYPH_PHASE_WAITING;
+	case PHASE_SUCCEEDED:
+		return GLYPH_PHASE_SUCCEEDED;
+	case PHASE_FAILED:
+		return GLYPH_PHASE_FAILED;
+	case PHASE_ABORTED:
+		return GLYPH_PHASE_ABORTED;
+	default:
+		return GLYPH_PHASE_PENDING;
 	}
 }
 
@@ -226,9 +246,10 @@ static void phases_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 	for (size_t i = 0; i < s->nphases && y < h; i++) {
 		const struct engine_phase_view *p = &s->phases[i];
 		char detail[512], dur[32], ak[32], rk[32];
-		struct phase_row pr = { 0 };
+		struct phase_row pr = {0};
 		double live = p->status == PHASE_RUNNING || p->status == PHASE_WAITING
-				      ? v->now - s->taken : 0;
+		                  ? v->now - s->taken
+		                  : 0;
 
 		if (!phase_shown(v, i))
 			continue;
@@ -237,13 +258,14 @@ static void phases_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 		pr.number = (int)i + 1;
 		pr.title = p->def->title;
 		pr.state = phase_glyph(p);
-		pr.elapsed_s = p->status == PHASE_PENDING ? NAN : p->elapsed_s + (live > 0 ? live : 0);
+		pr.elapsed_s =
+		    p->status == PHASE_PENDING ? NAN : p->elapsed_s + (live > 0 ? live : 0);
 		pr.estimate_s = p->estimate_s > 0 ? p->estimate_s : NAN;
 		pr.detail = NULL;
 		if (p->status == PHASE_RUNNING && p->current_state) {
 			snprintf(detail, sizeof(detail), "%s %s%s", p->current_state,
-				 fmt_duration(dur, sizeof(dur), v->now - p->state_since, v->tflags),
-				 p->stuck ? " (stuck?)" : "");
+			         fmt_duration(dur, sizeof(dur), v->now - p->state_since, v->tflags),
+			         p->stuck ? " (stuck?)" : "");
 			pr.detail = detail;
 		} else if (p->status == PHASE_WAITING) {
 			/* The keys are offered once approving works (not KEYS_LATER). */
@@ -253,12 +275,13 @@ static void phases_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 			}
 			if (!pr.approve_key) {
 				snprintf(detail, sizeof(detail), "approval waiting: %s",
-					 p->current_state ? p->current_state : "");
+				         p->current_state ? p->current_state : "");
 				pr.detail = detail;
 			}
-		} else if ((p->status == PHASE_FAILED || p->status == PHASE_ABORTED) && (p->error || p->cause)) {
+		} else if ((p->status == PHASE_FAILED || p->status == PHASE_ABORTED) &&
+		           (p->error || p->cause)) {
 			snprintf(detail, sizeof(detail), "%s%s%s", p->error ? p->error : "",
-				 p->error && p->cause ? ": " : "", p->cause ? p->cause : "");
+			         p->error && p->cause ? ": " : "", p->cause ? p->cause : "");
 			pr.detail = detail;
 		}
 		phase_row_render(&pr, width, v->tflags, cells);
@@ -288,20 +311,28 @@ static void gauges_title(const struct view_ctx *v, char *buf, size_t cap)
 static enum glyph_id gauge_glyph(enum gauge_state st)
 {
 	switch (st) {
-	case GAUGE_OK: return GLYPH_GAUGE_OK;
-	case GAUGE_WARN: return GLYPH_GAUGE_WARN;
-	case GAUGE_CRITICAL: return GLYPH_GAUGE_CRITICAL;
-	case GAUGE_TRIGGERED: return GLYPH_GAUGE_TRIGGERED;
-	default: return GLYPH_GAUGE_NODATA;
+	case GAUGE_OK:
+		return GLYPH_GAUGE_OK;
+	case GAUGE_WARN:
+		return GLYPH_GAUGE_WARN;
+	case GAUGE_CRITICAL:
+		return GLYPH_GAUGE_CRITICAL;
+	case GAUGE_TRIGGERED:
+		return GLYPH_GAUGE_TRIGGERED;
+	default:
+		return GLYPH_GAUGE_NODATA;
 	}
 }
 
 static enum runbook_source gauge_source(const struct runbook_gauge *g)
 {
 	switch (g->kind) {
-	case RUNBOOK_GAUGE_ALARM: return RUNBOOK_SRC_ALARMS;
-	case RUNBOOK_GAUGE_HTTP: return RUNBOOK_SRC_HEALTH;
-	default: return RUNBOOK_SRC_METRICS;
+	case RUNBOOK_GAUGE_ALARM:
+		return RUNBOOK_SRC_ALARMS;
+	case RUNBOOK_GAUGE_HTTP:
+		return RUNBOOK_SRC_HEALTH;
+	default:
+		return RUNBOOK_SRC_METRICS;
 	}
 }
 
@@ -339,7 +370,7 @@ static void gauges_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 	}
 	for (size_t i = 0; i < s->ngauges && y < h; i++) {
 		const struct engine_gauge_view *g = &s->gauges[i];
-		struct gauge_row gr = { 0 };
+		struct gauge_row gr = {0};
 		struct ring ring;
 		double lo, hi;
 
@@ -391,7 +422,7 @@ static void flags_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 	}
 	for (size_t i = 0; i < s->nflags && y < h; i++) {
 		const struct engine_flag_view *f = &s->flags[i];
-		struct flag_row fr = { 0 };
+		struct flag_row fr = {0};
 		char val[128];
 
 		if (!flag_shown(v, i))
@@ -413,7 +444,7 @@ static void flags_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 /* --- rollback ------------------------------------------------------------- */
 
 const struct runbook_plan *view_recommended_plan(const struct engine_snapshot *s, char *why,
-						 size_t cap)
+                                                 size_t cap)
 {
 	for (size_t i = 0; i < s->ntriggers; i++) {
 		const struct engine_trigger_view *t = &s->triggers[i];
@@ -428,7 +459,8 @@ const struct runbook_plan *view_recommended_plan(const struct engine_snapshot *s
 		const struct engine_phase_view *p = &s->phases[i];
 
 		if ((p->status == PHASE_RUNNING || p->status == PHASE_WAITING ||
-		     p->status == PHASE_FAILED) && p->def->rollback) {
+		     p->status == PHASE_FAILED) &&
+		    p->def->rollback) {
 			snprintf(why, cap, "current phase %zu: %s", i + 1, p->def->title);
 			return p->def->rollback;
 		}
@@ -444,7 +476,7 @@ struct rb_line {
 };
 
 static const struct runbook_plan *plan_in_view(const struct view_ctx *v, const struct runbook *rb,
-					       char *why, size_t cap)
+                                               char *why, size_t cap)
 {
 	const struct runbook_plan *p = view_recommended_plan(v->snap, why, cap);
 
@@ -460,23 +492,26 @@ static void step_text(const struct runbook_step *st, char *buf, size_t cap)
 	switch (st->kind) {
 	case RUNBOOK_STEP_FLAG:
 		snprintf(buf, cap, "flag %s = %s", st->flag.flag ? st->flag.flag->id : "?",
-			 st->flag.value ? st->flag.value : "");
+		         st->flag.value ? st->flag.value : "");
 		break;
 	case RUNBOOK_STEP_SFN_START:
 		snprintf(buf, cap, "start %s", view_short_name(st->sfn_start.state_machine_arn));
 		break;
 	case RUNBOOK_STEP_SFN_STOP:
-		snprintf(buf, cap, "stop %s", st->sfn_stop.execution ? st->sfn_stop.execution->id :
-			 view_short_name(st->sfn_stop.execution_arn));
+		snprintf(buf, cap, "stop %s",
+		         st->sfn_stop.execution ? st->sfn_stop.execution->id
+		                                : view_short_name(st->sfn_stop.execution_arn));
 		break;
 	case RUNBOOK_STEP_EXEC:
-		snprintf(buf, cap, "run %s", st->exec.argv && st->exec.argv[0] ? st->exec.argv[0] : "?");
+		snprintf(buf, cap, "run %s",
+		         st->exec.argv && st->exec.argv[0] ? st->exec.argv[0] : "?");
 		break;
 	case RUNBOOK_STEP_HTTP:
 		snprintf(buf, cap, "check %s", st->http.url);
 		break;
 	case RUNBOOK_STEP_GAUGE_OK:
-		snprintf(buf, cap, "wait for %s ok", st->gauge_ok.gauge ? st->gauge_ok.gauge->id : "?");
+		snprintf(buf, cap, "wait for %s ok",
+		         st->gauge_ok.gauge ? st->gauge_ok.gauge->id : "?");
 		break;
 	case RUNBOOK_STEP_WAIT:
 		snprintf(buf, cap, "wait %us", st->wait.seconds);
@@ -489,11 +524,11 @@ static void step_text(const struct runbook_step *st, char *buf, size_t cap)
 	}
 }
 
-static size_t add_line(struct rb_line *l, size_t n, size_t cap, enum theme_role role, const char *fmt,
-		       ...) CUTOVER_PRINTF(5, 6);
+static size_t add_line(struct rb_line *l, size_t n, size_t cap, enum theme_role role,
+                       const char *fmt, ...) CUTOVER_PRINTF(5, 6);
 
-static size_t add_line(struct rb_line *l, size_t n, size_t cap, enum theme_role role, const char *fmt,
-		       ...)
+static size_t add_line(struct rb_line *l, size_t n, size_t cap, enum theme_role role,
+                       const char *fmt, ...)
 {
 	va_list ap;
 
@@ -514,15 +549,17 @@ static size_t plan_steps(struct rb_line *l, size_t n, const struct runbook_plan 
 
 	if (p->sequence) {
 		for (size_t i = 0; i < p->nsequence && depth < 4; i++) {
-			n = add_line(l, n, RB_LINES, ROLE_TITLE, "%*s%zu. %s (%u min)", depth * 2, "", i + 1,
-				     p->sequence[i]->title, p->sequence[i]->estimate_min);
+			n = add_line(l, n, RB_LINES, ROLE_TITLE, "%*s%zu. %s (%u min)", depth * 2,
+			             "", i + 1, p->sequence[i]->title,
+			             p->sequence[i]->estimate_min);
 			n = plan_steps(l, n, p->sequence[i], depth + 1);
 		}
 		return n;
 	}
 	for (size_t i = 0; i < p->nsteps; i++) {
 		step_text(&p->steps[i], what, sizeof(what));
-		n = add_line(l, n, RB_LINES, ROLE_NORMAL, "%*s%zu. %s", depth * 2, "", i + 1, p->steps[i].title);
+		n = add_line(l, n, RB_LINES, ROLE_NORMAL, "%*s%zu. %s", depth * 2, "", i + 1,
+		             p->steps[i].title);
 		if (what[0])
 			n = add_line(l, n, RB_LINES, ROLE_DIM, "%*s   %s", depth * 2, "", what);
 	}
@@ -540,11 +577,15 @@ static size_t rollback_lines(const struct view_ctx *v, struct rb_line *l)
 	if (!p)
 		return add_line(l, n, RB_LINES, ROLE_DIM, "This runbook has no rollback plan.");
 	n = add_line(l, n, RB_LINES, ROLE_TITLE, "plan: %s (%zu %s, ~%u min)", p->title,
-		     p->sequence ? p->nsequence : p->nsteps,
-		     p->sequence ? "plans" : p->nsteps == 1 ? "step" : "steps", p->estimate_min);
+	             p->sequence ? p->nsequence : p->nsteps,
+	             p->sequence      ? "plans"
+	             : p->nsteps == 1 ? "step"
+	                              : "steps",
+	             p->estimate_min);
 	n = add_line(l, n, RB_LINES, ROLE_DIM, "%s", why);
 	if (first_key(v->km, ACT_ROLLBACK, key, sizeof(key)))
-		n = add_line(l, n, RB_LINES, ROLE_HINT, "[%s] roll back (runs in a later version)", key);
+		n = add_line(l, n, RB_LINES, ROLE_HINT, "[%s] roll back (runs in a later version)",
+		             key);
 	/* The gauges whose trigger recommends this plan. */
 	for (size_t i = 0; i < v->snap->ngauges; i++) {
 		const struct runbook_gauge *g = v->snap->gauges[i].def;
@@ -553,12 +594,16 @@ static size_t rollback_lines(const struct view_ctx *v, struct rb_line *l)
 		if (!g->has_trigger || g->trigger.plan != p)
 			continue;
 		if (g->trigger.has_threshold)
-			snprintf(th, sizeof(th), "%s %g%s", g->trigger.direction == RUNBOOK_ABOVE ? ">" : "<",
-				 g->trigger.threshold, g->unit);
+			snprintf(th, sizeof(th), "%s %g%s",
+			         g->trigger.direction == RUNBOOK_ABOVE ? ">" : "<",
+			         g->trigger.threshold, g->unit);
 		else
-			snprintf(th, sizeof(th), "%s", g->kind == RUNBOOK_GAUGE_ALARM ? "in ALARM" : "failing");
-		n = add_line(l, n, RB_LINES, v->snap->gauges[i].state == GAUGE_TRIGGERED ? ROLE_TRIGGERED : ROLE_NORMAL,
-			     "trigger: %s %s x%u", g->title, th, g->trigger.for_n);
+			snprintf(th, sizeof(th), "%s",
+			         g->kind == RUNBOOK_GAUGE_ALARM ? "in ALARM" : "failing");
+		n = add_line(l, n, RB_LINES,
+		             v->snap->gauges[i].state == GAUGE_TRIGGERED ? ROLE_TRIGGERED
+		                                                         : ROLE_NORMAL,
+		             "trigger: %s %s x%u", g->title, th, g->trigger.for_n);
 	}
 	n = add_line(l, n, RB_LINES, ROLE_NORMAL, "%s", "");
 	n = plan_steps(l, n, p, 0);
@@ -566,7 +611,8 @@ static size_t rollback_lines(const struct view_ctx *v, struct rb_line *l)
 		n = add_line(l, n, RB_LINES, ROLE_TITLE, "verify:");
 		for (size_t i = 0; i < p->nverify; i++)
 			n = add_line(l, n, RB_LINES, ROLE_NORMAL, "  %s %s",
-				     v->tflags & SAFE_TEXT_ASCII ? "[ ]" : "\xe2\x98\x90", p->verify[i]);
+			             v->tflags & SAFE_TEXT_ASCII ? "[ ]" : "\xe2\x98\x90",
+			             p->verify[i]);
 	}
 	return n;
 }
@@ -588,8 +634,8 @@ static void rollback_title(const struct view_ctx *v, char *buf, size_t cap)
 		snprintf(buf, cap, "Rollback - %s", p->id);
 }
 
-static void lines_draw(WINDOW *w, const struct view_ctx *v, const struct rb_line *l, size_t n, int top,
-		       int sel)
+static void lines_draw(WINDOW *w, const struct view_ctx *v, const struct rb_line *l, size_t n,
+                       int top, int sel)
 {
 	int h = getmaxy(w), width = getmaxx(w) - 1;
 	struct cell mark;
@@ -598,10 +644,10 @@ static void lines_draw(WINDOW *w, const struct view_ctx *v, const struct rb_line
 		bool s = v->focused && top + y == sel;
 
 		cell_set(&mark, s ? (v->tflags & SAFE_TEXT_ASCII ? ">" : "\xe2\x96\xb8") : " ",
-			 s ? ROLE_SELECTED : ROLE_NORMAL);
+		         s ? ROLE_SELECTED : ROLE_NORMAL);
 		draw_cells(w, y, 0, &mark, 1, v->pal);
-		draw_text(w, y, 1, width, l[top + y].text, s ? ROLE_SELECTED : l[top + y].role, v->pal,
-			  v->tflags);
+		draw_text(w, y, 1, width, l[top + y].text, s ? ROLE_SELECTED : l[top + y].role,
+		          v->pal, v->tflags);
 	}
 }
 
@@ -680,12 +726,12 @@ static void events_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 		const struct engine_event_view *e = refs[i].ev;
 		char clock[16];
 		bool bad = e->error || strstr(e->type, "Failed") || strstr(e->type, "Aborted") ||
-			   strstr(e->type, "TimedOut");
+		           strstr(e->type, "TimedOut");
 
 		fmt_clock(clock, sizeof(clock), (time_t)e->ts, v->utc);
 		snprintf(lines[i].text, sizeof(lines[i].text), "%s  %-10.10s %-28s %s%s%s", clock,
-			 refs[i].ex->def->title, e->type, e->state ? e->state : "",
-			 e->error ? " " : "", e->error ? e->error : "");
+		         refs[i].ex->def->title, e->type, e->state ? e->state : "",
+		         e->error ? " " : "", e->error ? e->error : "");
 		lines[i].role = bad ? ROLE_CRIT : ROLE_NORMAL;
 	}
 	lines_draw(w, v, lines, n, top, sel);
@@ -693,14 +739,15 @@ static void events_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 
 /* --- the table ------------------------------------------------------------- */
 
-static const struct view_ops phases_ops = { "phases", phases_rows, phases_title, phases_draw };
-static const struct view_ops gauges_ops = { "gauges", gauges_rows, gauges_title, gauges_draw };
-static const struct view_ops flags_ops = { "flags", flags_rows, flags_title, flags_draw };
-static const struct view_ops rollback_ops = { "rollback", rollback_rows, rollback_title, rollback_draw };
-static const struct view_ops events_ops = { "events", events_rows, events_title, events_draw };
+static const struct view_ops phases_ops = {"phases", phases_rows, phases_title, phases_draw};
+static const struct view_ops gauges_ops = {"gauges", gauges_rows, gauges_title, gauges_draw};
+static const struct view_ops flags_ops = {"flags", flags_rows, flags_title, flags_draw};
+static const struct view_ops rollback_ops = {"rollback", rollback_rows, rollback_title,
+                                             rollback_draw};
+static const struct view_ops events_ops = {"events", events_rows, events_title, events_draw};
 
 const struct view_ops *const view_panels[LAYOUT_PANEL_COUNT] = {
-	&phases_ops, &gauges_ops, &flags_ops, &rollback_ops, &events_ops,
+    &phases_ops, &gauges_ops, &flags_ops, &rollback_ops, &events_ops,
 };
 
 /* --- the alert banner's text ------------------------------------------------ */
@@ -728,12 +775,13 @@ const char *view_banner_text(const struct engine_snapshot *s, char *buf, size_t 
 
 		view_gauge_value(g, val, sizeof(val));
 		if (t->has_threshold)
-			snprintf(th, sizeof(th), " %s %g%s", t->direction == RUNBOOK_ABOVE ? ">" : "<",
-				 t->threshold, g->def->unit);
-		snprintf(buf, cap, "TRIGGERED %s %s%s for %u %s%s%s%s%s", g->def->title, val, th, t->for_n,
-			 t->for_n == 1 ? "datapoint" : "datapoints", first->plan_id ? " - plan: " : "",
-			 first->plan_id ? first->plan_id : "", first->active ? "" : " (recovered)",
-			 more ? " (+ more)" : "");
+			snprintf(th, sizeof(th), " %s %g%s",
+			         t->direction == RUNBOOK_ABOVE ? ">" : "<", t->threshold,
+			         g->def->unit);
+		snprintf(buf, cap, "TRIGGERED %s %s%s for %u %s%s%s%s%s", g->def->title, val, th,
+		         t->for_n, t->for_n == 1 ? "datapoint" : "datapoints",
+		         first->plan_id ? " - plan: " : "", first->plan_id ? first->plan_id : "",
+		         first->active ? "" : " (recovered)", more ? " (+ more)" : "");
 		return first->gauge_id;
 	}
 }
