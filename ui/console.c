@@ -1418,6 +1418,7 @@ static void take_snapshot(struct console *c)
 static int main_loop(struct console *c)
 {
 	struct pollfd fds[3];
+	double next_tick;
 	int sig;
 
 	fds[0].fd = term_fd(c->term);
@@ -1428,6 +1429,7 @@ static int main_loop(struct console *c)
 	fds[2].events = POLLIN;
 	relayout(c);
 	take_snapshot(c);
+	next_tick = floor(wall_now()) + 1.0;
 	while (!c->quit) {
 		double w;
 		int timeout, n;
@@ -1451,20 +1453,25 @@ static int main_loop(struct console *c)
 		/* Sleep to the next whole second: the clock and the ages move
 		 * then, and nothing else does unless the engine or a key wakes us. */
 		w = wall_now();
-		timeout = (int)((floor(w) + 1.0 - w) * 1000.0) + 1;
-		n = poll(fds, 3, timeout);
+		timeout = (int)((next_tick - w) * 1000.0) + 1;
+		n = poll(fds, 3, timeout < 0 ? 0 : timeout);
 		if (n < 0 && errno != EINTR)
 			break;
-		if (n == 0) {
+		/* The tick is due by the clock, not by a quiet poll: a busy
+		 * engine (a fast demo) must not freeze the clock. */
+		w = wall_now();
+		if (w >= next_tick) {
+			next_tick = floor(w) + 1.0;
 			c->dirty |=
 			    D_HEADER | D_STATUS | D_PANEL(LAYOUT_PHASES) | D_PANEL(LAYOUT_GAUGES);
 			if (c->mode == MODE_DETAIL)
 				c->dirty |= D_OVERLAY;
-			continue;
 		}
-		if (n > 0 && (fds[1].revents & POLLIN))
+		if (n <= 0)
+			continue;
+		if (fds[1].revents & POLLIN)
 			engine_wakeup_drain(c->eng);
-		if (n > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+		if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
 			if (fds[0].revents & (POLLHUP | POLLERR) && !(fds[0].revents & POLLIN)) {
 				c->exit_code = 1; /* the terminal went away */
 				break;
