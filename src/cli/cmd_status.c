@@ -1,6 +1,7 @@
 /* cmd_status.c: `cutover status RUNBOOK [--json] [--watch]`, the headless
- * front end on the engine: one poll of every source (engine_poll_once on
- * this thread, no poller threads), printed for people or as JSON for
+ * front end on the engine: one poll of every source (engine_poll_once,
+ * all sources at once through engine_poll_sources; no poller threads),
+ * printed for people or as JSON for
  * scripts; --watch polls again as sources fall due until Ctrl-C.
  *
  * Exit: 0 all OK, 1 a warning (a gauge in WARN, a phase possibly stuck),
@@ -33,7 +34,7 @@ enum {
 	STATUS_CANNOT_RUN = 4,
 };
 
-static const char *const summaries[] = { "ok", "warning", "critical", "unreachable" };
+static const char *const summaries[] = {"ok", "warning", "critical", "unreachable"};
 
 struct status_args {
 	const char *path;
@@ -67,6 +68,7 @@ static void print_help(void)
 	       "  --watch       poll again as each source falls due, until Ctrl-C\n"
 	       "  --profile P   AWS profile (environment keys are then ignored)\n"
 	       "  --region R    AWS region (default: the runbook's, then AWS_REGION)\n"
+	       "CUTOVER_HEALTH_ORIGIN=URL sends the HTTP gauges' checks to that origin.\n"
 	       "Exit 0 all OK, 1 a warning, 2 critical or triggered, 3 a source unreachable,\n"
 	       "4 could not run (bad arguments, invalid runbook, no region).\n");
 }
@@ -100,7 +102,8 @@ static int parse_args(int argc, char **argv, struct status_args *a)
 		}
 	}
 	if (!a->path)
-		return usage("%s", "which runbook? Give its path (try `cutover demo` for an example).");
+		return usage("%s",
+		             "which runbook? Give its path (try `cutover demo` for an example).");
 	return 0;
 }
 
@@ -154,7 +157,8 @@ static void fmt_value(const struct engine_gauge_view *g, char *buf, size_t n)
 	else if (g->def->kind == RUNBOOK_GAUGE_ALARM)
 		snprintf(buf, n, "%s", g->value >= 1 ? "ALARM" : "OK");
 	else
-		snprintf(buf, n, "%.4g%s%s", g->value, unit[0] && strcmp(unit, "%") ? " " : "", unit);
+		snprintf(buf, n, "%.4g%s%s", g->value, unit[0] && strcmp(unit, "%") ? " " : "",
+		         unit);
 }
 
 /* Column width for titles: the longest, within reason. */
@@ -181,7 +185,8 @@ static void print_human(const struct engine_snapshot *s, int code)
 	int w = title_width(s);
 
 	printf("%s", s->header.name);
-	printf(" \xc2\xb7 %s%s \xc2\xb7 %s", s->header.environment[0] ? s->header.environment : "(no environment)",
+	printf(" \xc2\xb7 %s%s \xc2\xb7 %s",
+	       s->header.environment[0] ? s->header.environment : "(no environment)",
 	       s->header.production ? " (PRODUCTION)" : "", s->header.region);
 	if (s->header.caller_arn) {
 		printf(" \xc2\xb7 ");
@@ -204,10 +209,12 @@ static void print_human(const struct engine_snapshot *s, int code)
 			       engine_duration_format(p->estimate_s, b, sizeof(b)));
 		else
 			printf("–/%s", engine_duration_format(p->estimate_s, b, sizeof(b)));
-		if (p->current_state && (p->status == PHASE_RUNNING || p->status == PHASE_WAITING)) {
+		if (p->current_state &&
+		    (p->status == PHASE_RUNNING || p->status == PHASE_WAITING)) {
 			printf("  in ");
 			put_safe(stdout, p->current_state);
-			printf(" for %s", engine_duration_format(now - p->state_since, a, sizeof(a)));
+			printf(" for %s",
+			       engine_duration_format(now - p->state_since, a, sizeof(a)));
 		}
 		if (p->status == PHASE_WAITING)
 			printf("  approval pending");
@@ -250,6 +257,10 @@ static void print_human(const struct engine_snapshot *s, int code)
 		const struct engine_flag_view *f = &s->flags[i];
 
 		printf("  %-*s ", w + 2, f->def->id);
+		if (s->sources[RUNBOOK_SRC_FLAGS].last_ok <= 0) {
+			printf("?  (not read yet: see SOURCES)\n");
+			continue;
+		}
 		if (!f->present) {
 			printf("(parameter %s does not exist)\n", f->def->ssm);
 			continue;
@@ -292,39 +303,40 @@ static void hint(const struct engine_snapshot *s)
 		if (!v->used || !v->failures)
 			continue;
 		any = true;
-		if (strcmp(v->error_code, "credentials") != 0 && !strstr(v->error_msg, "credentials"))
+		if (strcmp(v->error_code, "credentials") != 0 &&
+		    !strstr(v->error_msg, "credentials"))
 			all_auth = false;
 	}
 	if (any && all_auth)
-		fprintf(stderr,
-			"cutover status: no usable AWS credentials.  Set AWS_ACCESS_KEY_ID and "
-			"AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (or --profile) naming a profile in "
-			"~/.aws/credentials or ~/.aws/config (docs/aws-credentials.md); or rehearse "
-			"without AWS: `cutover demo`.\n");
+		fprintf(
+		    stderr,
+		    "cutover status: no usable AWS credentials.  Set AWS_ACCESS_KEY_ID and "
+		    "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (or --profile) naming a profile in "
+		    "~/.aws/credentials or ~/.aws/config (docs/aws-credentials.md); or rehearse "
+		    "without AWS: `cutover demo`.\n");
 	else if (any)
-		fprintf(stderr, "cutover status: some sources could not be polled; their errors are "
-				"listed above (SOURCES).\n");
+		fprintf(stderr,
+		        "cutover status: some sources could not be polled; their errors are "
+		        "listed above (SOURCES).\n");
 }
 
-/* Poll the sources that are due (all of them the first time). */
+/* Poll the sources that are due (all of them the first time), in parallel:
+ * a round costs the slowest source, not the sum. */
 static void poll_due(struct engine *e, const struct engine_snapshot *last, double now, bool first)
 {
+	struct cutover_err err;
+	enum cutover_status st;
+	unsigned mask = 0;
+
 	for (int i = 0; i < RUNBOOK_SRC_COUNT; i++) {
-		enum runbook_source src = (enum runbook_source)i;
-		struct cutover_err err;
-		enum cutover_status st;
+		const struct engine_source_view *v = &last->sources[i];
 
-		if (!engine_source_used(e, src))
-			continue;
-		if (!first) {
-			const struct engine_source_view *v = &last->sources[i];
-
-			if (v->last_attempt + engine_next_delay(v->interval_s, v->failures, 0.5) > now)
-				continue;
-		}
-		st = engine_poll_once(e, src, &err);
-		(void)st;   /* the outcome is in the snapshot's sources */
+		if (first ||
+		    v->last_attempt + engine_next_delay(v->interval_s, v->failures, 0.5) <= now)
+			mask |= 1u << i;
 	}
+	st = engine_poll_sources(e, mask, &err);
+	(void)st; /* each source's outcome is in the snapshot's sources */
 }
 
 static double wall_now(void)
@@ -361,9 +373,9 @@ int cmd_status(int argc, char **argv)
 {
 	struct status_args a;
 	struct diag_list diags = DIAG_LIST_INIT;
-	struct cutover_err err = { CUTOVER_OK, "" };
-	struct engine_options opt = { 0 };
-	struct engine_snapshot snap = { 0 };
+	struct cutover_err err = {CUTOVER_OK, ""};
+	struct engine_options opt = {0};
+	struct engine_snapshot snap = {0};
 	struct runbook *rb = NULL;
 	struct engine *e = NULL;
 	sigset_t sigs, old;
@@ -374,14 +386,18 @@ int cmd_status(int argc, char **argv)
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	if (runbook_load_file(a.path, &rb, &diags, &err) != CUTOVER_OK) {
 		diag_list_print(&diags, a.path, stderr);
-		fprintf(stderr, "cutover status: %s\n", err.msg[0] ? err.msg : "the runbook is not valid; "
-			"`cutover check` lists every problem");
+		fprintf(stderr, "cutover status: %s\n",
+		        err.msg[0] ? err.msg
+		                   : "the runbook is not valid; "
+		                     "`cutover check` lists every problem");
 		rc = STATUS_CANNOT_RUN;
 		goto out;
 	}
 	opt.profile = a.profile;
 	opt.region = a.region;
 	opt.read_only = true;
+	/* Rehearsals point health checks at the sim (docs/examples/README.md). */
+	opt.health_origin = getenv("CUTOVER_HEALTH_ORIGIN");
 	if (engine_create(rb, &opt, &e, &err) != CUTOVER_OK) {
 		fprintf(stderr, "cutover status: %s\n", err.msg);
 		rc = STATUS_CANNOT_RUN;

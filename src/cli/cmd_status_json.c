@@ -16,13 +16,14 @@ static bool add_str(cJSON *o, const char *k, const char *v)
 
 static bool add_time(cJSON *o, const char *k, double t)
 {
-	return t > 0 ? cJSON_AddNumberToObject(o, k, t) != NULL : cJSON_AddNullToObject(o, k) != NULL;
+	return t > 0 ? cJSON_AddNumberToObject(o, k, t) != NULL
+	             : cJSON_AddNullToObject(o, k) != NULL;
 }
 
 static bool add_num(cJSON *o, const char *k, double v)
 {
 	return isfinite(v) ? cJSON_AddNumberToObject(o, k, v) != NULL
-			   : cJSON_AddNullToObject(o, k) != NULL;
+	                   : cJSON_AddNullToObject(o, k) != NULL;
 }
 
 static bool add_bool(cJSON *o, const char *k, bool v)
@@ -48,19 +49,21 @@ static bool sources_json(cJSON *root, const struct engine_snapshot *s)
 
 	for (size_t i = 0; ok && i < RUNBOOK_SRC_COUNT; i++) {
 		const struct engine_source_view *v = &s->sources[i];
-		cJSON *o = cJSON_AddObjectToObject(srcs, runbook_source_name((enum runbook_source)i));
+		cJSON *o =
+		    cJSON_AddObjectToObject(srcs, runbook_source_name((enum runbook_source)i));
 		char fresh[160];
 
 		ok = o && add_bool(o, "used", v->used) &&
 		     add_bool(o, "ok", v->used && v->last_attempt > 0 && v->failures == 0) &&
 		     add_bool(o, "stale", v->stale) && add_num(o, "interval_s", v->interval_s) &&
-		     add_time(o, "last_ok", v->last_ok) && add_time(o, "last_attempt", v->last_attempt) &&
+		     add_time(o, "last_ok", v->last_ok) &&
+		     add_time(o, "last_attempt", v->last_attempt) &&
 		     cJSON_AddNumberToObject(o, "failures", v->failures) &&
 		     add_str(o, "error_code", v->error_code[0] ? v->error_code : NULL) &&
 		     add_str(o, "error", v->error_msg[0] ? v->error_msg : NULL) &&
-		     add_str(o, "freshness", v->used ? engine_freshness_format(v, s->taken, fresh,
-									  sizeof(fresh))
-						    : NULL);
+		     add_str(o, "freshness",
+		             v->used ? engine_freshness_format(v, s->taken, fresh, sizeof(fresh))
+		                     : NULL);
 	}
 	return ok;
 }
@@ -78,12 +81,14 @@ static bool phases_json(cJSON *root, const struct engine_snapshot *s)
 		     add_str(o, "status", phase_status_name(p->status)) &&
 		     add_str(o, "glyph", phase_status_glyph(p->status)) &&
 		     add_str(o, "current_state", p->current_state) &&
-		     add_time(o, "state_since", p->state_since) && add_time(o, "started", p->started) &&
-		     add_time(o, "ended", p->ended) && add_num(o, "elapsed_s", p->elapsed_s) &&
+		     add_time(o, "state_since", p->state_since) &&
+		     add_time(o, "started", p->started) && add_time(o, "ended", p->ended) &&
+		     add_num(o, "elapsed_s", p->elapsed_s) &&
 		     add_num(o, "estimate_s", p->estimate_s) && add_bool(o, "stuck", p->stuck) &&
 		     add_str(o, "task_token", p->task_token) &&
-		     add_time(o, "waiting_since", p->waiting_since) && add_str(o, "error", p->error) &&
-		     add_str(o, "cause", p->cause) && add_str(o, "execution_arn", p->execution_arn);
+		     add_time(o, "waiting_since", p->waiting_since) &&
+		     add_str(o, "error", p->error) && add_str(o, "cause", p->cause) &&
+		     add_str(o, "execution_arn", p->execution_arn);
 	}
 	arr = ok ? cJSON_AddArrayToObject(root, "approvals") : NULL;
 	ok = arr != NULL;
@@ -91,8 +96,9 @@ static bool phases_json(cJSON *root, const struct engine_snapshot *s)
 		const struct engine_approval_view *a = &s->approvals[i];
 		cJSON *o = add_obj_to(arr);
 
-		ok = o && add_str(o, "phase", s->phases[a->phase].def->id) && add_str(o, "state", a->state) &&
-		     add_str(o, "task_token", a->task_token) && add_time(o, "since", a->since);
+		ok = o && add_str(o, "phase", s->phases[a->phase].def->id) &&
+		     add_str(o, "state", a->state) && add_str(o, "task_token", a->task_token) &&
+		     add_time(o, "since", a->since);
 	}
 	return ok;
 }
@@ -137,14 +143,16 @@ static bool gauges_json(cJSON *root, const struct engine_snapshot *s)
 
 		ok = o && add_str(o, "id", g->def->id) && add_str(o, "title", g->def->title) &&
 		     add_str(o, "kind", runbook_gauge_kind_name(g->def->kind)) &&
-		     add_str(o, "state", gauge_state_name(g->state)) && add_num(o, "value", g->value) &&
+		     add_str(o, "state", gauge_state_name(g->state)) &&
+		     add_num(o, "value", g->value) &&
 		     add_str(o, "unit", g->def->unit ? g->def->unit : "") &&
 		     add_time(o, "value_ts", g->value_ts) && add_time(o, "since", g->since) &&
-		     (g->has_warn ? add_num(o, "warn", g->warn) : cJSON_AddNullToObject(o, "warn") != NULL) &&
+		     (g->has_warn ? add_num(o, "warn", g->warn)
+		                  : cJSON_AddNullToObject(o, "warn") != NULL) &&
 		     (g->has_critical ? add_num(o, "critical", g->critical)
-				      : cJSON_AddNullToObject(o, "critical") != NULL) &&
+		                      : cJSON_AddNullToObject(o, "critical") != NULL) &&
 		     (g->has_trigger ? add_num(o, "trigger", g->trigger)
-				     : cJSON_AddNullToObject(o, "trigger") != NULL) &&
+		                     : cJSON_AddNullToObject(o, "trigger") != NULL) &&
 		     add_str(o, "plan", g->plan_id) && add_str(o, "detail", g->detail);
 		h = ok ? cJSON_AddArrayToObject(o, "history") : NULL;
 		ok = h != NULL;
@@ -182,7 +190,7 @@ static bool flags_json(cJSON *root, const struct engine_snapshot *s)
 		     add_str(o, "type", runbook_flag_type_name(f->def->type)) &&
 		     add_bool(o, "present", f->present) && add_str(o, "value", f->value) &&
 		     (f->present ? cJSON_AddNumberToObject(o, "version", (double)f->version) != NULL
-				 : cJSON_AddNullToObject(o, "version") != NULL) &&
+		                 : cJSON_AddNullToObject(o, "version") != NULL) &&
 		     add_str(o, "last_modified_user", f->last_modified_user) &&
 		     add_time(o, "last_modified", f->last_modified);
 	}
@@ -190,7 +198,7 @@ static bool flags_json(cJSON *root, const struct engine_snapshot *s)
 }
 
 char *status_json_render(const struct engine_snapshot *s, int exit_code, const char *summary,
-			 bool pretty)
+                         bool pretty)
 {
 	cJSON *root = cJSON_CreateObject(), *id;
 	char *text = NULL;
@@ -203,7 +211,8 @@ char *status_json_render(const struct engine_snapshot *s, int exit_code, const c
 	     cJSON_AddNumberToObject(root, "generation", (double)s->generation) &&
 	     cJSON_AddNumberToObject(root, "exit", exit_code) && add_str(root, "summary", summary);
 	id = ok ? cJSON_AddObjectToObject(root, "identity") : NULL;
-	ok = id && add_str(id, "arn", s->header.caller_arn) && add_str(id, "account", s->header.account) &&
+	ok = id && add_str(id, "arn", s->header.caller_arn) &&
+	     add_str(id, "account", s->header.account) &&
 	     add_str(id, "credential_source", s->header.credential_source) &&
 	     add_time(id, "credential_expiry", s->header.credential_expiry);
 	ok = ok && sources_json(root, s) && phases_json(root, s) && executions_json(root, s) &&

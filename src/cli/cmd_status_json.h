@@ -12,6 +12,6 @@
  * line (for --watch, one document per line).  Heap string the caller frees;
  * NULL when out of memory. */
 char *status_json_render(const struct engine_snapshot *s, int exit_code, const char *summary,
-			 bool pretty);
+                         bool pretty);
 
 #endif

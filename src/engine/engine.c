@@ -47,7 +47,7 @@ static void name_thread(const char *name)
 #ifdef PR_SET_NAME
 	prctl(PR_SET_NAME, (unsigned long)name, 0UL, 0UL, 0UL);
 #else
-	(void)name;   /* elsewhere threads stay unnamed */
+	(void)name; /* elsewhere threads stay unnamed */
 #endif
 }
 
@@ -88,6 +88,29 @@ bool engine_source_is_stale(const struct engine_source_view *v, double now)
 	return now - v->last_ok > ENGINE_STALE_INTERVALS * v->interval_s;
 }
 
+char *engine_health_url(const char *url, const char *origin)
+{
+	const char *sep = url ? strstr(url, "://") : NULL, *rest;
+	size_t olen;
+	char *out;
+
+	if (!sep || !origin)
+		return NULL;
+	rest = sep + 3;
+	rest += strcspn(rest, "/?#");
+	olen = strlen(origin);
+	while (olen > 0 && origin[olen - 1] == '/')
+		olen--;
+	out = malloc(olen + strlen(rest) + 2);
+	if (!out)
+		return NULL;
+	memcpy(out, origin, olen);
+	if (rest[0] == '?' || rest[0] == '#' || rest[0] == '\0')
+		out[olen++] = '/';
+	memcpy(out + olen, rest, strlen(rest) + 1);
+	return out;
+}
+
 char *engine_duration_format(double s, char *buf, size_t n)
 {
 	long long t = s > 0 ? (long long)s : 0;
@@ -115,13 +138,15 @@ char *engine_freshness_format(const struct engine_source_view *v, double now, ch
 	else if (v->last_ok <= 0)
 		snprintf(buf, n, "unreachable \xc2\xb7 %s", code);
 	else if (engine_source_is_stale(v, now))
-		snprintf(buf, n, "stale %s%s%s", engine_duration_format(now - v->last_ok, age, sizeof(age)),
-			 v->failures ? " \xc2\xb7 " : "", v->failures ? code : "");
+		snprintf(buf, n, "stale %s%s%s",
+		         engine_duration_format(now - v->last_ok, age, sizeof(age)),
+		         v->failures ? " \xc2\xb7 " : "", v->failures ? code : "");
 	else if (v->failures)
 		snprintf(buf, n, "ok %s ago \xc2\xb7 retrying (%s)",
-			 engine_duration_format(now - v->last_ok, age, sizeof(age)), code);
+		         engine_duration_format(now - v->last_ok, age, sizeof(age)), code);
 	else
-		snprintf(buf, n, "ok %s ago", engine_duration_format(now - v->last_ok, age, sizeof(age)));
+		snprintf(buf, n, "ok %s ago",
+		         engine_duration_format(now - v->last_ok, age, sizeof(age)));
 	return buf;
 }
 
@@ -253,8 +278,8 @@ static enum cutover_status snapshot_copy(struct engine_snapshot *d, const struct
 	d->nphases = d->napprovals = d->nexecutions = d->ngauges = d->nflags = d->ntriggers = 0;
 	{
 		struct engine_header *h = &d->header;
-		char **fields[] = { &h->name, &h->environment, &h->caller_arn, &h->account,
-				    &h->credential_source };
+		char **fields[] = {&h->name, &h->environment, &h->caller_arn, &h->account,
+		                   &h->credential_source};
 
 		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 			if (ok && !dup_in(fields[i]))
@@ -269,7 +294,8 @@ static enum cutover_status snapshot_copy(struct engine_snapshot *d, const struct
 		goto fail;
 	for (size_t i = 0; i < s->nphases; i++) {
 		struct engine_phase_view *v = &d->phases[i];
-		char **f[] = { &v->current_state, &v->task_token, &v->error, &v->cause, &v->execution_arn };
+		char **f[] = {&v->current_state, &v->task_token, &v->error, &v->cause,
+		              &v->execution_arn};
 
 		d->nphases = i + 1;
 		for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++)
@@ -295,12 +321,13 @@ static enum cutover_status snapshot_copy(struct engine_snapshot *d, const struct
 			goto fail;
 	}
 
-	if (!dup_array((void **)&d->executions, s->executions, s->nexecutions, sizeof(*s->executions)))
+	if (!dup_array((void **)&d->executions, s->executions, s->nexecutions,
+	               sizeof(*s->executions)))
 		goto fail;
 	for (size_t i = 0; i < s->nexecutions; i++) {
 		struct engine_execution_view *v = &d->executions[i];
 		const struct engine_execution_view *o = &s->executions[i];
-		char **f[] = { &v->arn, &v->status, &v->error, &v->cause };
+		char **f[] = {&v->arn, &v->status, &v->error, &v->cause};
 
 		d->nexecutions = i + 1;
 		v->events = NULL;
@@ -325,8 +352,10 @@ static enum cutover_status snapshot_copy(struct engine_snapshot *d, const struct
 			ev->error = engine_strdup(o->events[k].error);
 			ev->cause = engine_strdup(o->events[k].cause);
 			ev->input = engine_strdup(o->events[k].input);
-			if ((o->events[k].type && !ev->type) || (o->events[k].state && !ev->state) ||
-			    (o->events[k].error && !ev->error) || (o->events[k].cause && !ev->cause) ||
+			if ((o->events[k].type && !ev->type) ||
+			    (o->events[k].state && !ev->state) ||
+			    (o->events[k].error && !ev->error) ||
+			    (o->events[k].cause && !ev->cause) ||
 			    (o->events[k].input && !ev->input))
 				goto fail;
 		}
@@ -358,7 +387,7 @@ static enum cutover_status snapshot_copy(struct engine_snapshot *d, const struct
 		goto fail;
 	for (size_t i = 0; i < s->nflags; i++) {
 		struct engine_flag_view *v = &d->flags[i];
-		char **f[] = { &v->value, &v->last_modified_user, &v->ssm_type };
+		char **f[] = {&v->value, &v->last_modified_user, &v->ssm_type};
 
 		d->nflags = i + 1;
 		for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++)
@@ -447,6 +476,14 @@ enum cutover_status engine_snapshot_take(struct engine *e, struct engine_snapsho
 	if (st != CUTOVER_OK)
 		return st;
 	snap->taken = now;
+	{
+		/* The expiry moves on every refresh, not only on identity polls;
+		 * asking the provider never blocks. */
+		time_t exp = aws_credentials_provider_expiration(e->prov);
+
+		if (exp > 0)
+			snap->header.credential_expiry = (double)exp;
+	}
 	for (size_t i = 0; i < RUNBOOK_SRC_COUNT; i++)
 		snap->sources[i].stale = engine_source_is_stale(&snap->sources[i], now);
 	return CUTOVER_OK;
@@ -466,7 +503,7 @@ static struct engine_trigger_view *find_trigger(struct engine *e, size_t gi, siz
 static void remove_trigger(struct engine *e, size_t idx)
 {
 	memmove(&e->state.triggers[idx], &e->state.triggers[idx + 1],
-		(e->state.ntriggers - idx - 1) * sizeof(e->state.triggers[0]));
+	        (e->state.ntriggers - idx - 1) * sizeof(e->state.triggers[0]));
 	e->state.ntriggers--;
 }
 
@@ -484,9 +521,10 @@ void engine_publish_gauge_locked(struct engine *e, size_t gi)
 	v->value_ts = p->eval.value_ts;
 	v->nhistory = p->ring_count;
 	for (size_t k = 0; k < p->ring_count; k++)
-		v->history[k] = p->ring[(p->ring_head + ENGINE_HISTORY - p->ring_count + k) % ENGINE_HISTORY];
+		v->history[k] =
+		    p->ring[(p->ring_head + ENGINE_HISTORY - p->ring_count + k) % ENGINE_HISTORY];
 	free(v->detail);
-	v->detail = p->detail;      /* handed over */
+	v->detail = p->detail; /* handed over */
 	p->detail = NULL;
 
 	t = find_trigger(e, gi, &idx);
@@ -496,7 +534,9 @@ void engine_publish_gauge_locked(struct engine *e, size_t gi)
 			memset(t, 0, sizeof(*t));
 			t->gauge = gi;
 			t->gauge_id = v->def->id;
-			t->plan_id = v->def->has_trigger && v->def->trigger.plan ? v->def->trigger.plan->id : NULL;
+			t->plan_id = v->def->has_trigger && v->def->trigger.plan
+			                 ? v->def->trigger.plan->id
+			                 : NULL;
 			t->since = v->since;
 		} else if (t && prev != GAUGE_TRIGGERED && t->acknowledged) {
 			/* Triggered again after an acknowledgement: a new banner. */
@@ -512,7 +552,8 @@ void engine_publish_gauge_locked(struct engine *e, size_t gi)
 	}
 }
 
-enum cutover_status engine_ack_trigger(struct engine *e, const char *gauge_id, struct cutover_err *err)
+enum cutover_status engine_ack_trigger(struct engine *e, const char *gauge_id,
+                                       struct cutover_err *err)
 {
 	struct engine_trigger_view *t = NULL;
 	size_t idx = 0;
@@ -525,8 +566,9 @@ enum cutover_status engine_ack_trigger(struct engine *e, const char *gauge_id, s
 		}
 	if (!t) {
 		pthread_mutex_unlock(&e->mu);
-		return cutover_errf(err, CUTOVER_ENOENT, "gauge %s has no trigger banner to acknowledge",
-				    gauge_id ? gauge_id : "(none)");
+		return cutover_errf(err, CUTOVER_ENOENT,
+		                    "gauge %s has no trigger banner to acknowledge",
+		                    gauge_id ? gauge_id : "(none)");
 	}
 	t->acknowledged = true;
 	if (!t->active)
@@ -559,7 +601,8 @@ static bool source_used(const struct runbook *rb, enum runbook_source src)
 	for (size_t i = 0; i < rb->ngauges; i++) {
 		enum runbook_gauge_kind k = rb->gauges[i].kind;
 
-		if ((src == RUNBOOK_SRC_METRICS && (k == RUNBOOK_GAUGE_METRIC || k == RUNBOOK_GAUGE_EXPRESSION)) ||
+		if ((src == RUNBOOK_SRC_METRICS &&
+		     (k == RUNBOOK_GAUGE_METRIC || k == RUNBOOK_GAUGE_EXPRESSION)) ||
 		    (src == RUNBOOK_SRC_ALARMS && k == RUNBOOK_GAUGE_ALARM) ||
 		    (src == RUNBOOK_SRC_HEALTH && k == RUNBOOK_GAUGE_HTTP))
 			return true;
@@ -579,7 +622,7 @@ static enum cutover_status make_pipe(struct engine *e, struct cutover_err *err)
 	/* The wake-up pipe: pollers write a byte, the front end's poll() wakes. */
 	if (pipe(fds) != 0)
 		return cutover_errf(err, CUTOVER_EIO, "engine: cannot create the wake-up pipe: %s",
-				    strerror(errno));
+		                    strerror(errno));
 	for (int i = 0; i < 2; i++) {
 		int fl = fcntl(fds[i], F_GETFL);
 
@@ -603,8 +646,9 @@ static enum cutover_status init_state(struct engine *e)
 	if (!s->header.name || !s->header.environment)
 		return CUTOVER_ENOMEM;
 	for (size_t i = 0; i < RUNBOOK_SRC_COUNT; i++) {
-		s->sources[i].interval_s = rb->poll_s[i] > 0 ? rb->poll_s[i]
-							      : runbook_source_default_s((enum runbook_source)i);
+		s->sources[i].interval_s = rb->poll_s[i] > 0
+		                               ? rb->poll_s[i]
+		                               : runbook_source_default_s((enum runbook_source)i);
 		s->sources[i].used = e->src[i].used;
 	}
 	s->nphases = rb->nphases;
@@ -613,11 +657,13 @@ static enum cutover_status init_state(struct engine *e)
 	s->nflags = rb->nflags;
 	e->trigger_cap = rb->ngauges;
 	if ((rb->nphases && !(s->phases = calloc(rb->nphases, sizeof(*s->phases)))) ||
-	    (rb->nexecutions && !(s->executions = calloc(rb->nexecutions, sizeof(*s->executions)))) ||
+	    (rb->nexecutions &&
+	     !(s->executions = calloc(rb->nexecutions, sizeof(*s->executions)))) ||
 	    (rb->ngauges && !(s->gauges = calloc(rb->ngauges, sizeof(*s->gauges)))) ||
 	    (rb->nflags && !(s->flags = calloc(rb->nflags, sizeof(*s->flags)))) ||
 	    (rb->ngauges && !(s->triggers = calloc(rb->ngauges, sizeof(*s->triggers)))) ||
-	    (rb->nexecutions && !(e->exec_cache = calloc(rb->nexecutions, sizeof(*e->exec_cache)))) ||
+	    (rb->nexecutions &&
+	     !(e->exec_cache = calloc(rb->nexecutions, sizeof(*e->exec_cache)))) ||
 	    (rb->ngauges && !(e->gauge_priv = calloc(rb->ngauges, sizeof(*e->gauge_priv)))) ||
 	    (rb->nflags && !(e->flag_priv = calloc(rb->nflags, sizeof(*e->flag_priv)))))
 		return CUTOVER_ENOMEM;
@@ -645,14 +691,27 @@ static enum cutover_status init_state(struct engine *e)
 	}
 	for (size_t i = 0; i < rb->nflags; i++)
 		s->flags[i].def = &rb->flags[i];
+	if (rb->ngauges && !(e->health_urls = calloc(rb->ngauges, sizeof(*e->health_urls))))
+		return CUTOVER_ENOMEM;
+	for (size_t i = 0; i < rb->ngauges; i++) {
+		const char *url = rb->gauges[i].url;
+
+		if (rb->gauges[i].kind != RUNBOOK_GAUGE_HTTP || !url)
+			continue;
+		e->health_urls[i] = e->opt.health_origin && e->opt.health_origin[0]
+		                        ? engine_health_url(url, e->opt.health_origin)
+		                        : strdup(url);
+		if (!e->health_urls[i])
+			return CUTOVER_ENOMEM;
+	}
 	return CUTOVER_OK;
 }
 
 enum cutover_status engine_create(const struct runbook *rb, const struct engine_options *opt,
-				  struct engine **out, struct cutover_err *err)
+                                  struct engine **out, struct cutover_err *err)
 {
-	struct aws_credentials_provider_options popt = { 0 };
-	struct aws_client_config cc = { 0 };
+	struct aws_credentials_provider_options popt = {0};
+	struct aws_client_config cc = {0};
 	struct aws_endpoint eps[AWS_SVC_COUNT];
 	const struct aws_config *cfg;
 	struct engine *e;
@@ -690,12 +749,12 @@ enum cutover_status engine_create(const struct runbook *rb, const struct engine_
 	if ((st = aws_credentials_provider_create(&e->prov, &popt, err)) != CUTOVER_OK)
 		goto out;
 	cfg = aws_credentials_provider_config(e->prov);
-	if ((st = aws_config_resolve_region(cfg, e->opt.region, rb->region, e->region, &from, err)) !=
-	    CUTOVER_OK)
+	if ((st = aws_config_resolve_region(cfg, e->opt.region, rb->region, e->region, &from,
+	                                    err)) != CUTOVER_OK)
 		goto out;
 	for (int s = 0; s < AWS_SVC_COUNT; s++) {
-		if ((st = aws_config_resolve_endpoint(cfg, (enum aws_service)s, e->region, &eps[s], err)) !=
-		    CUTOVER_OK)
+		if ((st = aws_config_resolve_endpoint(cfg, (enum aws_service)s, e->region, &eps[s],
+		                                      err)) != CUTOVER_OK)
 			goto out;
 		cc.endpoints[s] = eps[s].url;
 	}
@@ -713,8 +772,8 @@ enum cutover_status engine_create(const struct runbook *rb, const struct engine_
 		c->e = e;
 		c->src = (enum runbook_source)s;
 		c->used = source_used(rb, c->src);
-		c->rng = ((unsigned long long)mono.tv_nsec << 8) ^ (unsigned long long)(s + 1) *
-			 0x9E3779B97F4A7C15ULL;
+		c->rng = ((unsigned long long)mono.tv_nsec << 8) ^
+		         (unsigned long long)(s + 1) * 0x9E3779B97F4A7C15ULL;
 		if (!c->rng)
 			c->rng = 1;
 		if (!c->used)
@@ -738,7 +797,7 @@ out:
 
 /* Record one attempt's outcome in the source's freshness. */
 static void publish_freshness(struct engine *e, enum runbook_source src, enum cutover_status st,
-			      const struct aws_error *aerr, double now)
+                              const struct aws_error *aerr, double now)
 {
 	struct engine_source_view *v = &e->state.sources[src];
 
@@ -754,20 +813,35 @@ static void publish_freshness(struct engine *e, enum runbook_source src, enum cu
 
 		if (!code) {
 			switch (aerr->kind) {
-			case AWS_ERR_TRANSPORT: code = "transport"; break;
-			case AWS_ERR_AUTH: code = "credentials"; break;
-			case AWS_ERR_PARSE: code = "unreadable answer"; break;
-			default: code = cutover_status_str(st); break;
+			case AWS_ERR_TRANSPORT:
+				code = "transport";
+				break;
+			case AWS_ERR_AUTH:
+				code = "credentials";
+				break;
+			case AWS_ERR_PARSE:
+				code = "unreadable answer";
+				break;
+			default:
+				code = cutover_status_str(st);
+				break;
 			}
 		}
 		v->failures++;
 		snprintf(v->error_code, sizeof(v->error_code), "%s", code);
 		aws_error_render(aerr, v->error_msg, sizeof(v->error_msg));
 	}
+	/* When the next attempt is due (what a poller thread will wait),
+	 * published with the outcome so a snapshot never has one without the
+	 * other. */
+	e->src[src].next_delay =
+	    engine_next_delay(v->interval_s, v->failures, next_uniform(&e->src[src].rng));
+	v->next_attempt = now + e->src[src].next_delay;
 	engine_unlock_publish(e);
 }
 
-enum cutover_status engine_poll_once(struct engine *e, enum runbook_source src, struct cutover_err *err)
+enum cutover_status engine_poll_once(struct engine *e, enum runbook_source src,
+                                     struct cutover_err *err)
 {
 	struct aws_error aerr;
 	enum cutover_status st;
@@ -782,7 +856,8 @@ enum cutover_status engine_poll_once(struct engine *e, enum runbook_source src, 
 		publish_freshness(e, src, st, &aerr, engine_now(e));
 	if (st != CUTOVER_OK) {
 		if (aerr.kind == AWS_ERR_NONE)
-			cutover_errf(err, st, "%s: %s", runbook_source_name(src), cutover_status_str(st));
+			cutover_errf(err, st, "%s: %s", runbook_source_name(src),
+			             cutover_status_str(st));
 		else
 			aws_error_to_err(&aerr, err);
 	}
@@ -790,6 +865,68 @@ enum cutover_status engine_poll_once(struct engine *e, enum runbook_source src, 
 }
 
 /* --- threads -------------------------------------------------------------- */
+
+struct one_poll {
+	struct engine *e;
+	enum runbook_source src;
+	enum cutover_status st;
+	struct cutover_err err;
+	pthread_t thread;
+	bool started;
+};
+
+static void *one_poll_main(void *arg)
+{
+	struct one_poll *p = arg;
+
+	p->st = engine_poll_once(p->e, p->src, &p->err);
+	return NULL;
+}
+
+static void block_worker_signals(sigset_t *old)
+{
+	sigset_t block;
+
+	/* Threads inherit this mask: the signals stay with the front end. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGWINCH);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &block, old);
+}
+
+enum cutover_status engine_poll_sources(struct engine *e, unsigned mask, struct cutover_err *err)
+{
+	struct one_poll p[RUNBOOK_SRC_COUNT];
+	enum cutover_status st = CUTOVER_OK;
+	sigset_t old;
+
+	memset(p, 0, sizeof(p));
+	block_worker_signals(&old);
+	for (int s = 0; s < RUNBOOK_SRC_COUNT; s++) {
+		p[s].e = e;
+		p[s].src = (enum runbook_source)s;
+		if (!(mask & (1u << s)) || !e->src[s].used)
+			continue;
+		/* No thread to spare: poll this one here and now. */
+		if (pthread_create(&p[s].thread, NULL, one_poll_main, &p[s]) != 0)
+			one_poll_main(&p[s]);
+		else
+			p[s].started = true;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	for (int s = 0; s < RUNBOOK_SRC_COUNT; s++) {
+		if (p[s].started)
+			pthread_join(p[s].thread, NULL);
+		if (p[s].st != CUTOVER_OK && st == CUTOVER_OK) {
+			st = p[s].st;
+			if (err)
+				*err = p[s].err;
+		}
+	}
+	return st;
+}
 
 static void *poller_main(void *arg)
 {
@@ -802,19 +939,15 @@ static void *poller_main(void *arg)
 	while (!atomic_load(&e->stopping)) {
 		struct cutover_err err;
 		struct timespec until;
-		double delay, interval;
-		unsigned failures;
+		double delay;
 		/* The outcome is in the state (the source's freshness). */
 		enum cutover_status st = engine_poll_once(e, c->src, &err);
 
 		(void)st;
 		pthread_mutex_lock(&e->mu);
-		interval = e->state.sources[c->src].interval_s;
-		failures = e->state.sources[c->src].failures;
-		delay = engine_next_delay(interval, failures, next_uniform(&c->rng));
-		e->state.sources[c->src].next_attempt = engine_now(e) + delay;
+		delay = c->next_delay > 0 ? c->next_delay : e->state.sources[c->src].interval_s;
 		if (e->opt.speed > 0)
-			delay /= e->opt.speed;    /* the engine's clock may run fast */
+			delay /= e->opt.speed; /* the engine's clock may run fast */
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += (time_t)delay;
 		until.tv_nsec += (long)((delay - floor(delay)) * 1e9);
@@ -832,18 +965,12 @@ static void *poller_main(void *arg)
 
 enum cutover_status engine_start(struct engine *e, struct cutover_err *err)
 {
-	sigset_t block, old;
+	sigset_t old;
 	enum cutover_status st = CUTOVER_OK;
 
 	if (e->started)
 		return cutover_errf(err, CUTOVER_EINVAL, "engine: already started");
-	/* The threads inherit this mask: signals stay with the front end. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGWINCH);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
+	block_worker_signals(&old);
 	e->started = true;
 	for (int s = 0; s < RUNBOOK_SRC_COUNT; s++) {
 		struct engine_source_ctx *c = &e->src[s];
@@ -852,8 +979,9 @@ enum cutover_status engine_start(struct engine *e, struct cutover_err *err)
 		if (!c->used)
 			continue;
 		if ((rc = pthread_create(&c->thread, NULL, poller_main, c)) != 0) {
-			st = cutover_errf(err, CUTOVER_EIO, "engine: cannot start the %s poller: %s",
-					  runbook_source_name(c->src), strerror(rc));
+			st =
+			    cutover_errf(err, CUTOVER_EIO, "engine: cannot start the %s poller: %s",
+			                 runbook_source_name(c->src), strerror(rc));
 			break;
 		}
 		c->thread_started = true;
@@ -917,6 +1045,10 @@ void engine_destroy(struct engine *e)
 		for (size_t i = 0; i < e->rb->nflags; i++)
 			free(e->flag_priv[i].user);
 	free(e->flag_priv);
+	if (e->health_urls)
+		for (size_t i = 0; i < e->rb->ngauges; i++)
+			free(e->health_urls[i]);
+	free(e->health_urls);
 	engine_snapshot_free(&e->state);
 	aws_credentials_provider_destroy(e->prov);
 	if (e->wake_rd >= 0)

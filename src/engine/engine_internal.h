@@ -25,11 +25,11 @@ struct engine_event {
 
 /* The executions poller's memory of one runbook execution. */
 struct engine_exec_cache {
-	char *arn;                 /* the execution followed; NULL: none */
+	char *arn; /* the execution followed; NULL: none */
 	struct engine_event *events;
 	size_t nevents, cap;
 	long long last_id;
-	bool ended_seen;           /* an Execution{Succeeded,Failed,...} event is in */
+	bool ended_seen; /* an Execution{Succeeded,Failed,...} event is in */
 };
 
 /* The gauge pollers' memory of one gauge (each gauge belongs to exactly one
@@ -38,13 +38,13 @@ struct engine_gauge_priv {
 	struct gauge_eval eval;
 	double ring[ENGINE_HISTORY];
 	size_t ring_head, ring_count;
-	double ring_last_ts;       /* newest datapoint already in the ring */
-	char *detail;              /* built by the poller, handed over at publish */
+	double ring_last_ts; /* newest datapoint already in the ring */
+	char *detail;        /* built by the poller, handed over at publish */
 };
 
 /* The flags poller's memory of one flag. */
 struct engine_flag_priv {
-	long long user_version;    /* the version whose last_modified_user we know */
+	long long user_version; /* the version whose last_modified_user we know */
 	char *user;
 };
 
@@ -55,6 +55,7 @@ struct engine_source_ctx {
 	pthread_t thread;
 	bool thread_started;
 	unsigned long long rng;
+	double next_delay; /* set with each publish of this source's freshness */
 	bool used;
 };
 
@@ -65,12 +66,12 @@ struct engine {
 	char region[64];
 
 	pthread_mutex_t mu;
-	pthread_cond_t cond;       /* signalled on stop; pollers sleep on it */
-	atomic_int stopping;       /* read by the AWS clients' abort hook */
+	pthread_cond_t cond; /* signalled on stop; pollers sleep on it */
+	atomic_int stopping; /* read by the AWS clients' abort hook */
 	bool started;
 
-	int wake_rd, wake_wr;      /* the wake-up pipe, both ends non-blocking */
-	bool wake_pending;         /* under mu: a byte is in the pipe */
+	int wake_rd, wake_wr; /* the wake-up pipe, both ends non-blocking */
+	bool wake_pending;    /* under mu: a byte is in the pipe */
 
 	/* --- the published state, under mu --- */
 	struct engine_snapshot state;
@@ -78,9 +79,10 @@ struct engine {
 
 	/* --- per-source, owned by the poller thread --- */
 	struct engine_source_ctx src[RUNBOOK_SRC_COUNT];
-	struct engine_exec_cache *exec_cache;      /* [rb->nexecutions] */
-	struct engine_gauge_priv *gauge_priv;      /* [rb->ngauges] */
-	struct engine_flag_priv *flag_priv;        /* [rb->nflags] */
+	struct engine_exec_cache *exec_cache; /* [rb->nexecutions] */
+	struct engine_gauge_priv *gauge_priv; /* [rb->ngauges] */
+	struct engine_flag_priv *flag_priv;   /* [rb->nflags] */
+	char **health_urls;                   /* [rb->ngauges]: what HTTP gauges GET */
 };
 
 /* The engine's clock (epoch seconds). */
@@ -106,7 +108,7 @@ void engine_publish_gauge_locked(struct engine *e, size_t gi);
  * error (kind CANCELLED when stopping). */
 struct aws_error;
 enum cutover_status engine_source_poll(struct engine *e, enum runbook_source src,
-				       struct aws_error *aerr);
+                                       struct aws_error *aerr);
 
 /* strdup that accepts NULL. */
 char *engine_strdup(const char *s);

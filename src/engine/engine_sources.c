@@ -73,7 +73,8 @@ static bool is_execution_end(const char *type)
 
 /* Append one AWS event (ids ascending) to the cache, reduced to what the
  * phases and the detail view need. */
-static enum cutover_status cache_append(struct engine_exec_cache *c, const struct sfn_history_event *s)
+static enum cutover_status cache_append(struct engine_exec_cache *c,
+                                        const struct sfn_history_event *s)
 {
 	struct engine_event *ev;
 
@@ -104,8 +105,9 @@ static enum cutover_status cache_append(struct engine_exec_cache *c, const struc
 			return CUTOVER_ENOMEM;
 		}
 	}
-	if ((s->type && !ev->type) || (s->state_name && !ev->state) || (s->resource && !ev->resource) ||
-	    (s->error && !ev->error) || (s->cause && !ev->cause)) {
+	if ((s->type && !ev->type) || (s->state_name && !ev->state) ||
+	    (s->resource && !ev->resource) || (s->error && !ev->error) ||
+	    (s->cause && !ev->cause)) {
 		event_free(ev);
 		return CUTOVER_ENOMEM;
 	}
@@ -120,15 +122,15 @@ static enum cutover_status cache_append(struct engine_exec_cache *c, const struc
  * newest-first pages until the last event seen.  AWS_ERR in aerr on
  * failure. */
 static enum cutover_status update_history(struct aws_client *cl, struct engine_exec_cache *c,
-					  struct aws_error *aerr)
+                                          struct aws_error *aerr)
 {
-	struct sfn_history_opts o = { 0 };
-	struct sfn_history h = { 0 };
+	struct sfn_history_opts o = {0};
+	struct sfn_history h = {0};
 	enum cutover_status st;
 	size_t first_new;
 
 	if (c->nevents > 0 && c->ended_seen)
-		return CUTOVER_OK;    /* an ended execution writes no more events */
+		return CUTOVER_OK; /* an ended execution writes no more events */
 	o.include_execution_data = 1;
 	if (c->nevents > 0) {
 		/* Incremental: one page newest first covers a poll interval's
@@ -185,15 +187,15 @@ static void exec_view_to_events(const struct engine_exec_cache *c, struct exec_e
 	for (size_t i = 0; i < c->nevents; i++) {
 		const struct engine_event *s = &c->events[i];
 
-		out[i] = (struct exec_event){ s->id, s->ts, s->type, s->state, s->resource, s->token,
-					      s->error, s->cause };
+		out[i] = (struct exec_event){s->id,       s->ts,    s->type,  s->state,
+		                             s->resource, s->token, s->error, s->cause};
 	}
 }
 
 static enum cutover_status fill_execution_view(struct engine_execution_view *v,
-					       const struct engine_exec_cache *c,
-					       const struct sfn_execution *d,
-					       const struct sfn_execution_list *jobs)
+                                               const struct engine_exec_cache *c,
+                                               const struct sfn_execution *d,
+                                               const struct sfn_execution_list *jobs)
 {
 	size_t first = c->nevents > ENGINE_RECENT_EVENTS ? c->nevents - ENGINE_RECENT_EVENTS : 0;
 
@@ -223,8 +225,9 @@ static enum cutover_status fill_execution_view(struct engine_execution_view *v,
 			ev->error = engine_strdup(s->error);
 			ev->cause = engine_strdup(s->cause);
 			ev->input = engine_strdup(s->input);
-			if ((s->type && !ev->type) || (s->state && !ev->state) || (s->error && !ev->error) ||
-			    (s->cause && !ev->cause) || (s->input && !ev->input))
+			if ((s->type && !ev->type) || (s->state && !ev->state) ||
+			    (s->error && !ev->error) || (s->cause && !ev->cause) ||
+			    (s->input && !ev->input))
 				return CUTOVER_ENOMEM;
 		}
 	}
@@ -241,7 +244,8 @@ static enum cutover_status fill_execution_view(struct engine_execution_view *v,
 			j->status = engine_strdup(s->status);
 			j->start = s->start_date;
 			j->stop = s->stop_date;
-			if ((s->name && !j->name) || (s->execution_arn && !j->arn) || (s->status && !j->status))
+			if ((s->name && !j->name) || (s->execution_arn && !j->arn) ||
+			    (s->status && !j->status))
 				return CUTOVER_ENOMEM;
 		}
 		v->jobs_truncated = jobs->truncated != 0;
@@ -249,8 +253,9 @@ static enum cutover_status fill_execution_view(struct engine_execution_view *v,
 	return CUTOVER_OK;
 }
 
-static enum cutover_status fill_phase_view(struct engine_phase_view *v, const struct runbook_phase *ph,
-					   const struct phase_view *pv, const char *arn)
+static enum cutover_status fill_phase_view(struct engine_phase_view *v,
+                                           const struct runbook_phase *ph,
+                                           const struct phase_view *pv, const char *arn)
 {
 	v->def = ph;
 	v->status = pv->status;
@@ -272,7 +277,8 @@ static enum cutover_status fill_phase_view(struct engine_phase_view *v, const st
 	return CUTOVER_OK;
 }
 
-static enum cutover_status poll_executions(struct engine *e, struct aws_client *cl, struct aws_error *aerr)
+static enum cutover_status poll_executions(struct engine *e, struct aws_client *cl,
+                                           struct aws_error *aerr)
 {
 	const struct runbook *rb = e->rb;
 	size_t nx = rb->nexecutions, np = rb->nphases;
@@ -294,12 +300,12 @@ static enum cutover_status poll_executions(struct engine *e, struct aws_client *
 	for (size_t i = 0; i < nx; i++) {
 		const struct runbook_execution *x = &rb->executions[i];
 		struct engine_exec_cache *c = &e->exec_cache[i];
-		struct sfn_execution_list jobs = { 0 };
+		struct sfn_execution_list jobs = {0};
 		const char *arn = x->execution_arn;
 
 		xv[i].def = x;
-		if ((st = sfn_list_executions(cl, x->state_machine_arn, NULL, ENGINE_MAX_JOBS, &jobs, aerr)) !=
-		    CUTOVER_OK)
+		if ((st = sfn_list_executions(cl, x->state_machine_arn, NULL, ENGINE_MAX_JOBS,
+		                              &jobs, aerr)) != CUTOVER_OK)
 			goto out;
 		if (!arn) {
 			const struct sfn_execution *p = pick_execution(&jobs);
@@ -317,7 +323,8 @@ static enum cutover_status poll_executions(struct engine *e, struct aws_client *
 			}
 		}
 		if (c->arn) {
-			if ((st = sfn_describe_execution(cl, c->arn, &desc[i], aerr)) != CUTOVER_OK ||
+			if ((st = sfn_describe_execution(cl, c->arn, &desc[i], aerr)) !=
+			        CUTOVER_OK ||
 			    (st = update_history(cl, c, aerr)) != CUTOVER_OK) {
 				sfn_execution_list_free(&jobs);
 				goto out;
@@ -350,7 +357,8 @@ static enum cutover_status poll_executions(struct engine *e, struct aws_client *
 		struct phase_view v;
 
 		phase_eval(ph, xi < nx && have[xi] ? &ex[xi] : NULL, now, &v);
-		if (fill_phase_view(&pv[p], ph, &v, xi < nx ? e->exec_cache[xi].arn : NULL) != CUTOVER_OK) {
+		if (fill_phase_view(&pv[p], ph, &v, xi < nx ? e->exec_cache[xi].arn : NULL) !=
+		    CUTOVER_OK) {
 			st = oom(aerr);
 			goto out;
 		}
@@ -414,13 +422,14 @@ out:
 
 /* --- flags ---------------------------------------------------------------- */
 
-static enum cutover_status poll_flags(struct engine *e, struct aws_client *cl, struct aws_error *aerr)
+static enum cutover_status poll_flags(struct engine *e, struct aws_client *cl,
+                                      struct aws_error *aerr)
 {
 	const struct runbook *rb = e->rb;
 	size_t n = rb->nflags;
 	const char **names = calloc(n, sizeof(*names));
 	struct engine_flag_view *fv = calloc(n, sizeof(*fv));
-	struct ssm_parameter_list l = { 0 };
+	struct ssm_parameter_list l = {0};
 	enum cutover_status st;
 
 	if (!names || !fv) {
@@ -449,15 +458,17 @@ static enum cutover_status poll_flags(struct engine *e, struct aws_client *cl, s
 		if (fp->user_version != p->version) {
 			/* Who wrote this version: only the history says.  A failure
 			 * here leaves the user unknown and is retried next poll. */
-			struct ssm_parameter_list h = { 0 };
+			struct ssm_parameter_list h = {0};
 			struct aws_error herr;
 
 			aws_error_clear(&herr);
-			if (ssm_get_parameter_history(cl, names[i], 0, 0, &h, &herr) == CUTOVER_OK) {
+			if (ssm_get_parameter_history(cl, names[i], 0, 0, &h, &herr) ==
+			    CUTOVER_OK) {
 				for (size_t k = h.count; k-- > 0;)
 					if (h.items[k].version == p->version) {
 						free(fp->user);
-						fp->user = engine_strdup(h.items[k].last_modified_user);
+						fp->user =
+						    engine_strdup(h.items[k].last_modified_user);
 						fp->user_version = p->version;
 						break;
 					}
@@ -515,11 +526,12 @@ static void publish_gauges(struct engine *e, enum runbook_gauge_kind k1, enum ru
 	engine_unlock_publish(e);
 }
 
-static enum cutover_status poll_metrics(struct engine *e, struct aws_client *cl, struct aws_error *aerr)
+static enum cutover_status poll_metrics(struct engine *e, struct aws_client *cl,
+                                        struct aws_error *aerr)
 {
 	const struct runbook *rb = e->rb;
 	struct metric_query_plan plan;
-	struct cw_metric_data d = { 0 };
+	struct cw_metric_data d = {0};
 	struct cutover_err err;
 	enum cutover_status st;
 	bool *fed = NULL;
@@ -535,8 +547,8 @@ static enum cutover_status poll_metrics(struct engine *e, struct aws_client *cl,
 	}
 	if (plan.nqueries == 0)
 		goto out;
-	if ((st = cw_get_metric_data(cl, plan.queries, plan.nqueries, plan.start, plan.end, &d, aerr)) !=
-	    CUTOVER_OK)
+	if ((st = cw_get_metric_data(cl, plan.queries, plan.nqueries, plan.start, plan.end, &d,
+	                             aerr)) != CUTOVER_OK)
 		goto out;
 	if (!(fed = calloc(rb->ngauges, sizeof(*fed)))) {
 		st = oom(aerr);
@@ -551,7 +563,8 @@ static enum cutover_status poll_metrics(struct engine *e, struct aws_client *cl,
 		if (gi < 0 || (size_t)gi >= rb->ngauges)
 			continue;
 		p = &e->gauge_priv[gi];
-		gauge_eval_feed(&p->eval, &rb->gauges[gi], res->timestamps, res->values, res->count, now);
+		gauge_eval_feed(&p->eval, &rb->gauges[gi], res->timestamps, res->values, res->count,
+		                now);
 		for (size_t k = 0; k < res->count; k++)
 			if (res->timestamps[k] > p->ring_last_ts && !isnan(res->values[k]))
 				ring_push(p, res->values[k], res->timestamps[k]);
@@ -564,7 +577,8 @@ static enum cutover_status poll_metrics(struct engine *e, struct aws_client *cl,
 	for (size_t i = 0; i < rb->ngauges; i++) {
 		const struct runbook_gauge *g = &rb->gauges[i];
 
-		if ((g->kind == RUNBOOK_GAUGE_METRIC || g->kind == RUNBOOK_GAUGE_EXPRESSION) && !fed[i])
+		if ((g->kind == RUNBOOK_GAUGE_METRIC || g->kind == RUNBOOK_GAUGE_EXPRESSION) &&
+		    !fed[i])
 			gauge_eval_tick(&e->gauge_priv[i].eval, g, now);
 	}
 	publish_gauges(e, RUNBOOK_GAUGE_METRIC, RUNBOOK_GAUGE_EXPRESSION);
@@ -575,11 +589,12 @@ out:
 	return st;
 }
 
-static enum cutover_status poll_alarms(struct engine *e, struct aws_client *cl, struct aws_error *aerr)
+static enum cutover_status poll_alarms(struct engine *e, struct aws_client *cl,
+                                       struct aws_error *aerr)
 {
 	const struct runbook *rb = e->rb;
 	const char **names = calloc(rb->ngauges ? rb->ngauges : 1, sizeof(*names));
-	struct cw_alarm_list l = { 0 };
+	struct cw_alarm_list l = {0};
 	enum cutover_status st;
 	size_t n = 0;
 	double now;
@@ -605,12 +620,15 @@ static enum cutover_status poll_alarms(struct engine *e, struct aws_client *cl, 
 				a = &l.items[k];
 		if (!a) {
 			gauge_eval_tick(&p->eval, g, now);
-			snprintf(buf, sizeof(buf), "alarm %s not found: check its name and region", g->alarm);
+			snprintf(buf, sizeof(buf), "alarm %s not found: check its name and region",
+			         g->alarm);
 			set_detail(p, buf);
 			continue;
 		}
-		gauge_eval_alarm(&p->eval, g, a->state_value ? a->state_value : "INSUFFICIENT_DATA", now);
-		ring_push(p, str_eq(a->state_value, "ALARM") ? 1.0 : 0.0, now);
+		gauge_eval_alarm(&p->eval, g, a->state_value ? a->state_value : "INSUFFICIENT_DATA",
+		                 now);
+		if (!isnan(p->eval.value)) /* 1 ALARM, 0 OK; INSUFFICIENT_DATA is no datum */
+			ring_push(p, p->eval.value, now);
 		set_detail(p, a->state_reason);
 	}
 	publish_gauges(e, RUNBOOK_GAUGE_ALARM, RUNBOOK_GAUGE_ALARM);
@@ -620,7 +638,8 @@ out:
 	return st;
 }
 
-static enum cutover_status poll_health(struct engine *e, struct aws_client *cl, struct aws_error *aerr)
+static enum cutover_status poll_health(struct engine *e, struct aws_client *cl,
+                                       struct aws_error *aerr)
 {
 	const struct runbook *rb = e->rb;
 
@@ -637,7 +656,7 @@ static enum cutover_status poll_health(struct engine *e, struct aws_client *cl, 
 		if (g->kind != RUNBOOK_GAUGE_HTTP)
 			continue;
 		aws_error_clear(&herr);
-		st = aws_health_check(cl, g->url, 4096, &h, &herr);
+		st = aws_health_check(cl, e->health_urls[i], 4096, &h, &herr);
 		if (herr.kind == AWS_ERR_CANCELLED) {
 			aws_health_free(&h);
 			*aerr = herr;
@@ -645,15 +664,21 @@ static enum cutover_status poll_health(struct engine *e, struct aws_client *cl, 
 		}
 		now = engine_now(e);
 		/* A failing check is the gauge's datum, not the source's failure. */
-		ok = st == CUTOVER_OK && h.http_status == (g->expect_status ? g->expect_status : 200);
+		ok = st == CUTOVER_OK &&
+		     h.http_status == (g->expect_status ? g->expect_status : 200);
 		gauge_eval_http(&p->eval, g, ok, (double)h.latency_ms, now);
+		if (st != CUTOVER_OK)
+			p->eval.value = NAN; /* no answer: no latency to show */
 		if (st == CUTOVER_OK)
 			ring_push(p, (double)h.latency_ms, now);
 		if (st == CUTOVER_OK)
-			snprintf(buf, sizeof(buf), "%ld \xc2\xb7 %ld ms", h.http_status, h.latency_ms);
+			snprintf(buf, sizeof(buf), "%ld \xc2\xb7 %ld ms", h.http_status,
+			         h.latency_ms);
 		else
-			snprintf(buf, sizeof(buf), "%s", herr.detail[0] ? herr.detail
-					 : herr.message[0] ? herr.message : cutover_status_str(st));
+			snprintf(buf, sizeof(buf), "%s",
+			         herr.detail[0]    ? herr.detail
+			         : herr.message[0] ? herr.message
+			                           : cutover_status_str(st));
 		set_detail(p, buf);
 		aws_health_free(&h);
 	}
@@ -663,7 +688,8 @@ static enum cutover_status poll_health(struct engine *e, struct aws_client *cl, 
 
 /* --- identity ------------------------------------------------------------- */
 
-static enum cutover_status poll_identity(struct engine *e, struct aws_client *cl, struct aws_error *aerr)
+static enum cutover_status poll_identity(struct engine *e, struct aws_client *cl,
+                                         struct aws_error *aerr)
 {
 	struct sts_identity id;
 	struct aws_credentials_info info;
@@ -694,7 +720,8 @@ static enum cutover_status poll_identity(struct engine *e, struct aws_client *cl
 	return CUTOVER_OK;
 }
 
-enum cutover_status engine_source_poll(struct engine *e, enum runbook_source src, struct aws_error *aerr)
+enum cutover_status engine_source_poll(struct engine *e, enum runbook_source src,
+                                       struct aws_error *aerr)
 {
 	struct aws_client *cl = e->src[src].client;
 

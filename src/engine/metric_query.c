@@ -40,8 +40,8 @@ long metric_query_gauge_of(const char *id)
 	return strcmp(end, "_0") == 0 ? v : -1;
 }
 
-enum cutover_status metric_query_rewrite(const char *expr, const struct runbook_gauge *g,
-					 size_t gi, char **out)
+enum cutover_status metric_query_rewrite(const char *expr, const struct runbook_gauge *g, size_t gi,
+                                         char **out)
 {
 	struct strbuf sb = STRBUF_INIT;
 	enum cutover_status st = CUTOVER_OK;
@@ -109,7 +109,7 @@ static char *make_id(struct metric_query_plan *p, size_t gi, long j)
 }
 
 static enum cutover_status add_metric(struct metric_query_plan *p, const struct runbook_metric *m,
-				      const char *id, unsigned period, int hide)
+                                      const char *id, unsigned period, int hide)
 {
 	struct cw_query *q = &p->queries[p->nqueries++];
 
@@ -131,8 +131,7 @@ static enum cutover_status add_metric(struct metric_query_plan *p, const struct 
 }
 
 enum cutover_status metric_query_plan_build(const struct runbook *rb, double now,
-					    struct metric_query_plan *out,
-					    struct cutover_err *err)
+                                            struct metric_query_plan *out, struct cutover_err *err)
 {
 	size_t nq = 0, nd = 0;
 	unsigned pmin = 0, pmax = 0;
@@ -164,10 +163,11 @@ enum cutover_status metric_query_plan_build(const struct runbook *rb, double now
 	if (nq == 0)
 		return CUTOVER_OK;
 	if (nq > METRIC_QUERY_MAX)
-		return cutover_errf(err, CUTOVER_EINVAL,
-				    "the runbook's gauges need %zu CloudWatch queries; one GetMetricData "
-				    "call takes at most %d: split the gauges across runbooks",
-				    nq, METRIC_QUERY_MAX);
+		return cutover_errf(
+		    err, CUTOVER_EINVAL,
+		    "the runbook's gauges need %zu CloudWatch queries; one GetMetricData "
+		    "call takes at most %d: split the gauges across runbooks",
+		    nq, METRIC_QUERY_MAX);
 	out->queries = calloc(nq, sizeof(*out->queries));
 	out->strings = calloc(2 * nq, sizeof(*out->strings));
 	out->dims = calloc(nd ? nd : 1, sizeof(*out->dims));
@@ -185,7 +185,8 @@ enum cutover_status metric_query_plan_build(const struct runbook *rb, double now
 			const char *id = make_id(out, i, 0);
 
 			if (!id)
-				return cutover_errf(err, CUTOVER_ENOMEM, "out of memory building the metric query");
+				return cutover_errf(err, CUTOVER_ENOMEM,
+				                    "out of memory building the metric query");
 			(void)add_metric(out, &g->metric, id, per, 0);
 		} else if (g->kind == RUNBOOK_GAUGE_EXPRESSION) {
 			struct cw_query *q;
@@ -195,14 +196,18 @@ enum cutover_status metric_query_plan_build(const struct runbook *rb, double now
 			for (size_t j = 0; j < g->nmetrics; j++) {
 				id = make_id(out, i, (long)j);
 				if (!id)
-					return cutover_errf(err, CUTOVER_ENOMEM, "out of memory building the metric query");
+					return cutover_errf(
+					    err, CUTOVER_ENOMEM,
+					    "out of memory building the metric query");
 				(void)add_metric(out, &g->metrics[j], id, per, 1);
 			}
 			id = make_id(out, i, -1);
 			if (!id)
-				return cutover_errf(err, CUTOVER_ENOMEM, "out of memory building the metric query");
+				return cutover_errf(err, CUTOVER_ENOMEM,
+				                    "out of memory building the metric query");
 			if ((st = metric_query_rewrite(g->expression, g, i, &expr)) != CUTOVER_OK)
-				return cutover_errf(err, st, "out of memory building the metric query");
+				return cutover_errf(err, st,
+				                    "out of memory building the metric query");
 			keep(out, expr);
 			q = &out->queries[out->nqueries++];
 			memset(q, 0, sizeof(*q));

@@ -21,9 +21,9 @@
 #include "cutover/status.h"
 
 struct metric_query_plan {
-	struct cw_query *queries;     /* the request; borrows from this plan and the runbook */
+	struct cw_query *queries; /* the request; borrows from this plan and the runbook */
 	size_t nqueries;
-	double start, end;            /* epoch seconds, [start, end) */
+	double start, end; /* epoch seconds, [start, end) */
 	/* Owned backing store: */
 	char **strings;
 	size_t nstrings;
@@ -36,8 +36,8 @@ struct metric_query_plan {
  * CUTOVER_EINVAL when more than 500 queries would be needed (err says so).
  * Free with metric_query_plan_free even on failure. */
 enum cutover_status metric_query_plan_build(const struct runbook *rb, double now,
-					    struct metric_query_plan *out,
-					    struct cutover_err *err) CUTOVER_MUST_CHECK;
+                                            struct metric_query_plan *out,
+                                            struct cutover_err *err) CUTOVER_MUST_CHECK;
 void metric_query_plan_free(struct metric_query_plan *p);
 
 /* The gauge a returned id belongs to: "m3_0" -> 3, "e7" -> 7; -1 for an
@@ -47,8 +47,8 @@ long metric_query_gauge_of(const char *id);
 /* Rewrite expr's references to the gauge's input names into m<gi>_<j>.
  * Identifiers inside quotes (SEARCH('...')) and function names are left
  * alone.  *out is a heap string the caller frees. */
-enum cutover_status metric_query_rewrite(const char *expr, const struct runbook_gauge *g,
-					 size_t gi, char **out) CUTOVER_MUST_CHECK;
+enum cutover_status metric_query_rewrite(const char *expr, const struct runbook_gauge *g, size_t gi,
+                                         char **out) CUTOVER_MUST_CHECK;
 
 /* The maximum number of queries one call may carry. */
 #define METRIC_QUERY_MAX 500

@@ -8,16 +8,16 @@
 #include "engine/task_token_json.h"
 
 /* Names a state machine author gives the token, best first. */
-static const char *const token_keys[] = { "taskToken", "TaskToken", "task_token", "token" };
+static const char *const token_keys[] = {"taskToken", "TaskToken", "task_token", "token"};
 #define NKEYS (sizeof(token_keys) / sizeof(token_keys[0]))
 /* Nesting we follow; deeper parameters are not a place anyone puts a token. */
 #define MAX_DEPTH 16
 
 struct best {
 	const char *value;
-	size_t rank;              /* index into token_keys; NKEYS: none yet */
+	size_t rank; /* index into token_keys; NKEYS: none yet */
 	int depth;
-	cJSON *owned[MAX_DEPTH];  /* re-parsed string members, freed at the end */
+	cJSON *owned[MAX_DEPTH]; /* re-parsed string members, freed at the end */
 	size_t nowned;
 };
 
@@ -35,7 +35,8 @@ static void search(const cJSON *node, int depth, struct best *b)
 
 	if (depth > MAX_DEPTH)
 		return;
-	cJSON_ArrayForEach(c, node) {
+	cJSON_ArrayForEach(c, node)
+	{
 		if (cJSON_IsString(c) && c->valuestring && c->valuestring[0]) {
 			size_t r = key_rank(c->string);
 
@@ -63,7 +64,7 @@ static void search(const cJSON *node, int depth, struct best *b)
 enum cutover_status task_token_find(const char *parameters_json, char **out)
 {
 	enum cutover_status st = CUTOVER_OK;
-	struct best b = { NULL, NKEYS, 0, { NULL }, 0 };
+	struct best b = {NULL, NKEYS, 0, {NULL}, 0};
 	cJSON *root;
 
 	*out = NULL;

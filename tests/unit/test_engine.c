@@ -33,12 +33,13 @@
 
 static void test_next_delay(void **state)
 {
-	static const double intervals[] = { 1, 5, 10, 60, 300, 600 };
-	static const double us[] = { 0, 0.25, 0.5, 0.999999 };
+	static const double intervals[] = {1, 5, 10, 60, 300, 600};
+	static const double us[] = {0, 0.25, 0.5, 0.999999};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(intervals) / sizeof(intervals[0]); i++) {
-		double iv = intervals[i], cap = iv > ENGINE_BACKOFF_CAP_S ? iv : ENGINE_BACKOFF_CAP_S;
+		double iv = intervals[i],
+		       cap = iv > ENGINE_BACKOFF_CAP_S ? iv : ENGINE_BACKOFF_CAP_S;
 
 		for (unsigned f = 0; f < 40; f++) {
 			double base = iv * pow(2, f > 30 ? 30 : f);
@@ -57,7 +58,7 @@ static void test_next_delay(void **state)
 	/* exact points: no jitter at u = 0.5, 10% either side at the ends */
 	assert_true(fabs(engine_next_delay(10, 0, 0.5) - 10) < 1e-9);
 	assert_true(fabs(engine_next_delay(10, 3, 0.5) - 80) < 1e-9);
-	assert_true(fabs(engine_next_delay(10, 5, 0.5) - 300) < 1e-9);   /* 320 capped */
+	assert_true(fabs(engine_next_delay(10, 5, 0.5) - 300) < 1e-9); /* 320 capped */
 	assert_true(fabs(engine_next_delay(10, 0, 0) - 9) < 1e-9);
 	assert_true(fabs(engine_next_delay(600, 4, 0.5) - 600) < 1e-9);
 	/* nonsense inputs stay sane */
@@ -78,7 +79,7 @@ static void test_stale_and_format(void **state)
 	assert_string_equal(engine_freshness_format(&v, 1000, buf, sizeof(buf)), "not polled yet");
 
 	v.last_attempt = v.last_ok = 1000;
-	assert_false(engine_source_is_stale(&v, 1020));      /* two intervals: still fresh */
+	assert_false(engine_source_is_stale(&v, 1020)); /* two intervals: still fresh */
 	assert_true(engine_source_is_stale(&v, 1020.5));
 	assert_string_equal(engine_freshness_format(&v, 1003, buf, sizeof(buf)), "ok 3s ago");
 
@@ -86,22 +87,46 @@ static void test_stale_and_format(void **state)
 	v.last_attempt = 1015;
 	snprintf(v.error_code, sizeof(v.error_code), "ThrottlingException");
 	assert_string_equal(engine_freshness_format(&v, 1016, buf, sizeof(buf)),
-			    "ok 16s ago \xc2\xb7 retrying (ThrottlingException)");
+	                    "ok 16s ago \xc2\xb7 retrying (ThrottlingException)");
 	assert_string_equal(engine_freshness_format(&v, 1130, buf, sizeof(buf)),
-			    "stale 2m \xc2\xb7 ThrottlingException");
+	                    "stale 2m \xc2\xb7 ThrottlingException");
 
 	v.last_ok = 0;
 	assert_true(engine_source_is_stale(&v, 1016));
 	assert_string_equal(engine_freshness_format(&v, 1016, buf, sizeof(buf)),
-			    "unreachable \xc2\xb7 ThrottlingException");
+	                    "unreachable \xc2\xb7 ThrottlingException");
 	/* tiny buffers are terminated, never overrun */
 	assert_string_equal(engine_freshness_format(&v, 1016, buf, 5), "unre");
 
+	{
+		static const struct {
+			const char *url, *origin, *want;
+		} t[] = {
+		    {"https://app.example.com/health?x=1", "http://127.0.0.1:9",
+		     "http://127.0.0.1:9/health?x=1"},
+		    {"http://127.0.0.1:8080/dual/sync-status", "http://127.0.0.1:41234/",
+		     "http://127.0.0.1:41234/dual/sync-status"},
+		    {"https://user@host:443", "http://o", "http://o/"},
+		    {"http://h?q", "http://o", "http://o/?q"},
+		    {"no-scheme/health", "http://o", NULL},
+		};
+
+		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			char *u = engine_health_url(t[i].url, t[i].origin);
+
+			if (t[i].want)
+				assert_string_equal(u, t[i].want);
+			else
+				assert_null(u);
+			free(u);
+		}
+	}
 	assert_string_equal(engine_duration_format(-5, d, sizeof(d)), "0s");
 	assert_string_equal(engine_duration_format(59.9, d, sizeof(d)), "59s");
 	assert_string_equal(engine_duration_format(125, d, sizeof(d)), "2m");
 	assert_string_equal(engine_duration_format(3900, d, sizeof(d)), "1h05m");
-	assert_string_equal(engine_duration_format(3 * 86400 + 4 * 3600 + 60, d, sizeof(d)), "3d04h");
+	assert_string_equal(engine_duration_format(3 * 86400 + 4 * 3600 + 60, d, sizeof(d)),
+	                    "3d04h");
 }
 
 /* --- a loopback mock of the AWS JSON endpoints ---------------------------- */
@@ -114,11 +139,11 @@ struct mock {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	int stop;
-	int hang;                 /* accept and never answer */
+	int hang; /* accept and never answer */
 	int hung_fds[64];
 	int nhung;
-	int requests;             /* answered or hung */
-	int throttle_ssm;         /* answer SSM with ThrottlingException */
+	int requests;     /* answered or hung */
+	int throttle_ssm; /* answer SSM with ThrottlingException */
 	double ts[MAX_POINTS], val[MAX_POINTS];
 	int npoints;
 	long long version;
@@ -143,20 +168,26 @@ static int answer(struct mock *m, const char *target, const char *body, struct s
 	pthread_mutex_lock(&m->mu);
 	if (strstr(target, "AmazonSSM.") && m->throttle_ssm) {
 		code = 400;
-		st = strbuf_puts(out, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}");
+		st = strbuf_puts(
+		    out, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}");
 	} else if (strcmp(target, "AmazonSSM.GetParameters") == 0) {
-		st = strbuf_printf(out, "{\"Parameters\":[{\"Name\":\"/t/dual-write\",\"Type\":\"String\","
-				   "\"Value\":\"%s\",\"Version\":%lld,\"LastModifiedDate\":1800000000.5}],"
-				   "\"InvalidParameters\":[]}", m->value, m->version);
+		st = strbuf_printf(
+		    out,
+		    "{\"Parameters\":[{\"Name\":\"/t/dual-write\",\"Type\":\"String\","
+		    "\"Value\":\"%s\",\"Version\":%lld,\"LastModifiedDate\":1800000000.5}],"
+		    "\"InvalidParameters\":[]}",
+		    m->value, m->version);
 	} else if (strcmp(target, "AmazonSSM.GetParameterHistory") == 0) {
-		st = strbuf_puts(out, "{\"Parameters\":["
-				 "{\"Name\":\"/t/dual-write\",\"Value\":\"false\",\"Version\":1,"
-				 "\"LastModifiedUser\":\"arn:aws:iam::1:user/alice\"},"
-				 "{\"Name\":\"/t/dual-write\",\"Value\":\"true\",\"Version\":3,"
-				 "\"LastModifiedUser\":\"arn:aws:iam::1:user/bob\"}]}");
+		st = strbuf_puts(out,
+		                 "{\"Parameters\":["
+		                 "{\"Name\":\"/t/dual-write\",\"Value\":\"false\",\"Version\":1,"
+		                 "\"LastModifiedUser\":\"arn:aws:iam::1:user/alice\"},"
+		                 "{\"Name\":\"/t/dual-write\",\"Value\":\"true\",\"Version\":3,"
+		                 "\"LastModifiedUser\":\"arn:aws:iam::1:user/bob\"}]}");
 	} else if (strcmp(target, "GraniteServiceVersion20100801.GetMetricData") == 0) {
-		st = strbuf_puts(out, "{\"MetricDataResults\":[{\"Id\":\"m0_0\",\"Label\":\"ErrorRate\","
-				 "\"StatusCode\":\"Complete\",\"Timestamps\":[");
+		st = strbuf_puts(out,
+		                 "{\"MetricDataResults\":[{\"Id\":\"m0_0\",\"Label\":\"ErrorRate\","
+		                 "\"StatusCode\":\"Complete\",\"Timestamps\":[");
 		for (int i = 0; st == CUTOVER_OK && i < m->npoints; i++)
 			st = strbuf_printf(out, "%s%.0f", i ? "," : "", m->ts[i]);
 		st = st ? st : strbuf_puts(out, "],\"Values\":[");
@@ -164,15 +195,19 @@ static int answer(struct mock *m, const char *target, const char *body, struct s
 			st = strbuf_printf(out, "%s%g", i ? "," : "", m->val[i]);
 		st = st ? st : strbuf_puts(out, "]}],\"Messages\":[]}");
 	} else if (strcmp(target, "GraniteServiceVersion20100801.DescribeAlarms") == 0) {
-		st = strbuf_puts(out, "{\"MetricAlarms\":[{\"AlarmName\":\"db-lag\",\"StateValue\":\"ALARM\","
-				 "\"StateReason\":\"lag > 60 s\"}],\"CompositeAlarms\":[]}");
+		st = strbuf_puts(
+		    out, "{\"MetricAlarms\":[{\"AlarmName\":\"db-lag\",\"StateValue\":\"ALARM\","
+		         "\"StateReason\":\"lag > 60 s\"}],\"CompositeAlarms\":[]}");
 	} else if (strstr(body, "Action=GetCallerIdentity")) {
-		st = strbuf_puts(out, "{\"GetCallerIdentityResponse\":{\"GetCallerIdentityResult\":"
-				 "{\"Account\":\"111122223333\",\"Arn\":\"arn:aws:iam::111122223333:user/op\","
-				 "\"UserId\":\"AID\"},\"ResponseMetadata\":{\"RequestId\":\"r1\"}}}");
+		st = strbuf_puts(
+		    out,
+		    "{\"GetCallerIdentityResponse\":{\"GetCallerIdentityResult\":"
+		    "{\"Account\":\"111122223333\",\"Arn\":\"arn:aws:iam::111122223333:user/op\","
+		    "\"UserId\":\"AID\"},\"ResponseMetadata\":{\"RequestId\":\"r1\"}}}");
 	} else {
 		code = 400;
-		st = strbuf_puts(out, "{\"__type\":\"UnknownOperationException\",\"message\":\"no\"}");
+		st = strbuf_puts(out,
+		                 "{\"__type\":\"UnknownOperationException\",\"message\":\"no\"}");
 	}
 	pthread_mutex_unlock(&m->mu);
 	assert_int_equal(st, CUTOVER_OK);
@@ -198,7 +233,8 @@ static void serve_one(struct mock *m, int fd)
 
 			if (!cl)
 				cl = strstr(strbuf_str(&req), "content-length:");
-			want = (size_t)(hdr_end - strbuf_str(&req)) + 4 + (cl ? strtoul(cl + 15, NULL, 10) : 0);
+			want = (size_t)(hdr_end - strbuf_str(&req)) + 4 +
+			       (cl ? strtoul(cl + 15, NULL, 10) : 0);
 		}
 		if (hdr_end && req.len >= want)
 			break;
@@ -208,9 +244,10 @@ static void serve_one(struct mock *m, int fd)
 	if (t)
 		sscanf(t + 14, "%127[^\r\n]", target);
 	code = answer(m, target, strbuf_str(&req), &resp);
-	snprintf(buf, sizeof(buf), "HTTP/1.1 %d %s\r\nContent-Type: application/x-amz-json-1.0\r\n"
-		 "x-amzn-RequestId: mock-1\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
-		 code, code == 200 ? "OK" : "Bad Request", resp.len);
+	snprintf(buf, sizeof(buf),
+	         "HTTP/1.1 %d %s\r\nContent-Type: application/x-amz-json-1.0\r\n"
+	         "x-amzn-RequestId: mock-1\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+	         code, code == 200 ? "OK" : "Bad Request", resp.len);
 	(void)!send(fd, buf, strlen(buf), MSG_NOSIGNAL);
 	(void)!send(fd, strbuf_str(&resp), resp.len, MSG_NOSIGNAL);
 out:
@@ -224,7 +261,7 @@ static void *mock_main(void *arg)
 	struct mock *m = arg;
 
 	for (;;) {
-		struct pollfd p = { m->lfd, POLLIN, 0 };
+		struct pollfd p = {m->lfd, POLLIN, 0};
 		int stop, hang, fd;
 
 		pthread_mutex_lock(&m->mu);
@@ -284,10 +321,19 @@ static void mock_stop(struct mock *m)
 
 static int setup(void **state)
 {
-	static const char *const unset[] = { "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
-		"AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL_SFN", "AWS_ENDPOINT_URL_SSM",
-		"AWS_ENDPOINT_URL_CLOUDWATCH", "AWS_ENDPOINT_URL_STS", "AWS_CREDENTIAL_EXPIRATION",
-		"http_proxy", "HTTP_PROXY", "ALL_PROXY", "all_proxy" };
+	static const char *const unset[] = {"AWS_PROFILE",
+	                                    "AWS_DEFAULT_PROFILE",
+	                                    "AWS_SESSION_TOKEN",
+	                                    "AWS_SECURITY_TOKEN",
+	                                    "AWS_ENDPOINT_URL_SFN",
+	                                    "AWS_ENDPOINT_URL_SSM",
+	                                    "AWS_ENDPOINT_URL_CLOUDWATCH",
+	                                    "AWS_ENDPOINT_URL_STS",
+	                                    "AWS_CREDENTIAL_EXPIRATION",
+	                                    "http_proxy",
+	                                    "HTTP_PROXY",
+	                                    "ALL_PROXY",
+	                                    "all_proxy"};
 	char url[64];
 
 	(void)state;
@@ -322,16 +368,17 @@ static struct runbook *load(void)
 	struct diag_list d = DIAG_LIST_INIT;
 	struct cutover_err err;
 
-	assert_int_equal(runbook_load_file(SRCDIR "/tests/data/engine_unit.runbook.json", &rb, &d, &err),
-			 CUTOVER_OK);
+	assert_int_equal(
+	    runbook_load_file(SRCDIR "/tests/data/engine_unit.runbook.json", &rb, &d, &err),
+	    CUTOVER_OK);
 	diag_list_free(&d);
 	return rb;
 }
 
 static struct engine *make(const struct runbook *rb, bool test_time)
 {
-	struct engine_options o = { 0 };
-	struct cutover_err err = { CUTOVER_OK, "" };
+	struct engine_options o = {0};
+	struct cutover_err err = {CUTOVER_OK, ""};
 	struct engine *e = (struct engine *)0x1;
 
 	if (test_time)
@@ -360,7 +407,7 @@ static void add_point(double v)
 
 static void poll_ok(struct engine *e, enum runbook_source src)
 {
-	struct cutover_err err = { CUTOVER_OK, "" };
+	struct cutover_err err = {CUTOVER_OK, ""};
 
 	if (engine_poll_once(e, src, &err) != CUTOVER_OK)
 		fail_msg("poll %s: %s", runbook_source_name(src), err.msg);
@@ -375,7 +422,7 @@ static enum gauge_state gauge0(struct engine *e, struct engine_snapshot *s)
 
 static bool readable(int fd)
 {
-	struct pollfd p = { fd, POLLIN, 0 };
+	struct pollfd p = {fd, POLLIN, 0};
 
 	return poll(&p, 1, 0) == 1;
 }
@@ -384,10 +431,10 @@ static void test_metrics_trigger_ack(void **state)
 {
 	struct runbook *rb = load();
 	struct engine *e = make(rb, true);
-	struct engine_snapshot s = { 0 }, keep = { 0 };
+	struct engine_snapshot s = {0}, keep = {0};
 	struct cutover_err err;
 	uint64_t gen;
-	static const double series[] = { 1, 2, 3 };
+	static const double series[] = {1, 2, 3};
 
 	(void)state;
 	assert_int_equal(gauge0(e, &s), GAUGE_NODATA);
@@ -486,7 +533,7 @@ static void test_metrics_trigger_ack(void **state)
 	assert_int_equal(keep.gauges[0].state, GAUGE_TRIGGERED);
 	assert_int_equal(keep.ntriggers, 1);
 	engine_snapshot_free(&keep);
-	engine_snapshot_free(&keep);   /* freeing twice is harmless: it was zeroed */
+	engine_snapshot_free(&keep); /* freeing twice is harmless: it was zeroed */
 	engine_snapshot_free(&s);
 	engine_destroy(e);
 	runbook_destroy(rb);
@@ -494,20 +541,24 @@ static void test_metrics_trigger_ack(void **state)
 
 static void test_flags_alarms_identity_throttle(void **state)
 {
-	struct runbook *rb = load();
-	struct engine *e = make(rb, true);
-	struct engine_snapshot s = { 0 };
+	struct runbook *rb;
+	struct engine *e;
+	struct engine_snapshot s = {0};
 	struct cutover_err err;
 	char buf[160];
 
 	(void)state;
+	setenv("AWS_CREDENTIAL_EXPIRATION", "2099-01-01T00:00:00Z", 1);
+	rb = load();
+	e = make(rb, true);
 	poll_ok(e, RUNBOOK_SRC_FLAGS);
 	poll_ok(e, RUNBOOK_SRC_ALARMS);
 	poll_ok(e, RUNBOOK_SRC_IDENTITY);
 	/* the health gauge points at a closed loopback port: the gauge fails,
 	 * the source does not */
 	poll_ok(e, RUNBOOK_SRC_HEALTH);
-	assert_int_equal(engine_poll_once(e, RUNBOOK_SRC_EXECUTIONS, &err), CUTOVER_OK);   /* unused */
+	assert_int_equal(engine_poll_once(e, RUNBOOK_SRC_EXECUTIONS, &err),
+	                 CUTOVER_OK); /* unused */
 	assert_false(engine_source_used(e, RUNBOOK_SRC_EXECUTIONS));
 	assert_int_equal(engine_snapshot_take(e, &s), CUTOVER_OK);
 
@@ -518,15 +569,18 @@ static void test_flags_alarms_identity_throttle(void **state)
 	assert_string_equal(s.flags[0].last_modified_user, "arn:aws:iam::1:user/bob");
 	assert_string_equal(s.flags[0].ssm_type, "String");
 
-	assert_int_equal(s.gauges[2].state, GAUGE_CRITICAL);    /* db-lag in ALARM, no trigger */
+	assert_int_equal(s.gauges[2].state, GAUGE_CRITICAL); /* db-lag in ALARM, no trigger */
 	assert_string_equal(s.gauges[2].detail, "lag > 60 s");
-	assert_int_equal(s.gauges[3].state, GAUGE_CRITICAL);    /* health: connection refused */
+	assert_int_equal(s.gauges[3].state, GAUGE_CRITICAL); /* health: connection refused */
 	assert_non_null(s.gauges[3].detail);
+	assert_true(isnan(s.gauges[3].value)); /* no answer, no latency */
+	assert_int_equal(s.gauges[3].nhistory, 0);
 	assert_int_equal(s.sources[RUNBOOK_SRC_HEALTH].failures, 0);
 
 	assert_string_equal(s.header.caller_arn, "arn:aws:iam::111122223333:user/op");
 	assert_string_equal(s.header.account, "111122223333");
 	assert_string_equal(s.header.credential_source, "environment");
+	assert_true(s.header.credential_expiry == 4070908800.0); /* 2099-01-01T00:00:00Z */
 	assert_string_equal(s.header.region, "eu-west-1");
 	assert_string_equal(s.header.environment, "staging");
 	assert_false(s.header.production);
@@ -565,9 +619,9 @@ static void test_flags_alarms_identity_throttle(void **state)
 	assert_int_equal(engine_snapshot_take(e, &s), CUTOVER_OK);
 	assert_true(s.sources[RUNBOOK_SRC_FLAGS].stale);
 	assert_int_equal(s.sources[RUNBOOK_SRC_FLAGS].failures, 2);
-	assert_string_equal(engine_freshness_format(&s.sources[RUNBOOK_SRC_FLAGS], s.taken, buf,
-						    sizeof(buf)),
-			    "stale 2m \xc2\xb7 ThrottlingException");
+	assert_string_equal(
+	    engine_freshness_format(&s.sources[RUNBOOK_SRC_FLAGS], s.taken, buf, sizeof(buf)),
+	    "stale 2m \xc2\xb7 ThrottlingException");
 
 	/* and it recovers */
 	pthread_mutex_lock(&M.mu);
@@ -583,6 +637,7 @@ static void test_flags_alarms_identity_throttle(void **state)
 	engine_snapshot_free(&s);
 	engine_destroy(e);
 	runbook_destroy(rb);
+	unsetenv("AWS_CREDENTIAL_EXPIRATION");
 }
 
 static double mono_ms(void)
@@ -602,7 +657,7 @@ static void test_stop_prompt_while_requests_hang(void **state)
 	struct runbook *rb = load();
 	struct engine *e;
 	struct cutover_err err;
-	struct engine_snapshot s = { 0 };
+	struct engine_snapshot s = {0};
 	double t0, took;
 	int n = 0;
 
@@ -614,7 +669,7 @@ static void test_stop_prompt_while_requests_hang(void **state)
 	assert_int_equal(engine_start(e, &err), CUTOVER_OK);
 	/* wait (generously) until the four AWS pollers' requests are in flight */
 	for (int i = 0; i < 1000 && n < 4; i++) {
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		struct timespec ts = {0, 10 * 1000 * 1000};
 
 		pthread_mutex_lock(&M.mu);
 		n = M.requests;
@@ -625,7 +680,7 @@ static void test_stop_prompt_while_requests_hang(void **state)
 	/* let them hang a while: past the first moments of a transfer, when
 	 * libcurl happens to look at its callbacks anyway */
 	{
-		struct timespec ts = { 0, 400 * 1000 * 1000 };
+		struct timespec ts = {0, 400 * 1000 * 1000};
 
 		nanosleep(&ts, NULL);
 	}
@@ -638,7 +693,7 @@ static void test_stop_prompt_while_requests_hang(void **state)
 	took = mono_ms() - t0;
 	printf("engine_stop with %d requests hanging: %.1f ms\n", n, took);
 	assert_true(took < 200.0);
-	engine_stop(e);   /* twice is fine */
+	engine_stop(e); /* twice is fine */
 	engine_destroy(e);
 	runbook_destroy(rb);
 }
@@ -657,9 +712,9 @@ static void test_stop_prompt_while_sleeping(void **state)
 	assert_int_equal(engine_start(e, &err), CUTOVER_OK);
 	/* all sources answer at once: wait until each has published */
 	for (int i = 0; i < 500; i++) {
-		struct engine_snapshot s = { 0 };
+		struct engine_snapshot s = {0};
 		bool all = true;
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		struct timespec ts = {0, 10 * 1000 * 1000};
 
 		assert_int_equal(engine_snapshot_take(e, &s), CUTOVER_OK);
 		for (int k = 0; k < RUNBOOK_SRC_COUNT; k++)
@@ -681,13 +736,52 @@ static void test_stop_prompt_while_sleeping(void **state)
 	runbook_destroy(rb);
 }
 
+/* All sources at once, each on its own thread (TSan watches the publishes). */
+static void test_poll_sources_parallel(void **state)
+{
+	struct runbook *rb = load();
+	struct engine *e = make(rb, true);
+	struct engine_snapshot s = {0};
+	struct cutover_err err = {CUTOVER_OK, ""};
+
+	(void)state;
+	add_point(3);
+	assert_int_equal(engine_poll_sources(e, ENGINE_ALL_SOURCES, &err), CUTOVER_OK);
+	assert_int_equal(engine_snapshot_take(e, &s), CUTOVER_OK);
+	for (int k = 0; k < RUNBOOK_SRC_COUNT; k++) {
+		assert_int_equal(s.sources[k].used, k != RUNBOOK_SRC_EXECUTIONS);
+		if (s.sources[k].used) {
+			assert_true(s.sources[k].last_ok == test_clock);
+			assert_int_equal(s.sources[k].failures, 0);
+		}
+	}
+	assert_int_equal(s.gauges[0].state, GAUGE_OK);
+	assert_string_equal(s.flags[0].value, "true");
+	assert_non_null(s.header.caller_arn);
+	engine_snapshot_free(&s);
+
+	/* a mask polls only what it names; a failure is returned */
+	pthread_mutex_lock(&M.mu);
+	M.throttle_ssm = 1;
+	pthread_mutex_unlock(&M.mu);
+	test_clock += 1;
+	assert_int_equal(engine_poll_sources(e, 1u << RUNBOOK_SRC_FLAGS, &err), CUTOVER_EAWS);
+	assert_int_equal(engine_snapshot_take(e, &s), CUTOVER_OK);
+	assert_int_equal(s.sources[RUNBOOK_SRC_FLAGS].failures, 1);
+	assert_true(s.sources[RUNBOOK_SRC_METRICS].last_attempt == test_clock - 1);
+	engine_snapshot_free(&s);
+	engine_destroy(e);
+	runbook_destroy(rb);
+}
+
 static void test_create_errors(void **state)
 {
-	static const char text[] = "{\"name\":\"n\",\"environment\":\"e\",\"region\":\"eu-west-1\"}";
+	static const char text[] =
+	    "{\"name\":\"n\",\"environment\":\"e\",\"region\":\"eu-west-1\"}";
 	struct runbook *rb = NULL;
 	struct diag_list d = DIAG_LIST_INIT;
-	struct engine_options o = { 0 };
-	struct cutover_err err = { CUTOVER_OK, "" };
+	struct engine_options o = {0};
+	struct cutover_err err = {CUTOVER_OK, ""};
 	struct engine *e = (struct engine *)0x1;
 
 	(void)state;
@@ -712,13 +806,14 @@ static void test_create_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_next_delay),
-		cmocka_unit_test(test_stale_and_format),
-		cmocka_unit_test_setup_teardown(test_metrics_trigger_ack, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flags_alarms_identity_throttle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stop_prompt_while_sleeping, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stop_prompt_while_requests_hang, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_errors, setup, teardown),
+	    cmocka_unit_test(test_next_delay),
+	    cmocka_unit_test(test_stale_and_format),
+	    cmocka_unit_test_setup_teardown(test_metrics_trigger_ack, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_flags_alarms_identity_throttle, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stop_prompt_while_sleeping, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stop_prompt_while_requests_hang, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_poll_sources_parallel, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_create_errors, setup, teardown),
 	};
 	struct cutover_err err;
 

@@ -20,8 +20,9 @@ static struct runbook *load(void)
 	struct diag_list d = DIAG_LIST_INIT;
 	struct cutover_err err;
 
-	assert_int_equal(runbook_load_file(SRCDIR "/tests/data/engine_unit.runbook.json", &rb, &d, &err),
-			 CUTOVER_OK);
+	assert_int_equal(
+	    runbook_load_file(SRCDIR "/tests/data/engine_unit.runbook.json", &rb, &d, &err),
+	    CUTOVER_OK);
 	diag_list_free(&d);
 	return rb;
 }
@@ -32,7 +33,7 @@ static void test_plan(void **state)
 	struct metric_query_plan p;
 	struct cutover_err err;
 	const struct cw_query *q;
-	double now = 1800000000.0 + 1234.5;   /* not on a period boundary */
+	double now = 1800000000.0 + 1234.5; /* not on a period boundary */
 
 	(void)state;
 	assert_int_equal(metric_query_plan_build(rb, now, &p, &err), CUTOVER_OK);
@@ -66,7 +67,7 @@ static void test_plan(void **state)
 	assert_string_equal(q->id, "e1");
 	assert_false(q->hide);
 	assert_string_equal(q->expression, "100 * m1_0 / MAX([m1_1, 1]) + FILL(m1_0, 0) * 0 + "
-					   "LEN(SEARCH('{App} failed', 'Sum'))");
+	                                   "LEN(SEARCH('{App} failed', 'Sum'))");
 
 	/* end: floored to the shortest period (60); start: reaches back
 	 * (for_n + STALE + 1) periods of the neediest gauge, floored to the
@@ -82,10 +83,13 @@ static void test_plan(void **state)
 
 static void test_gauge_of(void **state)
 {
-	static const struct { const char *id; long want; } t[] = {
-		{ "m0_0", 0 }, { "m12_0", 12 }, { "e7", 7 }, { "e0", 0 },
-		{ "m3_1", -1 }, { "m3", -1 }, { "e7_0", -1 }, { "x1", -1 }, { "m_0", -1 },
-		{ "", -1 }, { "e", -1 }, { "m-1_0", -1 }, { "e12x", -1 },
+	static const struct {
+		const char *id;
+		long want;
+	} t[] = {
+	    {"m0_0", 0}, {"m12_0", 12}, {"e7", 7},    {"e0", 0},   {"m3_1", -1},
+	    {"m3", -1},  {"e7_0", -1},  {"x1", -1},   {"m_0", -1}, {"", -1},
+	    {"e", -1},   {"m-1_0", -1}, {"e12x", -1},
 	};
 
 	(void)state;
@@ -98,16 +102,18 @@ static void test_rewrite(void **state)
 {
 	struct runbook *rb = load();
 	const struct runbook_gauge *g = &rb->gauges[1];
-	static const struct { const char *in, *out; } t[] = {
-		{ "failed", "m4_0" },
-		{ "failed+started", "m4_0+m4_1" },
-		{ "failedX + xfailed", "failedX + xfailed" },
-		{ "\"failed\" + 'started'", "\"failed\" + 'started'" },
-		{ "1e3 * failed", "1e3 * m4_0" },
-		{ "2.5*started", "2.5*m4_1" },
-		{ "IF(failed > 0, started)", "IF(m4_0 > 0, m4_1)" },
-		{ "", "" },
-		{ "'unterminated failed", "'unterminated failed" },
+	static const struct {
+		const char *in, *out;
+	} t[] = {
+	    {"failed", "m4_0"},
+	    {"failed+started", "m4_0+m4_1"},
+	    {"failedX + xfailed", "failedX + xfailed"},
+	    {"\"failed\" + 'started'", "\"failed\" + 'started'"},
+	    {"1e3 * failed", "1e3 * m4_0"},
+	    {"2.5*started", "2.5*m4_1"},
+	    {"IF(failed > 0, started)", "IF(m4_0 > 0, m4_1)"},
+	    {"", ""},
+	    {"'unterminated failed", "'unterminated failed"},
 	};
 
 	(void)state;
@@ -124,8 +130,9 @@ static void test_rewrite(void **state)
 /* A runbook without metric gauges asks for nothing. */
 static void test_empty(void **state)
 {
-	static const char text[] = "{\"name\":\"n\",\"environment\":\"e\",\"region\":\"eu-west-1\","
-		"\"gauges\":[{\"id\":\"h\",\"http\":{\"url\":\"http://127.0.0.1:9/\"}}]}";
+	static const char text[] =
+	    "{\"name\":\"n\",\"environment\":\"e\",\"region\":\"eu-west-1\","
+	    "\"gauges\":[{\"id\":\"h\",\"http\":{\"url\":\"http://127.0.0.1:9/\"}}]}";
 	struct runbook *rb = NULL;
 	struct diag_list d = DIAG_LIST_INIT;
 	struct metric_query_plan p;
@@ -144,10 +151,10 @@ static void test_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plan),
-		cmocka_unit_test(test_gauge_of),
-		cmocka_unit_test(test_rewrite),
-		cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_plan),
+	    cmocka_unit_test(test_gauge_of),
+	    cmocka_unit_test(test_rewrite),
+	    cmocka_unit_test(test_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

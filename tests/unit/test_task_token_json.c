@@ -13,31 +13,31 @@
 
 struct tcase {
 	const char *json;
-	const char *want;     /* NULL: no token */
+	const char *want; /* NULL: no token */
 };
 
 static const struct tcase cases[] = {
-	/* Lambda .waitForTaskToken: Payload.taskToken */
-	{ "{\"FunctionName\":\"approve\",\"Payload\":{\"taskToken\":\"AQBa1\",\"x\":1}}", "AQBa1" },
-	/* SQS: MessageBody as an object */
-	{ "{\"QueueUrl\":\"q\",\"MessageBody\":{\"TaskToken\":\"TT2\"}}", "TT2" },
-	/* SQS: MessageBody as JSON text */
-	{ "{\"QueueUrl\":\"q\",\"MessageBody\":\"{\\\"taskToken\\\":\\\"TT3\\\"}\"}", "TT3" },
-	/* a custom worker's "token", inside an array */
-	{ "{\"Entries\":[{\"Detail\":{\"token\":\"T4\"}}]}", "T4" },
-	/* taskToken beats token, whatever the depth */
-	{ "{\"token\":\"shallow\",\"a\":{\"b\":{\"taskToken\":\"deep\"}}}", "deep" },
-	/* the shallowest of equal names wins */
-	{ "{\"a\":{\"b\":{\"taskToken\":\"deep\"}},\"taskToken\":\"top\"}", "top" },
-	/* snake case */
-	{ "{\"Input\":{\"task_token\":\"snake\"}}", "snake" },
-	/* names that are not the token */
-	{ "{\"TokenCount\":3,\"tokens\":[\"a\"],\"taskTokenX\":\"no\"}", NULL },
-	/* a non-string token is not a token; empty neither */
-	{ "{\"taskToken\":42,\"TaskToken\":\"\"}", NULL },
-	{ "{}", NULL },
-	{ "[]", NULL },
-	{ "\"taskToken\"", NULL },
+    /* Lambda .waitForTaskToken: Payload.taskToken */
+    {"{\"FunctionName\":\"approve\",\"Payload\":{\"taskToken\":\"AQBa1\",\"x\":1}}", "AQBa1"},
+    /* SQS: MessageBody as an object */
+    {"{\"QueueUrl\":\"q\",\"MessageBody\":{\"TaskToken\":\"TT2\"}}", "TT2"},
+    /* SQS: MessageBody as JSON text */
+    {"{\"QueueUrl\":\"q\",\"MessageBody\":\"{\\\"taskToken\\\":\\\"TT3\\\"}\"}", "TT3"},
+    /* a custom worker's "token", inside an array */
+    {"{\"Entries\":[{\"Detail\":{\"token\":\"T4\"}}]}", "T4"},
+    /* taskToken beats token, whatever the depth */
+    {"{\"token\":\"shallow\",\"a\":{\"b\":{\"taskToken\":\"deep\"}}}", "deep"},
+    /* the shallowest of equal names wins */
+    {"{\"a\":{\"b\":{\"taskToken\":\"deep\"}},\"taskToken\":\"top\"}", "top"},
+    /* snake case */
+    {"{\"Input\":{\"task_token\":\"snake\"}}", "snake"},
+    /* names that are not the token */
+    {"{\"TokenCount\":3,\"tokens\":[\"a\"],\"taskTokenX\":\"no\"}", NULL},
+    /* a non-string token is not a token; empty neither */
+    {"{\"taskToken\":42,\"TaskToken\":\"\"}", NULL},
+    {"{}", NULL},
+    {"[]", NULL},
+    {"\"taskToken\"", NULL},
 };
 
 static void test_cases(void **state)
@@ -97,9 +97,9 @@ static void test_deep(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cases),
-		cmocka_unit_test(test_absent_and_bad),
-		cmocka_unit_test(test_deep),
+	    cmocka_unit_test(test_cases),
+	    cmocka_unit_test(test_absent_and_bad),
+	    cmocka_unit_test(test_deep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
