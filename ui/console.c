@@ -1,16 +1,1569 @@
-/* console.c: entry to the full-screen console.
+/* console.c: the full-screen console an on-call engineer watches for hours.
  *
- * The live console (engine, panels) is not built yet; until it is, this says
- * so plainly instead of pretending, and points at what works today. */
+ * One thread (this one) owns curses.  It sleeps in poll() on the terminal,
+ * the engine's wake-up pipe and a SIGWINCH self-pipe, with a timeout only
+ * for the next whole second (the clock and the ages it shows), so the
+ * console costs nothing while nothing changes.  On a wake it copies a
+ * snapshot when the engine's generation moved, redraws the windows whose
+ * content changed, wnoutrefresh()es each and calls doupdate() once.
+ *
+ * Windows: stdscr holds the frames, the tab bar, the alert banner and the
+ * "too small" screen (redrawn on relayout and when a frame title changes);
+ * the header and the status line have their own one-row windows (redrawn
+ * every second); every shown panel and the detail / help overlay have one
+ * window each.  When stdscr is copied out, every window over it is copied
+ * after it again, so nothing underneath shows through.
+ *
+ * Keys become actions through the keymap (keys.h); handlers return what
+ * must happen next (VIEW_REDRAW, VIEW_RELAYOUT, VIEW_QUIT). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
 
+#include <curses.h>
+
+#include "banner.h"
 #include "console.h"
+#include "cutover/diag.h"
+#include "cutover/engine.h"
+#include "cutover/runbook.h"
+#include "draw.h"
+#include "glyph.h"
+#include "header.h"
+#include "keys.h"
+#include "layout.h"
+#include "palette.h"
+#include "prefs.h"
+#include "safe_text.h"
+#include "status_line.h"
+#include "tabbar.h"
+#include "term.h"
+#include "theme.h"
+#include "views/detail.h"
+#include "views/pager.h"
+#include "views/view.h"
 
-int console_run(int argc, char **argv)
+#define ROW_CELLS 1024 /* widest row drawn as cells; wider terminals are clipped */
+
+enum mode { MODE_MAIN, MODE_DETAIL, MODE_HELP };
+enum prompt { PROMPT_NONE, PROMPT_FILTER, PROMPT_COMMAND, PROMPT_QUIT };
+
+/* What must be redrawn before the next doupdate. */
+#define D_CHROME 0x01u /* stdscr: frames, titles, tab bar, banner */
+#define D_HEADER 0x02u
+#define D_STATUS 0x04u
+#define D_OVERLAY 0x08u
+#define D_PANEL(p) (0x100u << (p))
+#define D_PANELS (0x100u * ((1u << LAYOUT_PANEL_COUNT) - 1))
+#define D_ALL (D_CHROME | D_HEADER | D_STATUS | D_OVERLAY | D_PANELS)
+
+struct console_opts {
+	const char *path;
+	const char *theme;
+	const char *keymap;
+	const char *operator_name;
+	const char *profile;
+	const char *region;
+	bool read_only;
+	bool ascii;
+};
+
+struct console {
+	struct console_opts o;
+	struct ui_prefs prefs; /* the preferences file, under the options */
+	const struct cli_console_launch *launch;
+	struct runbook *rb;
+	struct engine *eng;
+	struct term *term;
+	struct engine_snapshot snap;
+
+	struct keymap km;
+	struct palette pal;
+	unsigned tflags;
+
+	struct layout lay;
+	int cols, rows;
+	bool banner;
+	char banner_text[512];
+	char banner_gauge[128];
+	enum layout_panel active;
+	int sel[LAYOUT_PANEL_COUNT], top[LAYOUT_PANEL_COUNT];
+	char titles[LAYOUT_PANEL_COUNT][128];
+	char tab_marks[LAYOUT_PANEL_COUNT][sizeof(((struct cell *)0)->glyph)];
+
+	enum mode mode;
+	size_t detail_phase;
+	struct pager pager;
+
+	enum prompt prompt;
+	char input[256];
+	size_t input_len;
+	char filter[256];
+	char message[256];
+	enum theme_role message_role;
+	double message_until; /* monotonic seconds */
+
+	WINDOW *header, *status, *overlay;
+	WINDOW *panel[LAYOUT_PANEL_COUNT];
+	struct layout_rect prect[LAYOUT_PANEL_COUNT]; /* each panel's rows window */
+	int title_row[LAYOUT_PANEL_COUNT];            /* where its title goes; -1: none */
+	unsigned dirty;
+	bool quit;
+	int exit_code;
+};
+
+/* Process-wide because signal handlers and atexit reach nothing else. */
+static volatile sig_atomic_t winch_flag;
+static int winch_pipe[2] = {-1, -1};
+static struct term *live_term;
+
+/* --- small helpers ---------------------------------------------------------- */
+
+static double mono_now(void)
 {
-	(void)argc;
-	fprintf(stderr,
-		"cutover: the live console is not available in this build yet.\n"
-		"  Validate the runbook with: cutover check %s\n", argv[0]);
-	return 1;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The engine's clock: the sim's in a demo, else the wall clock. */
+static double engine_clock(const struct console *c)
+{
+	if (c->launch && c->launch->now)
+		return c->launch->now(c->launch->now_ctx);
+	return wall_now();
+}
+
+static void say(struct console *c, enum theme_role role, const char *fmt, ...) CUTOVER_PRINTF(3, 4);
+
+static void say(struct console *c, enum theme_role role, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->message, sizeof(c->message), fmt, ap);
+	va_end(ap);
+	c->message_role = role;
+	c->message_until = mono_now() + 4;
+	c->dirty |= D_STATUS;
+}
+
+static void on_winch(int sig)
+{
+	char b = 0;
+	ssize_t w;
+
+	(void)sig;
+	winch_flag = 1;
+	/* The self-pipe wakes poll() even when another thread took the signal. */
+	w = write(winch_pipe[1], &b, 1);
+	(void)w;
+}
+
+/* exit() from anywhere (a library, a failed assertion's handler) must not
+ * leave the shell in raw mode; term_destroy is idempotent through live_term. */
+static void restore_at_exit(void)
+{
+	if (live_term) {
+		term_destroy(live_term);
+		live_term = NULL;
+	}
+}
+
+static void view_ctx_fill(const struct console *c, struct view_ctx *v, bool focused)
+{
+	v->snap = &c->snap;
+	v->rb = c->rb;
+	v->pal = &c->pal;
+	v->km = &c->km;
+	v->tflags = c->tflags;
+	v->now = engine_clock(c);
+	v->filter = c->filter;
+	v->focused = focused;
+	v->utc = c->prefs.utc;
+}
+
+static bool any_running(const struct console *c)
+{
+	for (size_t i = 0; i < c->snap.nexecutions; i++)
+		if (c->snap.executions[i].status &&
+		    strcmp(c->snap.executions[i].status, "RUNNING") == 0)
+			return true;
+	return false;
+}
+
+/* --- theme ------------------------------------------------------------------ */
+
+/* Load theme name (NULL: the built-in default) from the usual places
+ * (theme_dirs_init) and, once the terminal is up, install it. */
+static enum cutover_status load_theme(struct console *c, const char *name, struct cutover_err *err)
+{
+	char exe[PATH_MAX];
+	struct theme_dirs dirs;
+	ssize_t n;
+	struct theme th;
+	struct theme_resolved res;
+	enum cutover_status st;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	theme_dirs_init(&dirs, getenv("CUTOVER_THEMES"), getenv("XDG_CONFIG_HOME"), getenv("HOME"),
+	                exe);
+	if (name && *name) {
+		if ((st = theme_load_named(&th, name, dirs.list, err)) != CUTOVER_OK)
+			return st;
+	} else {
+		theme_default(&th);
+	}
+	if (c->term) {
+		theme_resolve(
+		    &th,
+		    theme_depth_for(getenv("NO_COLOR"), has_colors(), COLORS, can_change_color()),
+		    &res);
+		if (palette_install(&c->pal, &res, err) != CUTOVER_OK)
+			say(c, ROLE_WARN, "theme: %s", err->msg);
+	}
+	return CUTOVER_OK;
+}
+
+/* --- windows and layout ------------------------------------------------------ */
+
+static void drop_windows(struct console *c)
+{
+	if (c->header)
+		delwin(c->header);
+	if (c->status)
+		delwin(c->status);
+	if (c->overlay)
+		delwin(c->overlay);
+	c->header = c->status = c->overlay = NULL;
+	for (int p = 0; p < LAYOUT_PANEL_COUNT; p++) {
+		if (c->panel[p])
+			delwin(c->panel[p]);
+		c->panel[p] = NULL;
+	}
+}
+
+static WINDOW *win_at(struct layout_rect r)
+{
+	if (layout_rect_empty(r))
+		return NULL;
+	return newwin(r.h, r.w, r.y, r.x);
+}
+
+/* The body under the header, banner and tab bar: where the overlay goes. */
+static struct layout_rect body_rect(const struct console *c)
+{
+	struct layout_rect r = {1, 1, c->cols - 2, c->rows - 2};
+	int top = c->rows;
+
+	for (int p = 0; p < LAYOUT_PANEL_COUNT; p++)
+		if (c->lay.shown[p] && c->lay.panel[p].y < top)
+			top = c->lay.panel[p].y;
+	if (top < c->rows) {
+		r.y = top;
+		r.h = c->rows - 1 - top;
+	}
+	return r;
+}
+
+static void relayout(struct console *c)
+{
+	drop_windows(c);
+	getmaxyx(stdscr, c->rows, c->cols);
+	layout_compute(c->cols, c->rows, c->active, c->banner, &c->lay);
+	if (c->lay.mode != LAYOUT_TOO_SMALL) {
+		c->header = win_at(c->lay.header);
+		c->status = win_at(c->lay.status);
+		if (c->mode != MODE_MAIN) {
+			c->overlay = win_at(body_rect(c));
+		} else {
+			for (int p = 0; p < LAYOUT_PANEL_COUNT; p++) {
+				struct layout_rect r = c->lay.panel[p];
+
+				c->title_row[p] = -1;
+				if (!c->lay.shown[p])
+					continue;
+				if (c->lay.mode == LAYOUT_FULL) {
+					c->title_row[p] = r.y - 1;
+					/* Under the header the frame row is taken: the
+					 * title takes the panel's first row instead. */
+					if (r.y - 1 == c->lay.header.y && r.h > 1) {
+						c->title_row[p] = r.y;
+						r.y++;
+						r.h--;
+					}
+				}
+				c->prect[p] = r;
+				c->panel[p] = win_at(r);
+			}
+		}
+	}
+	c->dirty = D_ALL;
+}
+
+static void handle_resize(struct console *c)
+{
+	struct winsize ws;
+	char drain[64];
+
+	winch_flag = 0;
+	while (read(winch_pipe[0], drain, sizeof(drain)) > 0)
+		;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	/* Everything is drawn again from nothing: no cell of the old frame
+	 * survives into the new one. */
+	werase(stdscr);
+	clearok(curscr, TRUE);
+	relayout(c);
+}
+
+/* --- drawing: chrome ------------------------------------------------------- */
+
+enum { LN_U = 1, LN_D = 2, LN_L = 4, LN_R = 8 };
+
+static void box_lines(unsigned char *g, int cols, int rows, struct layout_rect r)
+{
+	int x0 = r.x - 1, y0 = r.y - 1, x1 = r.x + r.w, y1 = r.y + r.h;
+
+#define AT(x, y) (((x) >= 0 && (x) < cols && (y) >= 0 && (y) < rows) ? &g[(y)*cols + (x)] : NULL)
+	for (int x = x0; x <= x1; x++) {
+		unsigned char *t = AT(x, y0), *b = AT(x, y1);
+		unsigned m = (x > x0 ? LN_L : 0) | (x < x1 ? LN_R : 0);
+
+		if (t)
+			*t |= (unsigned char)m;
+		if (b)
+			*b |= (unsigned char)m;
+	}
+	for (int y = y0; y <= y1; y++) {
+		unsigned char *l = AT(x0, y), *rr = AT(x1, y);
+		unsigned m = (y > y0 ? LN_U : 0) | (y < y1 ? LN_D : 0);
+
+		if (l)
+			*l |= (unsigned char)m;
+		if (rr)
+			*rr |= (unsigned char)m;
+	}
+#undef AT
+}
+
+static const char *line_glyph(unsigned m, bool ascii)
+{
+	static const char *const utf8[16] = {
+	    " ",
+	    "\xe2\x94\x82",
+	    "\xe2\x94\x82",
+	    "\xe2\x94\x82", /* -, U, D, UD */
+	    "\xe2\x94\x80",
+	    "\xe2\x94\x98",
+	    "\xe2\x94\x90",
+	    "\xe2\x94\xa4", /* L, UL, DL, UDL */
+	    "\xe2\x94\x80",
+	    "\xe2\x94\x94",
+	    "\xe2\x94\x8c",
+	    "\xe2\x94\x9c", /* R, UR, DR, UDR */
+	    "\xe2\x94\x80",
+	    "\xe2\x94\xb4",
+	    "\xe2\x94\xac",
+	    "\xe2\x94\xbc", /* LR, ULR, DLR, all */
+	};
+	static const char *const asc[16] = {" ", "|", "|", "|", "-", "+", "+", "+",
+	                                    "-", "+", "+", "+", "-", "+", "+", "+"};
+
+	return ascii ? asc[m & 15] : utf8[m & 15];
+}
+
+static void draw_frames(struct console *c)
+{
+	int cols = c->cols, rows = c->rows;
+	bool ascii = c->tflags & SAFE_TEXT_ASCII;
+	unsigned char *g = calloc((size_t)cols * (size_t)rows, 1);
+	struct cell cell;
+
+	if (!g)
+		return;
+	if (!layout_rect_empty(c->lay.banner))
+		box_lines(g, cols, rows, c->lay.banner);
+	if (c->mode != MODE_MAIN) {
+		box_lines(g, cols, rows, body_rect(c));
+	} else {
+		for (int p = 0; p < LAYOUT_PANEL_COUNT; p++)
+			if (c->lay.shown[p])
+				box_lines(g, cols, rows, c->lay.panel[p]);
+	}
+	for (int y = 0; y < rows; y++)
+		for (int x = 0; x < cols; x++) {
+			unsigned m = g[y * cols + x];
+
+			if (!m)
+				continue;
+			cell_set(&cell, line_glyph(m, ascii), ROLE_BORDER);
+			draw_cells(stdscr, y, x, &cell, 1, &c->pal);
+		}
+	free(g);
+}
+
+static void draw_too_small(struct console *c)
+{
+	char text[256], lines[16][256];
+	int n = 0, w = c->cols > 0 ? c->cols : 1, y;
+	const char *p;
+
+	layout_too_small_text(c->cols, c->rows, text, sizeof(text));
+	/* Word-wrapped into the width, centred vertically. */
+	for (p = text; *p && n < 16;) {
+		int len = (int)strlen(p), take = len < w ? len : w;
+
+		if (take < len) {
+			int k = take;
+
+			while (k > 0 && p[k] != ' ')
+				k--;
+			if (k > 0)
+				take = k;
+		}
+		snprintf(lines[n++], sizeof(lines[0]), "%.*s", take, p);
+		p += take;
+		while (*p == ' ')
+			p++;
+	}
+	y = (c->rows - n) / 2;
+	if (y < 0)
+		y = 0;
+	for (int i = 0; i < n && y + i < c->rows; i++) {
+		int len = (int)strlen(lines[i]), x = (w - len) / 2;
+
+		draw_text(stdscr, y + i, x > 0 ? x : 0, len, lines[i], ROLE_WARN, &c->pal,
+		          c->tflags);
+	}
+}
+
+static void panel_title(struct console *c, enum layout_panel p, const char *title, bool focused)
+{
+	struct layout_rect r = c->lay.panel[p];
+	char text[160];
+	int w = r.w - 2, y = c->title_row[p];
+
+	if (w <= 4 || y < 0)
+		return;
+	snprintf(text, sizeof(text), " %d %s ", (int)p + 1, title);
+	draw_text(stdscr, y, r.x + (y == r.y ? 0 : 1),
+	          (int)strlen(text) < w ? (int)strlen(text) : w, text,
+	          focused ? ROLE_TAB_ACTIVE : ROLE_TITLE, &c->pal, c->tflags);
+}
+
+static void tab_marks(struct console *c, struct cell *marks)
+{
+	bool ascii = c->tflags & SAFE_TEXT_ASCII;
+	enum glyph_id gauge_mark = GLYPH_COUNT, phase_mark = GLYPH_COUNT;
+
+	for (size_t i = 0; i < c->snap.ngauges; i++) {
+		enum gauge_state s = c->snap.gauges[i].state;
+
+		if (s == GAUGE_TRIGGERED)
+			gauge_mark = GLYPH_GAUGE_TRIGGERED;
+		else if ((s == GAUGE_CRITICAL || s == GAUGE_WARN) && gauge_mark == GLYPH_COUNT)
+			gauge_mark = s == GAUGE_CRITICAL ? GLYPH_GAUGE_CRITICAL : GLYPH_GAUGE_WARN;
+	}
+	for (size_t i = 0; i < c->snap.nphases; i++) {
+		enum phase_status s = c->snap.phases[i].status;
+
+		if (s == PHASE_FAILED)
+			phase_mark = GLYPH_PHASE_FAILED;
+		else if (s == PHASE_WAITING && phase_mark == GLYPH_COUNT)
+			phase_mark = GLYPH_PHASE_WAITING;
+	}
+	for (int p = 0; p < LAYOUT_PANEL_COUNT; p++)
+		cell_set(&marks[p], "", ROLE_NORMAL);
+	if (gauge_mark != GLYPH_COUNT)
+		cell_set(&marks[LAYOUT_GAUGES], glyph_symbol(gauge_mark, ascii),
+		         glyph_get(gauge_mark)->role);
+	if (phase_mark != GLYPH_COUNT)
+		cell_set(&marks[LAYOUT_PHASES], glyph_symbol(phase_mark, ascii),
+		         glyph_get(phase_mark)->role);
+}
+
+static void draw_chrome(struct console *c)
+{
+	static struct cell cells[ROW_CELLS];
+	int w = c->cols < ROW_CELLS ? c->cols : ROW_CELLS;
+
+	werase(stdscr);
+	if (c->lay.mode == LAYOUT_TOO_SMALL) {
+		draw_too_small(c);
+		return;
+	}
+	draw_frames(c);
+	if (!layout_rect_empty(c->lay.banner)) {
+		static const struct key_hint hints[] = {{ACT_ACKNOWLEDGE, "acknowledge"},
+		                                        {ACT_ROLLBACK, "plan"}};
+		int bw = c->lay.banner.w < ROW_CELLS ? c->lay.banner.w : ROW_CELLS;
+
+		banner_render(c->banner_text, &c->km, hints, 2, bw, c->tflags, cells);
+		draw_cells(stdscr, c->lay.banner.y, c->lay.banner.x, cells, bw, &c->pal);
+	}
+	if (c->mode != MODE_MAIN) {
+		struct layout_rect r = body_rect(c);
+		char t[200];
+
+		snprintf(t, sizeof(t), " %s ", c->mode == MODE_HELP ? "Help" : c->pager.title);
+		if (r.y >= 1 && r.w > 6)
+			draw_text(stdscr, r.y - 1, r.x + 1,
+			          (int)strlen(t) < r.w - 2 ? (int)strlen(t) : r.w - 2, t,
+			          ROLE_TAB_ACTIVE, &c->pal, c->tflags);
+		if (c->lay.mode == LAYOUT_FULL)
+			return;
+	}
+	if (c->lay.mode == LAYOUT_TABS && !layout_rect_empty(c->lay.tabbar)) {
+		struct cell marks[LAYOUT_PANEL_COUNT];
+
+		tab_marks(c, marks);
+		tabbar_render(c->active, marks, w, c->tflags & SAFE_TEXT_ASCII, cells);
+		draw_cells(stdscr, c->lay.tabbar.y, 0, cells, w, &c->pal);
+	} else if (c->mode == MODE_MAIN) {
+		for (int p = 0; p < LAYOUT_PANEL_COUNT; p++)
+			if (c->lay.shown[p])
+				panel_title(c, (enum layout_panel)p, c->titles[p],
+				            p == (int)c->active);
+	}
+}
+
+/* --- drawing: header and status line ------------------------------------------ */
+
+static void draw_header(struct console *c)
+{
+	static struct cell cells[ROW_CELLS];
+	struct header_view h = {0};
+	char name[256], ident[256];
+	int w = c->cols < ROW_CELLS ? c->cols : ROW_CELLS;
+	double now = engine_clock(c);
+
+	if (c->launch && c->launch->label) {
+		if (c->launch->speed > 1)
+			snprintf(name, sizeof(name), "%s (%s x%g)", c->rb->name, c->launch->label,
+			         c->launch->speed);
+		else
+			snprintf(name, sizeof(name), "%s (%s)", c->rb->name, c->launch->label);
+	} else {
+		snprintf(name, sizeof(name), "%s", c->rb->name);
+	}
+	h.runbook = name;
+	h.environment = c->rb->environment;
+	h.production = c->rb->production;
+	h.region = c->snap.header.region[0] ? c->snap.header.region : c->rb->region;
+	if (c->o.operator_name)
+		snprintf(ident, sizeof(ident), "%s", c->o.operator_name);
+	else if (c->snap.header.caller_arn)
+		snprintf(ident, sizeof(ident), "%s", view_short_name(c->snap.header.caller_arn));
+	else
+		ident[0] = '\0';
+	if (c->o.read_only) {
+		size_t n = strlen(ident);
+
+		snprintf(ident + n, sizeof(ident) - n, "%sread-only", n ? " " : "");
+	}
+	h.identity = ident;
+	h.now = (time_t)now;
+	h.utc = c->prefs.utc;
+	h.creds_left_s =
+	    c->snap.header.credential_expiry > 0 ? c->snap.header.credential_expiry - now : NAN;
+	header_render(&h, w, c->tflags, cells);
+	werase(c->header);
+	draw_cells(c->header, 0, 0, cells, w, &c->pal);
+}
+
+/* A prompt or message in the status row, keeping the frame's corners. */
+static void status_framed(struct console *c, const char *text, enum theme_role role, int w)
+{
+	bool ascii = c->tflags & SAFE_TEXT_ASCII;
+	struct cell corner;
+
+	if (w < 3)
+		return;
+	cell_set(&corner, ascii ? "+" : "\xe2\x94\x94", ROLE_BORDER);
+	draw_cells(c->status, 0, 0, &corner, 1, &c->pal);
+	draw_text(c->status, 0, 1, w - 2, text, role, &c->pal, c->tflags);
+	cell_set(&corner, ascii ? "+" : "\xe2\x94\x98", ROLE_BORDER);
+	/* The last cell of the screen: insert rather than scroll. */
+	draw_cells(c->status, 0, w - 1, &corner, 1, &c->pal);
+}
+
+static void draw_status(struct console *c)
+{
+	static struct cell cells[ROW_CELLS];
+	static const struct key_hint hints[] = {
+	    {ACT_HELP, "help"},        {ACT_COMMAND, "command"}, {ACT_FILTER, "filter"},
+	    {ACT_NEXT_PANEL, "panel"}, {ACT_DETAIL, "detail"},   {ACT_QUIT, "quit"},
+	};
+	struct source_view src[RUNBOOK_SRC_COUNT];
+	size_t n = 0;
+	int w = c->cols < ROW_CELLS ? c->cols : ROW_CELLS;
+	double now = engine_clock(c);
+	char line[600];
+
+	werase(c->status);
+	if (c->prompt != PROMPT_NONE) {
+		const char *lead = c->prompt == PROMPT_FILTER    ? "/"
+		                   : c->prompt == PROMPT_COMMAND ? ":"
+		                                                 : "";
+
+		if (c->prompt == PROMPT_QUIT)
+			snprintf(line, sizeof(line),
+			         " An execution is still running (the console only watches it). "
+			         "Quit the console? y/n ");
+		else
+			snprintf(line, sizeof(line), " %s%s_", lead, c->input);
+		status_framed(c, line, ROLE_PROMPT, w);
+		return;
+	}
+	if (c->message[0] && mono_now() < c->message_until) {
+		snprintf(line, sizeof(line), " %s ", c->message);
+		status_framed(c, line, c->message_role, w);
+		return;
+	}
+	c->message[0] = '\0';
+	for (int i = 0; i < RUNBOOK_SRC_COUNT; i++) {
+		const struct engine_source_view *v = &c->snap.sources[i];
+
+		if (!v->used)
+			continue;
+		src[n].name = runbook_source_name((enum runbook_source)i);
+		src[n].age_s = v->last_ok > 0 ? now - v->last_ok : NAN;
+		src[n].stale = engine_source_is_stale(v, now);
+		src[n].error = v->error_code[0] ? v->error_code : NULL;
+		n++;
+	}
+	status_line_render(&c->km, hints, sizeof(hints) / sizeof(hints[0]), src, n, w, c->tflags,
+	                   cells);
+	draw_cells(c->status, 0, 0, cells, w, &c->pal);
+	if (c->filter[0] && w > 30) {
+		/* The filter in force, so rows missing from a panel are explained. */
+		snprintf(line, sizeof(line), " filter: %s ", c->filter);
+		draw_text(c->status, 0, w - 2 - 24, 24, line, ROLE_PROMPT, &c->pal, c->tflags);
+	}
+}
+
+/* --- drawing: panels and overlay ---------------------------------------------- */
+
+static void clamp_selection(struct console *c, enum layout_panel p, int rows, int h)
+{
+	if (c->sel[p] >= rows)
+		c->sel[p] = rows - 1;
+	if (c->sel[p] < 0)
+		c->sel[p] = 0;
+	if (h <= 0)
+		return;
+	if (c->sel[p] < c->top[p])
+		c->top[p] = c->sel[p];
+	if (c->sel[p] >= c->top[p] + h)
+		c->top[p] = c->sel[p] - h + 1;
+	if (c->top[p] > rows - h)
+		c->top[p] = rows - h;
+	if (c->top[p] < 0)
+		c->top[p] = 0;
+}
+
+static void draw_panel(struct console *c, enum layout_panel p)
+{
+	struct view_ctx v;
+	WINDOW *w = c->panel[p];
+
+	view_ctx_fill(c, &v, p == c->active);
+	clamp_selection(c, p, view_panels[p]->rows(&v), getmaxy(w));
+	werase(w);
+	view_panels[p]->draw(w, &v, c->top[p], c->sel[p]);
+}
+
+static void build_overlay(struct console *c)
+{
+	struct view_ctx v;
+
+	view_ctx_fill(c, &v, true);
+	if (c->mode == MODE_DETAIL) {
+		if (detail_phase(&c->pager, &v, c->detail_phase, c->cols) != CUTOVER_OK)
+			say(c, ROLE_CRIT, "out of memory building the detail");
+	} else if (c->mode == MODE_HELP && c->pager.n == 0) {
+		struct strbuf sb = STRBUF_INIT;
+
+		if (keys_help(&c->km, 16, &sb) == CUTOVER_OK) {
+			const char *s = strbuf_str(&sb);
+
+			snprintf(c->pager.title, sizeof(c->pager.title), "Help");
+			if (pager_add(
+			        &c->pager, ROLE_TITLE,
+			        "cutover %s: every key (Esc closes; a keymap file rebinds them, "
+			        "see docs/keys.md)",
+			        CUTOVER_VERSION) != CUTOVER_OK ||
+			    pager_add(&c->pager, ROLE_NORMAL, "%s", "") != CUTOVER_OK ||
+			    pager_add_wrapped(&c->pager, ROLE_NORMAL, "", s, 4096) != CUTOVER_OK ||
+			    pager_add(&c->pager, ROLE_NORMAL, "%s", "") != CUTOVER_OK ||
+			    pager_add(&c->pager, ROLE_TITLE, "Commands (after :)") != CUTOVER_OK ||
+			    pager_add(&c->pager, ROLE_NORMAL,
+			              "  :q  :quit  :q!    quit (:q! without asking)") !=
+			        CUTOVER_OK ||
+			    pager_add(&c->pager, ROLE_NORMAL, "  :help             this screen") !=
+			        CUTOVER_OK ||
+			    pager_add(&c->pager, ROLE_NORMAL,
+			              "  :theme NAME       switch theme (default, light, "
+			              "high-contrast, colorblind, monochrome)") != CUTOVER_OK ||
+			    pager_add(&c->pager, ROLE_NORMAL,
+			              "  :filter TEXT      show rows holding TEXT; :filter alone "
+			              "clears it") != CUTOVER_OK)
+				say(c, ROLE_CRIT, "out of memory building the help");
+		}
+		strbuf_free(&sb);
+	}
+}
+
+static void draw_overlay(struct console *c)
+{
+	build_overlay(c);
+	werase(c->overlay);
+	pager_draw(&c->pager, c->overlay, &c->pal, c->tflags);
+}
+
+/* The panels that show a source's data. */
+static unsigned panels_of(enum runbook_source src)
+{
+	switch (src) {
+	case RUNBOOK_SRC_EXECUTIONS:
+		return D_PANEL(LAYOUT_PHASES) | D_PANEL(LAYOUT_EVENTS) | D_PANEL(LAYOUT_ROLLBACK) |
+		       D_OVERLAY;
+	case RUNBOOK_SRC_FLAGS:
+		return D_PANEL(LAYOUT_FLAGS);
+	case RUNBOOK_SRC_METRICS:
+	case RUNBOOK_SRC_ALARMS:
+	case RUNBOOK_SRC_HEALTH:
+		return D_PANEL(LAYOUT_GAUGES) | D_PANEL(LAYOUT_ROLLBACK);
+	case RUNBOOK_SRC_IDENTITY:
+		return D_HEADER;
+	default:
+		return D_PANELS | D_OVERLAY;
+	}
+}
+
+/* What a new snapshot changes on screen: the panels of the sources that
+ * published since the old one (a poll that found nothing new still moves
+ * the source's freshness, which only the status line shows, but a panel's
+ * rows may have changed with it, so its panel is redrawn too); anything
+ * else (an acknowledged trigger) redraws every panel. */
+static unsigned changed_panels(const struct engine_snapshot *old, const struct engine_snapshot *new)
+{
+	unsigned d = 0;
+	bool any = false;
+
+	for (int i = 0; i < RUNBOOK_SRC_COUNT; i++) {
+		const struct engine_source_view *a = &old->sources[i], *b = &new->sources[i];
+
+		if (a->last_attempt != b->last_attempt || a->last_ok != b->last_ok ||
+		    a->failures != b->failures) {
+			d |= panels_of((enum runbook_source)i);
+			any = true;
+		}
+	}
+	if (!any || old->ntriggers != new->ntriggers)
+		d |= D_PANELS | D_OVERLAY;
+	for (size_t i = 0; i < old->ntriggers && i < new->ntriggers; i++)
+		if (old->triggers[i].acknowledged != new->triggers[i].acknowledged ||
+		    old->triggers[i].active != new->triggers[i].active)
+			d |= D_PANELS | D_OVERLAY;
+	return d;
+}
+
+/* Recompute what depends on the snapshot and say what must be redrawn. */
+static void snapshot_changed(struct console *c, unsigned panels)
+{
+	char text[sizeof(c->banner_text)];
+	const char *gid = view_banner_text(&c->snap, text, sizeof(text));
+	bool banner = gid != NULL;
+	struct view_ctx v;
+
+	c->dirty |= panels | D_HEADER | D_STATUS;
+	if (banner != c->banner) {
+		c->banner = banner;
+		snprintf(c->banner_text, sizeof(c->banner_text), "%s", text);
+		relayout(c);
+	} else if (strcmp(text, c->banner_text) != 0) {
+		snprintf(c->banner_text, sizeof(c->banner_text), "%s", text);
+		c->dirty |= D_CHROME;
+	}
+	snprintf(c->banner_gauge, sizeof(c->banner_gauge), "%s", gid ? gid : "");
+	view_ctx_fill(c, &v, false);
+	for (int p = 0; p < LAYOUT_PANEL_COUNT; p++) {
+		char t[sizeof(c->titles[p])];
+
+		view_panels[p]->title(&v, t, sizeof(t));
+		if (strcmp(t, c->titles[p]) != 0) {
+			snprintf(c->titles[p], sizeof(c->titles[p]), "%s", t);
+			c->dirty |= D_CHROME;
+		}
+	}
+	{
+		struct cell marks[LAYOUT_PANEL_COUNT];
+
+		tab_marks(c, marks);
+		for (int p = 0; p < LAYOUT_PANEL_COUNT; p++)
+			if (strcmp(marks[p].glyph, c->tab_marks[p]) != 0) {
+				memcpy(c->tab_marks[p], marks[p].glyph, sizeof(c->tab_marks[p]));
+				c->dirty |= D_CHROME;
+			}
+	}
+}
+
+static void render(struct console *c)
+{
+	bool touch = false;
+
+	if (c->dirty & D_CHROME) {
+		draw_chrome(c);
+		wnoutrefresh(stdscr);
+		touch = true;
+	}
+	if (c->lay.mode != LAYOUT_TOO_SMALL) {
+		if (c->header && (c->dirty & D_HEADER))
+			draw_header(c);
+		if (c->status && (c->dirty & D_STATUS))
+			draw_status(c);
+		if (c->header && (touch || (c->dirty & D_HEADER))) {
+			touchwin(c->header);
+			wnoutrefresh(c->header);
+		}
+		if (c->status && (touch || (c->dirty & D_STATUS))) {
+			touchwin(c->status);
+			wnoutrefresh(c->status);
+		}
+		if (c->overlay) {
+			if (c->dirty & D_OVERLAY)
+				draw_overlay(c);
+			if (touch || (c->dirty & D_OVERLAY)) {
+				touchwin(c->overlay);
+				wnoutrefresh(c->overlay);
+			}
+		}
+		for (int p = 0; p < LAYOUT_PANEL_COUNT; p++) {
+			if (!c->panel[p])
+				continue;
+			if (c->dirty & D_PANEL(p))
+				draw_panel(c, (enum layout_panel)p);
+			if (touch || (c->dirty & D_PANEL(p))) {
+				touchwin(c->panel[p]);
+				wnoutrefresh(c->panel[p]);
+			}
+		}
+	}
+	c->dirty = 0;
+	doupdate();
+}
+
+/* --- keys ------------------------------------------------------------------- */
+
+static void set_active(struct console *c, enum layout_panel p)
+{
+	enum layout_panel old = c->active;
+
+	if ((unsigned)p >= LAYOUT_PANEL_COUNT)
+		return;
+	c->active = p;
+	if (c->lay.mode == LAYOUT_TABS && old != p)
+		relayout(c);
+	else
+		c->dirty |= D_CHROME | D_PANEL(old) | D_PANEL(p);
+}
+
+static void open_mode(struct console *c, enum mode m)
+{
+	c->mode = m;
+	pager_clear(&c->pager);
+	c->pager.top = 0;
+	relayout(c);
+}
+
+static void run_command(struct console *c, const char *cmd)
+{
+	struct cutover_err err = {0};
+
+	while (*cmd == ' ')
+		cmd++;
+	if (strcmp(cmd, "q") == 0 || strcmp(cmd, "quit") == 0) {
+		if (any_running(c)) {
+			c->prompt = PROMPT_QUIT;
+			c->dirty |= D_STATUS;
+		} else {
+			c->quit = true;
+		}
+	} else if (strcmp(cmd, "q!") == 0 || strcmp(cmd, "quit!") == 0) {
+		c->quit = true;
+	} else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "h") == 0) {
+		open_mode(c, MODE_HELP);
+	} else if (strncmp(cmd, "theme", 5) == 0 && (cmd[5] == ' ' || cmd[5] == '\0')) {
+		const char *name = cmd + 5;
+
+		while (*name == ' ')
+			name++;
+		if (!*name) {
+			say(c, ROLE_WARN,
+			    ":theme needs a name: default, light, high-contrast, colorblind, "
+			    "monochrome");
+		} else if (load_theme(c, name, &err) != CUTOVER_OK) {
+			say(c, ROLE_WARN, "%s", err.msg);
+		} else {
+			clearok(curscr, TRUE);
+			relayout(c);
+			say(c, ROLE_OK, "theme %s", name);
+		}
+	} else if (strncmp(cmd, "filter", 6) == 0 && (cmd[6] == ' ' || cmd[6] == '\0')) {
+		const char *f = cmd + 6;
+
+		while (*f == ' ')
+			f++;
+		snprintf(c->filter, sizeof(c->filter), "%s", f);
+		c->dirty |= D_PANELS | D_STATUS;
+	} else if (*cmd) {
+		say(c, ROLE_WARN, "unknown command ':%s'; :help lists the commands", cmd);
+	}
+}
+
+/* Append one typed character (UTF-8) to the prompt input. */
+static void input_add(struct console *c, wint_t wc)
+{
+	char mb[MB_LEN_MAX];
+	mbstate_t ps;
+	size_t n;
+
+	memset(&ps, 0, sizeof(ps));
+	if (wc < 32 || wc == 127)
+		return;
+	n = wcrtomb(mb, (wchar_t)wc, &ps);
+	if (n == (size_t)-1 || c->input_len + n >= sizeof(c->input))
+		return;
+	memcpy(c->input + c->input_len, mb, n);
+	c->input_len += n;
+	c->input[c->input_len] = '\0';
+}
+
+static void input_backspace(struct console *c)
+{
+	while (c->input_len > 0) {
+		unsigned char b = (unsigned char)c->input[--c->input_len];
+
+		if ((b & 0xC0) != 0x80)
+			break;
+	}
+	c->input[c->input_len] = '\0';
+}
+
+static void prompt_key(struct console *c, int key, wint_t wc, bool is_char)
+{
+	enum prompt p = c->prompt;
+
+	c->dirty |= D_STATUS;
+	if (p == PROMPT_QUIT) {
+		c->prompt = PROMPT_NONE;
+		if (is_char && (wc == 'y' || wc == 'Y'))
+			c->quit = true;
+		else
+			say(c, ROLE_NORMAL, "still watching");
+		return;
+	}
+	if (!is_char && (key == KEY_BACKSPACE || key == KEY_DC)) {
+		input_backspace(c);
+	} else if (is_char && (wc == 127 || wc == 8)) {
+		input_backspace(c);
+	} else if ((is_char && (wc == '\r' || wc == '\n')) || (!is_char && key == KEY_ENTER)) {
+		c->prompt = PROMPT_NONE;
+		if (p == PROMPT_COMMAND)
+			run_command(c, c->input);
+		else
+			snprintf(c->filter, sizeof(c->filter), "%s", c->input);
+	} else if (is_char && wc == 27) {
+		c->prompt = PROMPT_NONE;
+		if (p == PROMPT_FILTER)
+			c->filter[0] = '\0';
+	} else if (is_char && wc == 3) {
+		c->prompt = PROMPT_NONE;
+	} else if (is_char) {
+		input_add(c, wc);
+	}
+	if (p == PROMPT_FILTER) {
+		if (c->prompt == PROMPT_FILTER)
+			snprintf(c->filter, sizeof(c->filter), "%s", c->input);
+		c->dirty |= D_PANELS;
+	}
+}
+
+static void start_prompt(struct console *c, enum prompt p, const char *initial)
+{
+	c->prompt = p;
+	snprintf(c->input, sizeof(c->input), "%s", initial ? initial : "");
+	c->input_len = strlen(c->input);
+	c->dirty |= D_STATUS;
+}
+
+static int panel_rows(struct console *c, enum layout_panel p)
+{
+	struct view_ctx v;
+
+	view_ctx_fill(c, &v, true);
+	return view_panels[p]->rows(&v);
+}
+
+static int panel_height(const struct console *c, enum layout_panel p)
+{
+	return c->panel[p] ? c->prect[p].h : 10;
+}
+
+static void move_selection(struct console *c, enum key_action a)
+{
+	enum layout_panel p = c->active;
+	int h = panel_height(c, p), rows = panel_rows(c, p);
+
+	switch (a) {
+	case ACT_UP:
+		c->sel[p]--;
+		break;
+	case ACT_DOWN:
+		c->sel[p]++;
+		break;
+	case ACT_PAGE_UP:
+		c->sel[p] -= h;
+		break;
+	case ACT_PAGE_DOWN:
+		c->sel[p] += h;
+		break;
+	case ACT_TOP:
+		c->sel[p] = 0;
+		break;
+	case ACT_BOTTOM:
+		c->sel[p] = rows - 1;
+		break;
+	default:
+		return;
+	}
+	clamp_selection(c, p, rows, h);
+	c->dirty |= D_PANEL(p);
+}
+
+static void acknowledge(struct console *c)
+{
+	struct cutover_err err = {0};
+
+	if (!c->banner_gauge[0]) {
+		say(c, ROLE_NORMAL, "no alert to acknowledge");
+		return;
+	}
+	if (engine_ack_trigger(c->eng, c->banner_gauge, &err) != CUTOVER_OK)
+		say(c, ROLE_WARN, "%s", err.msg);
+	else
+		say(c, ROLE_OK, "acknowledged %s (not yet written to the audit log)",
+		    c->banner_gauge);
+}
+
+static void quit_asking(struct console *c)
+{
+	if (any_running(c)) {
+		c->prompt = PROMPT_QUIT;
+		c->dirty |= D_STATUS;
+	} else {
+		c->quit = true;
+	}
+}
+
+static void action(struct console *c, enum key_action a)
+{
+	if (key_action_flags(a) & KEYS_LATER) {
+		say(c, ROLE_WARN, "%s: not available yet in this version", key_action_help(a));
+		return;
+	}
+	if (c->mode != MODE_MAIN) {
+		if (pager_scroll(&c->pager, a, c->rows - 4)) {
+			c->dirty |= D_OVERLAY;
+			return;
+		}
+		switch (a) {
+		case ACT_BACK:
+		case ACT_LEFT:
+			open_mode(c, MODE_MAIN);
+			return;
+		case ACT_HELP:
+			open_mode(c, c->mode == MODE_HELP ? MODE_MAIN : MODE_HELP);
+			return;
+		default:
+			break;
+		}
+	}
+	switch (a) {
+	case ACT_UP:
+	case ACT_DOWN:
+	case ACT_PAGE_UP:
+	case ACT_PAGE_DOWN:
+	case ACT_TOP:
+	case ACT_BOTTOM:
+		move_selection(c, a);
+		break;
+	case ACT_LEFT:
+	case ACT_PREV_PANEL:
+		set_active(c, (enum layout_panel)((c->active + LAYOUT_PANEL_COUNT - 1) %
+		                                  LAYOUT_PANEL_COUNT));
+		break;
+	case ACT_RIGHT:
+	case ACT_NEXT_PANEL:
+		set_active(c, (enum layout_panel)((c->active + 1) % LAYOUT_PANEL_COUNT));
+		break;
+	case ACT_PANEL_1:
+	case ACT_PANEL_2:
+	case ACT_PANEL_3:
+	case ACT_PANEL_4:
+	case ACT_PANEL_5:
+		set_active(c, (enum layout_panel)(a - ACT_PANEL_1));
+		break;
+	case ACT_DETAIL: {
+		struct view_ctx v;
+		int idx;
+
+		view_ctx_fill(c, &v, true);
+		idx = view_row_index(LAYOUT_PHASES, &v, c->sel[LAYOUT_PHASES]);
+		if (c->active != LAYOUT_PHASES)
+			say(c, ROLE_NORMAL,
+			    "Enter opens a phase's detail: go to the phases (1) first");
+		else if (idx < 0)
+			say(c, ROLE_NORMAL, "no phase selected");
+		else {
+			c->detail_phase = (size_t)idx;
+			open_mode(c, MODE_DETAIL);
+		}
+		break;
+	}
+	case ACT_BACK:
+		if (c->filter[0]) {
+			c->filter[0] = '\0';
+			c->dirty |= D_PANELS | D_STATUS;
+		}
+		break;
+	case ACT_HELP:
+		open_mode(c, MODE_HELP);
+		break;
+	case ACT_FILTER:
+		start_prompt(c, PROMPT_FILTER, c->filter);
+		break;
+	case ACT_COMMAND:
+		start_prompt(c, PROMPT_COMMAND, "");
+		break;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		relayout(c);
+		break;
+	case ACT_QUIT:
+		quit_asking(c);
+		break;
+	case ACT_ACKNOWLEDGE:
+		acknowledge(c);
+		break;
+	case ACT_ROLLBACK:
+		if (c->mode != MODE_MAIN)
+			open_mode(c, MODE_MAIN);
+		set_active(c, LAYOUT_ROLLBACK);
+		say(c, ROLE_NORMAL,
+		    "the recommended plan is shown; running it arrives in a later version");
+		break;
+	default:
+		break;
+	}
+}
+
+/* A click focuses the panel under it and selects the row; on the tab bar
+ * it opens the tab whose label it hit. */
+static void mouse(struct console *c)
+{
+	MEVENT ev;
+	int p;
+
+	if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
+		return;
+	if (c->mode != MODE_MAIN || c->lay.mode == LAYOUT_TOO_SMALL)
+		return;
+	if (c->lay.mode == LAYOUT_TABS && ev.y == c->lay.tabbar.y) {
+		static struct cell cells[ROW_CELLS];
+		struct cell marks[LAYOUT_PANEL_COUNT];
+		int w = c->cols < ROW_CELLS ? c->cols : ROW_CELLS, hit = -1;
+
+		tab_marks(c, marks);
+		tabbar_render(c->active, marks, w, c->tflags & SAFE_TEXT_ASCII, cells);
+		for (int x = 1; x < w && x <= ev.x; x++)
+			if (cells[x].glyph[0] >= '1' && cells[x].glyph[0] <= '5' &&
+			    !cells[x].glyph[1] && cells[x - 1].glyph[0] == ' ')
+				hit = cells[x].glyph[0] - '1';
+		if (hit >= 0)
+			set_active(c, (enum layout_panel)hit);
+		return;
+	}
+	p = layout_panel_at(&c->lay, ev.x, ev.y);
+	if (p < 0 || !c->panel[p])
+		return;
+	set_active(c, (enum layout_panel)p);
+	if (ev.y >= c->prect[p].y)
+		c->sel[p] = c->top[p] + (ev.y - c->prect[p].y);
+	clamp_selection(c, (enum layout_panel)p, panel_rows(c, (enum layout_panel)p),
+	                c->prect[p].h);
+	c->dirty |= D_PANEL(p);
+}
+
+static void read_keys(struct console *c)
+{
+	wint_t wc;
+	int r;
+
+	while ((r = wget_wch(stdscr, &wc)) != ERR) {
+		bool is_char = r == OK;
+		int key = is_char ? (wc < KEYMAP_SIZE ? (int)wc : -1) : (int)wc;
+
+		if (!is_char && key == KEY_RESIZE)
+			continue; /* our own SIGWINCH handling relayouts */
+		if (!is_char && key == KEY_MOUSE) {
+			mouse(c);
+			continue;
+		}
+		if (c->prompt != PROMPT_NONE) {
+			prompt_key(c, key, wc, is_char);
+			continue;
+		}
+		if (key >= 0) {
+			enum key_action a = keymap_lookup(&c->km, key);
+
+			if (a != ACT_NONE) {
+				action(c, a);
+			} else if (is_char && wc == 3) {
+				char q[32];
+
+				keymap_keys_text(&c->km, ACT_QUIT, " or ", q, sizeof(q));
+				say(c, ROLE_WARN,
+				    "Ctrl-C does not quit the console; press %s to quit",
+				    q[0] ? q : ":q");
+			}
+		}
+		if (c->quit)
+			break;
+	}
+}
+
+/* --- options ------------------------------------------------------------------ */
+
+static void usage_text(FILE *f)
+{
+	fprintf(f,
+	        "usage: cutover RUNBOOK [--theme NAME] [--keymap FILE] [--profile P] [--region R]\n"
+	        "                       [--operator NAME] [--read-only] [--ascii]\n"
+	        "Open the full-screen console on RUNBOOK.  `man cutover` describes every key.\n");
+}
+
+static int parse_opts(int argc, char **argv, struct console_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->path = argv[0];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+
+		if (strcmp(a, "--theme") == 0)
+			slot = &o->theme;
+		else if (strcmp(a, "--keymap") == 0)
+			slot = &o->keymap;
+		else if (strcmp(a, "--operator") == 0)
+			slot = &o->operator_name;
+		else if (strcmp(a, "--profile") == 0)
+			slot = &o->profile;
+		else if (strcmp(a, "--region") == 0)
+			slot = &o->region;
+		else if (strcmp(a, "--read-only") == 0)
+			o->read_only = true;
+		else if (strcmp(a, "--ascii") == 0)
+			o->ascii = true;
+		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage_text(stdout);
+			return -1;
+		} else {
+			fprintf(stderr, "cutover: unknown console option %s\n", a);
+			usage_text(stderr);
+			return CLI_EXIT_USAGE;
+		}
+		if (slot) {
+			if (i + 1 >= argc || !argv[i + 1][0]) {
+				fprintf(stderr, "cutover: %s needs a value\n", a);
+				usage_text(stderr);
+				return CLI_EXIT_USAGE;
+			}
+			*slot = argv[++i];
+		}
+	}
+	if (!o->theme)
+		o->theme = getenv("CUTOVER_THEME");
+	if (!o->operator_name)
+		o->operator_name = getenv("CUTOVER_OPERATOR");
+	return 0;
+}
+
+/* The preferences file ([ui] of config.ini) fills what the options and
+ * the environment leave unset. */
+static int load_prefs(struct console *c)
+{
+	struct cutover_err err = {0};
+	char path[PATH_MAX];
+	enum cutover_status st;
+
+	prefs_default(&c->prefs);
+	prefs_default_path(path, sizeof(path), getenv("XDG_CONFIG_HOME"), getenv("HOME"));
+	if (!path[0])
+		return 0;
+	st = prefs_load(&c->prefs, path, getenv("HOME"), &err);
+	if (st != CUTOVER_OK && st != CUTOVER_ENOENT) {
+		fprintf(stderr, "cutover: %s\n", err.msg);
+		return CLI_EXIT_USAGE;
+	}
+	if (!c->o.theme && c->prefs.theme[0])
+		c->o.theme = c->prefs.theme;
+	if (!c->o.keymap && c->prefs.keymap[0])
+		c->o.keymap = c->prefs.keymap;
+	if (c->prefs.ascii == PREFS_ON)
+		c->o.ascii = true;
+	return 0;
+}
+
+/* The keymap: the defaults, then --keymap FILE or the preferences' keymap,
+ * which must exist. */
+static int load_keymap(struct console *c)
+{
+	struct cutover_err err = {0};
+
+	keymap_default(&c->km);
+	if (c->o.keymap && keymap_load_file(&c->km, c->o.keymap, &err) != CUTOVER_OK) {
+		fprintf(stderr, "cutover: keymap %s: %s\n", c->o.keymap, err.msg);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int load_runbook(struct console *c)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct cutover_err err = {0};
+	enum cutover_status st = runbook_load_file(c->o.path, &c->rb, &diags, &err);
+	int rc = 0;
+
+	/* As `cutover check` prints them: every problem at line:column. */
+	diag_list_print(&diags, c->o.path, stderr);
+	if (st == CUTOVER_EPARSE || st == CUTOVER_EVALIDATE) {
+		fprintf(stderr,
+		        "%s: not a valid runbook: %zu error%s, %zu warning%s; fix it and try again "
+		        "(`cutover check %s` repeats this)\n",
+		        c->o.path, diags.nerrors, diags.nerrors == 1 ? "" : "s", diags.nwarnings,
+		        diags.nwarnings == 1 ? "" : "s", c->o.path);
+		rc = CLI_EXIT_FAIL;
+	} else if (st != CUTOVER_OK) {
+		fprintf(stderr, "cutover: %s\n", err.msg[0] ? err.msg : cutover_status_str(st));
+		rc = CLI_EXIT_USAGE;
+	}
+	diag_list_free(&diags);
+	/* A rehearsal's health paths reach the sim through the loader's
+	 * CUTOVER_HTTP_BASE, which `cutover demo` and the sim's exports set. */
+	return rc;
+}
+
+/* --- the loop ----------------------------------------------------------------- */
+
+static void take_snapshot(struct console *c)
+{
+	struct engine_snapshot s = {0};
+	unsigned panels;
+
+	if (engine_snapshot_take(c->eng, &s) != CUTOVER_OK) {
+		say(c, ROLE_CRIT, "out of memory copying the state; showing the last copy");
+		return;
+	}
+	panels = c->snap.generation ? changed_panels(&c->snap, &s) : D_PANELS | D_OVERLAY;
+	engine_snapshot_free(&c->snap);
+	c->snap = s;
+	snapshot_changed(c, panels);
+}
+
+static int main_loop(struct console *c)
+{
+	struct pollfd fds[3];
+	double next_tick;
+	int sig;
+
+	fds[0].fd = term_fd(c->term);
+	fds[0].events = POLLIN;
+	fds[1].fd = engine_wakeup_fd(c->eng);
+	fds[1].events = POLLIN;
+	fds[2].fd = winch_pipe[0];
+	fds[2].events = POLLIN;
+	relayout(c);
+	take_snapshot(c);
+	next_tick = floor(wall_now()) + 1.0;
+	while (!c->quit) {
+		double w;
+		int timeout, n;
+
+		if ((sig = term_take_signal(c->term)) != 0) {
+			if (sig == SIGINT) {
+				quit_asking(c);
+			} else {
+				c->exit_code = 128 + sig;
+				break;
+			}
+			if (c->quit)
+				break;
+		}
+		if (winch_flag)
+			handle_resize(c);
+		if (engine_generation(c->eng) != c->snap.generation)
+			take_snapshot(c);
+		if (c->dirty)
+			render(c);
+		/* Sleep to the next whole second: the clock and the ages move
+		 * then, and nothing else does unless the engine or a key wakes us. */
+		w = wall_now();
+		timeout = (int)((next_tick - w) * 1000.0) + 1;
+		n = poll(fds, 3, timeout < 0 ? 0 : timeout);
+		if (n < 0 && errno != EINTR)
+			break;
+		/* The tick is due by the clock, not by a quiet poll: a busy
+		 * engine (a fast demo) must not freeze the clock. */
+		w = wall_now();
+		if (w >= next_tick) {
+			next_tick = floor(w) + 1.0;
+			c->dirty |=
+			    D_HEADER | D_STATUS | D_PANEL(LAYOUT_PHASES) | D_PANEL(LAYOUT_GAUGES);
+			if (c->mode == MODE_DETAIL)
+				c->dirty |= D_OVERLAY;
+		}
+		if (n <= 0)
+			continue;
+		if (fds[1].revents & POLLIN)
+			engine_wakeup_drain(c->eng);
+		if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+			if (fds[0].revents & (POLLHUP | POLLERR) && !(fds[0].revents & POLLIN)) {
+				c->exit_code = 1; /* the terminal went away */
+				break;
+			}
+			read_keys(c);
+		}
+	}
+	return c->exit_code;
+}
+
+int console_run(int argc, char **argv, const struct cli_console_launch *launch)
+{
+	struct console *c = calloc(1, sizeof(*c));
+	struct engine_options eo = {0};
+	struct cutover_err err = {0};
+	struct sigaction sa, old_winch;
+	int rc;
+
+	if (!c) {
+		fprintf(stderr, "cutover: out of memory\n");
+		return CLI_EXIT_FAIL;
+	}
+	c->launch = launch;
+	if ((rc = parse_opts(argc, argv, &c->o)) != 0) {
+		free(c);
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	}
+	if ((rc = load_prefs(c)) != 0 || (rc = load_keymap(c)) != 0 || (rc = load_runbook(c)) != 0)
+		goto out;
+	/* A bad theme name is an error before the screen changes. */
+	if (c->o.theme && load_theme(c, c->o.theme, &err) != CUTOVER_OK) {
+		fprintf(stderr, "cutover: --theme %s: %s\n", c->o.theme, err.msg);
+		rc = CLI_EXIT_USAGE;
+		goto out;
+	}
+	eo.profile = c->o.profile;
+	eo.region = c->o.region;
+	eo.read_only = c->o.read_only;
+	if (launch) {
+		eo.now = launch->now;
+		eo.now_ctx = launch->now_ctx;
+		eo.speed = launch->speed;
+	}
+	if (engine_create(c->rb, &eo, &c->eng, &err) != CUTOVER_OK) {
+		fprintf(stderr, "cutover: %s\n", err.msg);
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+	if (pipe(winch_pipe) != 0) {
+		fprintf(stderr, "cutover: cannot create a pipe: %s\n", strerror(errno));
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+	fcntl(winch_pipe[0], F_SETFL, O_NONBLOCK);
+	fcntl(winch_pipe[1], F_SETFL, O_NONBLOCK);
+	fcntl(winch_pipe[0], F_SETFD, FD_CLOEXEC);
+	fcntl(winch_pipe[1], F_SETFD, FD_CLOEXEC);
+	if (term_create(&c->term, c->prefs.mouse, &err) != CUTOVER_OK) {
+		fprintf(stderr, "cutover: %s\n", err.msg);
+		rc = CLI_EXIT_USAGE;
+		goto out;
+	}
+	live_term = c->term;
+	atexit(restore_at_exit);
+	c->tflags = (c->o.ascii || (c->prefs.ascii == PREFS_AUTO && !term_utf8(c->term)))
+	                ? SAFE_TEXT_ASCII
+	                : 0;
+	if (load_theme(c, c->o.theme, &err) != CUTOVER_OK)
+		say(c, ROLE_WARN, "theme: %s", err.msg);
+	nodelay(stdscr, TRUE);
+	/* Ours after curses' own: the handler only notes it (and wakes poll). */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_winch;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, &old_winch);
+	/* Started after the terminal, so the pollers' first results find it. */
+	if (engine_start(c->eng, &err) != CUTOVER_OK) {
+		live_term = NULL;
+		term_destroy(c->term);
+		c->term = NULL;
+		fprintf(stderr, "cutover: %s\n", err.msg);
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+	rc = main_loop(c);
+	engine_stop(c->eng);
+	drop_windows(c);
+	sigaction(SIGWINCH, &old_winch, NULL);
+	live_term = NULL;
+	term_destroy(c->term);
+	c->term = NULL;
+out:
+	engine_destroy(c->eng);
+	engine_snapshot_free(&c->snap);
+	pager_free(&c->pager);
+	runbook_destroy(c->rb);
+	for (int i = 0; i < 2; i++)
+		if (winch_pipe[i] >= 0) {
+			close(winch_pipe[i]);
+			winch_pipe[i] = -1;
+		}
+	free(c);
+	return rc;
 }

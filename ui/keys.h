@@ -67,7 +67,7 @@
 	_(STEP_UP,     "step-up",     FLAGS,    "+ =",       KEYS_LATER, "Step the selected flag up") \
 	_(STEP_DOWN,   "step-down",   FLAGS,    "-",         KEYS_LATER, "Step the selected flag down") \
 	_(EDIT,        "edit",        FLAGS,    "e",         KEYS_LATER, "Set the selected flag to a typed value") \
-	_(ACKNOWLEDGE, "acknowledge", ALERTS,   "A",         KEYS_LATER, "Acknowledge the alert banner") \
+	_(ACKNOWLEDGE, "acknowledge", ALERTS,   "A",         0,          "Acknowledge the alert banner") \
 	_(ROLLBACK,    "rollback",    ROLLBACK, "R",         0, "Open the recommended rollback plan")
 
 enum key_group {

@@ -1,5 +1,6 @@
 /* main.c: the `cutover` executable.  The core's CLI owns argv; this file only
- * hands it the terminal console as the front end for `cutover RUNBOOK`. */
+ * hands it the terminal console as the front end for `cutover RUNBOOK` and
+ * `cutover demo`. */
 #include <locale.h>
 
 #include "cutover/cli.h"

@@ -38,6 +38,11 @@ struct engine_options {
 	 * own clock.  Called from every poller thread: must be thread-safe. */
 	double (*now)(void *ctx);
 	void *now_ctx;
+	/* How fast that clock runs against the wall clock (a rehearsal sim
+	 * at --speed 10 gives 10): pollers then sleep interval / speed wall
+	 * seconds, so intervals and staleness stay in the clock's seconds.
+	 * 0 means 1. */
+	double speed;
 	/* Per-request limits handed to each source's AWS client; 0: defaults. */
 	long connect_timeout_ms;
 	long timeout_ms;

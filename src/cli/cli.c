@@ -99,6 +99,19 @@ static int run_initialised(int (*fn)(int, char **), int argc, char **argv)
 	return rc;
 }
 
+static const struct cli_frontend *frontend;
+
+const struct cli_frontend *cli_frontend(void)
+{
+	return frontend;
+}
+
+/* `cutover RUNBOOK`: the console against whatever AWS the environment names. */
+static int run_console_plain(int argc, char **argv)
+{
+	return frontend->run_console(argc, argv, NULL);
+}
+
 static int open_console(const struct cli_frontend *fe, int argc, char **argv)
 {
 	if (access(argv[0], R_OK) != 0) {
@@ -107,13 +120,18 @@ static int open_console(const struct cli_frontend *fe, int argc, char **argv)
 			argv[0]);
 		return CLI_EXIT_USAGE;
 	}
-	return run_initialised(fe->run_console, argc, argv);
+	if (!fe || !fe->run_console) {
+		fprintf(stderr, "cutover: this build has no console; use `cutover status %s`\n", argv[0]);
+		return CLI_EXIT_USAGE;
+	}
+	return run_initialised(run_console_plain, argc, argv);
 }
 
 int cli_main(int argc, char **argv, const struct cli_frontend *fe)
 {
 	const struct command *c;
 
+	frontend = fe;
 	if (argc < 2) {
 		static char default_runbook[] = "cutover.json";
 		char *args[] = { default_runbook, NULL };

@@ -1,10 +1,15 @@
-/* cmd_demo.c: `cutover demo [NAME|RUNBOOK]`: start the sim in-process on an
- * ephemeral loopback port with an example's scenario, point this process's
- * AWS settings at it, and hand over to the console (demo_hand_off: for now it
- * prints how to reach the sim and serves until Ctrl-C). */
+/* cmd_demo.c: `cutover demo [NAME|RUNBOOK] [--speed X] [CONSOLE OPTIONS]`:
+ * start the sim in-process on an ephemeral loopback port with an example's
+ * scenario, point this process's AWS settings at it, and hand over to the
+ * console (demo_hand_off) through the front end main() gave cli_main, so
+ * the core never calls the UI.  Without a console (or a runbook) it prints
+ * how to reach the sim and serves until Ctrl-C. */
 #include <dirent.h>
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +29,15 @@ struct demo_session {
 	const char *name;
 	struct sim_server *sim;
 	sigset_t signals;
+	double speed;
+	char **console_argv;         /* options handed to the console */
+	int console_argc;
 };
+
+/* Console options that take a value, passed through as they are. */
+static const char *const console_value_opts[] = { "--theme", "--keymap", "--operator", "--profile",
+						   "--region" };
+static const char *const console_flag_opts[] = { "--read-only", "--ascii" };
 
 /* snprintf that reports truncation: a cut path must not name another file. */
 static bool fmt_path(char *out, size_t sz, const char *fmt, ...) CUTOVER_PRINTF(3, 4);
@@ -168,17 +181,55 @@ static bool resolve(const char *arg, char *runbook, char *scenario, char *name, 
 	return true;
 }
 
-/* The one place the demo hands over to the console.  Until the console
- * exists it says what runs and how to reach it, and serves until Ctrl-C. */
+static double demo_clock(void *ctx)
+{
+	return sim_server_now(ctx);
+}
+
+/* The one place the demo hands over to the console: the engine runs on the
+ * sim's clock (at its speed) and every HTTP check goes to the sim.  Without
+ * a console (no terminal, no runbook) it says what runs and how to reach it,
+ * and serves until Ctrl-C. */
 static int demo_hand_off(struct demo_session *d)
 {
 	const struct sim_scenario *sc = sim_server_scenario(d->sim);
+	const struct cli_frontend *fe = cli_frontend();
+
+	/* The console needs a terminal; without one (a script, a pipe) the demo
+	 * serves headless until Ctrl-C, for other tools. */
+	if (fe && fe->run_console && is_file(d->runbook) && isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO)) {
+		struct cli_console_launch launch = { 0 };
+		char **argv = calloc((size_t)d->console_argc + 2, sizeof(*argv));
+		int rc;
+
+		if (!argv) {
+			fprintf(stderr, "cutover demo: out of memory\n");
+			return CLI_EXIT_FAIL;
+		}
+		argv[0] = (char *)d->runbook;
+		for (int i = 0; i < d->console_argc; i++)
+			argv[i + 1] = d->console_argv[i];
+		launch.label = "demo";
+		launch.now = demo_clock;
+		launch.now_ctx = d->sim;
+		launch.speed = d->speed > 0 ? d->speed : 1.0;
+		/* The sim's threads have inherited the blocked mask; the console
+		 * wants SIGINT, SIGTERM and SIGHUP delivered to its handlers. */
+		pthread_sigmask(SIG_UNBLOCK, &d->signals, NULL);
+		rc = fe->run_console(d->console_argc + 1, argv, &launch);
+		free(argv);
+		return rc;
+	}
 
 	printf("cutover demo: the sim is serving example '%s' on %s\n", d->name, getenv("AWS_ENDPOINT_URL"));
 	printf("  scenario %s (%s), region %s\n", d->scenario, sc->name, sc->region);
 	if (is_file(d->runbook))
 		printf("  runbook  %s\n", d->runbook);
-	printf("\nThe console is not built into this version yet.  Reach the sim from another shell:\n\n");
+	printf("\n%s  Reach the sim from another shell:\n\n",
+	       !fe || !fe->run_console ? "This build has no console." :
+	       !is_file(d->runbook) ? "No runbook next to the scenario, so no console." :
+	       "Not on a terminal, so no console: serving headless.");
 	sim_cli_print_exports(stdout, d->sim);
 	printf("\n  aws --endpoint-url %s ssm get-parameters-by-path --path / --recursive --output table\n",
 	       getenv("AWS_ENDPOINT_URL"));
@@ -200,27 +251,96 @@ int cmd_demo(int argc, char **argv)
 	struct demo_session d = { 0 };
 	int rc;
 
-	if (argc > 2) {
-		cli_usage("demo");
+	const char *arg = NULL;
+	char **pass = calloc((size_t)argc + 1, sizeof(*pass));
+	int npass = 0;
+
+	if (!pass) {
+		fprintf(stderr, "cutover demo: out of memory\n");
+		return CLI_EXIT_FAIL;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool known = false;
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf("usage: cutover demo [NAME|RUNBOOK] [--speed X] [console options]\n\n"
+			       "Start the sim with an example's scenario on a free loopback port and\n"
+			       "open the console against it; no AWS account needed.  Without NAME: the\n"
+			       "richest example.\n"
+			       "  --speed X     run the scenario X times faster (1 to 1000; default 1):\n"
+			       "                phases, incidents and polling all speed up\n"
+			       "  --theme NAME, --keymap FILE, --operator NAME, --read-only, --ascii\n"
+			       "                as for the console (`man cutover`)\n");
+			free(pass);
+			return CLI_EXIT_OK;
+		}
+		if (strcmp(a, "--speed") == 0) {
+			char *end;
+			double x;
+
+			if (i + 1 >= argc) {
+				fprintf(stderr, "cutover demo: --speed needs a factor, e.g. --speed 10\n");
+				free(pass);
+				return CLI_EXIT_USAGE;
+			}
+			errno = 0;
+			x = strtod(argv[++i], &end);
+			if (errno || *end || end == argv[i] || !isfinite(x) || x < 1 || x > 1000) {
+				fprintf(stderr, "cutover demo: --speed %s: give a factor from 1 to 1000 "
+					"(10 = ten times faster)\n", argv[i]);
+				free(pass);
+				return CLI_EXIT_USAGE;
+			}
+			opt.speed = x;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(console_value_opts) / sizeof(*console_value_opts); k++)
+			if (strcmp(a, console_value_opts[k]) == 0)
+				known = true;
+		if (known) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "cutover demo: %s needs a value\n", a);
+				free(pass);
+				return CLI_EXIT_USAGE;
+			}
+			pass[npass++] = argv[i];
+			pass[npass++] = argv[++i];
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(console_flag_opts) / sizeof(*console_flag_opts); k++)
+			if (strcmp(a, console_flag_opts[k]) == 0)
+				known = true;
+		if (known) {
+			pass[npass++] = argv[i];
+			continue;
+		}
+		if (a[0] == '-' || arg) {
+			fprintf(stderr, "cutover demo: unexpected argument %s\n", a);
+			cli_usage("demo");
+			free(pass);
+			return CLI_EXIT_USAGE;
+		}
+		arg = a;
+	}
+	if (!resolve(arg, runbook, scenario, name, sizeof(runbook))) {
+		free(pass);
 		return CLI_EXIT_USAGE;
 	}
-	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		printf("usage: cutover demo [NAME|RUNBOOK]\n\n"
-		       "Start the sim with an example's scenario on a free loopback port and\n"
-		       "rehearse against it; no AWS account needed.  Without NAME: the richest example.\n");
-		return CLI_EXIT_OK;
-	}
-	if (!resolve(argc == 2 ? argv[1] : NULL, runbook, scenario, name, sizeof(runbook)))
-		return CLI_EXIT_USAGE;
+	d.speed = opt.speed;
+	d.console_argv = pass;
+	d.console_argc = npass;
 	opt.port = 0;           /* ephemeral, on loopback (the default address) */
 	if (sim_server_create(scenario, &opt, &d.sim, &err)) {
 		fprintf(stderr, "cutover demo: %s\n", err.msg);
+		free(pass);
 		return CLI_EXIT_FAIL;
 	}
 	sim_cli_block_signals(&d.signals);
 	if (sim_server_start(d.sim, &err)) {
 		fprintf(stderr, "cutover demo: %s\n", err.msg);
 		sim_server_destroy(d.sim);
+		free(pass);
 		return CLI_EXIT_FAIL;
 	}
 	/* AWS calls and the runbook's http_base health checks now go to the
@@ -231,5 +351,6 @@ int cmd_demo(int argc, char **argv)
 	d.name = name;
 	rc = demo_hand_off(&d);
 	sim_server_destroy(d.sim);
+	free(pass);
 	return rc;
 }

@@ -12,7 +12,7 @@
 	  "Read, verify and export the audit log", cmd_audit) \
 	_(note,    "[--db FILE] [--operator NAME] TEXT...", "Add a note to the audit timeline", cmd_note) \
 	_(sim,     "--scenario FILE [--port N] [--speed X] [--seed S] [--listen ADDR] [--no-auth]", "Run the AWS-compatible rehearsal endpoint", cmd_sim) \
-	_(demo,    "[NAME|RUNBOOK]", "Rehearse an example against the built-in sim", cmd_demo) \
+	_(demo,    "[NAME|RUNBOOK] [--speed X] [--theme T] [--keymap F] [--operator N] [--read-only]", "Rehearse an example against the built-in sim", cmd_demo) \
 	_(status,  "RUNBOOK [--json] [--watch] [--profile P] [--region R]", "Poll every source once (or --watch) and print phases, gauges, flags", cmd_status) \
 	_(flag,    "list|get|set|toggle|step RUNBOOK [FLAG [VALUE|up|down]] [--expect-version N] [--confirm ENV] [--yes] [--comment C]", \
 	  "List the runbook's flags or change one (audited, optimistic concurrency)", cmd_flag) \

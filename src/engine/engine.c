@@ -910,6 +910,8 @@ static void *poller_main(void *arg)
 		(void)st;
 		pthread_mutex_lock(&e->mu);
 		delay = c->next_delay > 0 ? c->next_delay : e->state.sources[c->src].interval_s;
+		if (e->opt.speed > 0)
+			delay /= e->opt.speed; /* the engine's clock may run fast */
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += (time_t)delay;
 		until.tv_nsec += (long)((delay - floor(delay)) * 1e9);

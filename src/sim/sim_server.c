@@ -87,6 +87,16 @@ static double sim_now(struct sim_server *s)
 	return floor(t * 1000.0) / 1000.0;    /* AWS timestamps carry milliseconds */
 }
 
+double sim_server_now(struct sim_server *s)
+{
+	double t;
+
+	pthread_mutex_lock(&s->mu);
+	t = sim_now(s);
+	pthread_mutex_unlock(&s->mu);
+	return t;
+}
+
 /* --- hooks between the models --------------------------------------------- */
 
 static void hook_set_parameter(void *ctx, const char *name, const char *value, double now)

@@ -58,6 +58,11 @@ const char *sim_server_listen_address(const struct sim_server *s);
 /* The loaded scenario (credentials, region); borrowed, read-only. */
 const struct sim_scenario *sim_server_scenario(const struct sim_server *s);
 
+/* Epoch seconds on the scenario clock (start epoch + elapsed wall time x
+ * speed), for a client in the same process that must share the sim's
+ * clock (`cutover demo` hands it to the engine).  Any thread. */
+double sim_server_now(struct sim_server *s);
+
 /* Stop serving: waits for in-flight requests.  Safe to call twice. */
 void sim_server_stop(struct sim_server *s);
 
