@@ -30,7 +30,7 @@ _cutover() {
 		words=("${COMP_WORDS[@]}")
 		cword=$COMP_CWORD
 	fi
-	local commands="help version check audit note sim demo status"
+	local commands="help version check audit note sim demo status flag approve reject executions rollback"
 	local console_opts="--theme --keymap --profile --region --operator --read-only --ascii"
 
 	case "$prev" in
@@ -71,6 +71,17 @@ _cutover() {
 		if [ "$cword" -eq 2 ]; then COMPREPLY=($(compgen -W "tail verify export" -- "$cur"))
 		else COMPREPLY=($(compgen -W "--db -f -n --format --out" -- "$cur")); fi ;;
 	note) [[ "$cur" == -* ]] && COMPREPLY=($(compgen -W "--db --operator" -- "$cur")) ;;
+	flag | executions)
+		if [ "$cword" -eq 2 ]; then
+			if [ "${words[1]}" = flag ]; then COMPREPLY=($(compgen -W "list get set toggle step" -- "$cur"))
+			else COMPREPLY=($(compgen -W "list stop" -- "$cur")); fi
+		elif [[ "$cur" == -* ]]; then
+			COMPREPLY=($(compgen -W "--confirm --yes --read-only --comment --operator --audit --profile --region --timeout --expect-version --error --cause" -- "$cur"))
+		elif [ "$cword" -eq 3 ]; then COMPREPLY=($(compgen -f -X '!*.json' -- "$cur")); fi ;;
+	approve | reject | rollback)
+		if [[ "$cur" == -* ]]; then
+			COMPREPLY=($(compgen -W "--confirm --yes --comment --operator --audit --profile --region --list --resume --abandon --assume-done --rerun --on-failure --status --arm --disarm" -- "$cur"))
+		elif [ "$cword" -eq 2 ]; then COMPREPLY=($(compgen -f -X '!*.json' -- "$cur")); fi ;;
 	*)
 		# cutover RUNBOOK [console options]
 		[[ "$cur" == -* ]] && COMPREPLY=($(compgen -W "$console_opts" -- "$cur")) ;;
