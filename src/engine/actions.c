@@ -19,6 +19,7 @@
 #include "cutover/aws_sts.h"
 #include "cutover/flag_value.h"
 #include "engine/action_json.h"
+#include "engine/task_token_json.h"
 
 struct actions {
 	const struct runbook *rb;
@@ -824,7 +825,7 @@ static enum cutover_status pending_of(struct actions *a, const struct runbook_ex
 			free(token);
 			token = NULL;
 			if (e->resource && strstr(e->resource, "waitForTaskToken") &&
-			    action_json_task_token(e->parameters, &tok) == CUTOVER_OK && tok) {
+			    task_token_find(e->parameters, &tok) == CUTOVER_OK && tok) {
 				token = tok;
 				token_state = state;
 				since = e->timestamp;
