@@ -48,8 +48,6 @@ int cli_act_report(const char *cmd, const struct action_result *res);
 /* The exit code of a result. */
 int cli_act_exit_code(const struct action_result *res);
 
-/* Print text with terminal controls replaced (remote data). */
-void cli_act_put_safe(FILE *out, const char *s);
 
 /* The options every action command takes, for its --help. */
 extern const char cli_act_options_help[];

@@ -8,6 +8,7 @@
 #include "cutover/aws_sfn.h"
 #include "cli/cli_actions.h"
 #include "cli/commands.h"
+#include "cutover/termsafe.h"
 
 static void help(void)
 {
@@ -63,12 +64,12 @@ static int list(struct actions *ex, const struct runbook *rb)
 			when(l.items[k].start_date, t0, sizeof(t0));
 			when(l.items[k].stop_date, t1, sizeof(t1));
 			printf("%-16s ", re->id);
-			cli_act_put_safe(stdout, l.items[k].name);
+			termsafe_put(stdout, l.items[k].name);
 			printf("%*s %-10s %-20s %-20s ",
 			       (int)(32 - (strlen(l.items[k].name ? l.items[k].name : "") < 32
 					    ? strlen(l.items[k].name ? l.items[k].name : "") : 32)),
 			       "", l.items[k].status ? l.items[k].status : "?", t0, t1);
-			cli_act_put_safe(stdout, l.items[k].execution_arn);
+			termsafe_put(stdout, l.items[k].execution_arn);
 			putchar('\n');
 		}
 		if (l.truncated)

@@ -7,6 +7,7 @@
 
 #include "cli/cli_actions.h"
 #include "cli/commands.h"
+#include "cutover/termsafe.h"
 
 static void help(void)
 {
@@ -56,10 +57,10 @@ static int list(struct actions *ex, const struct runbook *rb, const char *only)
 		when(f->last_modified, t, sizeof(t));
 		if (only) {
 			printf("%s = ", f->def->id);
-			cli_act_put_safe(stdout, f->present ? f->value : "(absent)");
+			termsafe_put(stdout, f->present ? f->value : "(absent)");
 			printf(" (%s, %s, version %lld, modified %s by ", runbook_flag_type_name(f->def->type),
 			       f->def->ssm, f->version, t);
-			cli_act_put_safe(stdout, f->last_modified_user ? f->last_modified_user : "-");
+			termsafe_put(stdout, f->last_modified_user ? f->last_modified_user : "-");
 			printf(")%s\n", f->def->dangerous ? " [dangerous]" : "");
 			continue;
 		}
@@ -70,11 +71,9 @@ static int list(struct actions *ex, const struct runbook *rb, const char *only)
 			char v[64];
 
 			snprintf(v, sizeof(v), "%.60s", f->value ? f->value : "");
-			for (char *p = v; *p; p++)
-				if ((unsigned char)*p < 0x20 || *p == 0x7f)
-					*p = '?';
+			termsafe_scrub(v);
 			printf("%-16s %7lld  %-20s ", v, f->version, t);
-			cli_act_put_safe(stdout, f->last_modified_user ? f->last_modified_user : "-");
+			termsafe_put(stdout, f->last_modified_user ? f->last_modified_user : "-");
 		}
 		printf("%s\n", f->def->dangerous ? "  [dangerous]" : "");
 	}

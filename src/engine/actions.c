@@ -18,6 +18,7 @@
 #include "cutover/aws_ssm.h"
 #include "cutover/aws_sts.h"
 #include "cutover/flag_value.h"
+#include "cutover/termsafe.h"
 #include "engine/action_json.h"
 #include "engine/task_token_json.h"
 
@@ -1290,26 +1291,19 @@ struct unresolved_ctx {
 	int n;
 };
 
-static void put_safe(FILE *out, const char *s)
-{
-	/* Remote and operator text: no terminal controls. */
-	for (; s && *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
-}
-
 static int unresolved_row(void *ctx, const struct audit_row *r)
 {
 	struct unresolved_ctx *u = ctx;
 
 	fprintf(u->out, "cutover: outcome unknown: verify: #%lld %s ", (long long)r->id,
 		r->kind ? r->kind : "?");
-	put_safe(u->out, r->target ? r->target : "-");
+	termsafe_put(u->out, r->target ? r->target : "-");
 	if (r->new_value) {
 		fputs(" -> ", u->out);
-		put_safe(u->out, r->new_value);
+		termsafe_put(u->out, r->new_value);
 	}
 	fputs(" by ", u->out);
-	put_safe(u->out, r->operator_name ? r->operator_name : "?");
+	termsafe_put(u->out, r->operator_name ? r->operator_name : "?");
 	fputs(" (stopped before its outcome was recorded; check the live state)\n", u->out);
 	u->n++;
 	return 0;
