@@ -19,6 +19,7 @@
 #include "cutover/aws_sts.h"
 #include "cutover/flag_value.h"
 #include "cutover/termsafe.h"
+#include "cutover/dup_or_null.h"
 #include "engine/action_json.h"
 #include "engine/task_token_json.h"
 
@@ -53,11 +54,6 @@ const char *action_kind_name(enum action_kind k)
 const char *action_outcome_name(enum action_outcome o)
 {
 	return (unsigned)o < ACTION_OUTCOME_COUNT ? outcome_names[o] : "?";
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
 }
 
 /* Copy into a fixed buffer, cut at n - 1 bytes.  Values fit whole
@@ -98,8 +94,8 @@ enum cutover_status actions_create(const struct actions_options *opt, struct act
 	a->rb = opt->rb;
 	a->opt = *opt;
 	a->operator_name = strdup(audit_operator_name(opt->operator_name));
-	a->caller_arn = dup_or_null(opt->caller_arn);
-	a->runbook_hash = dup_or_null(opt->runbook_hash);
+	a->caller_arn = dup_or_null(opt->caller_arn, NULL);
+	a->runbook_hash = dup_or_null(opt->runbook_hash, NULL);
 	if (!a->operator_name || (opt->caller_arn && !a->caller_arn) ||
 	    (opt->runbook_hash && !a->runbook_hash)) {
 		st = cutover_errf(err, CUTOVER_ENOMEM, "actions: out of memory");
@@ -1251,7 +1247,7 @@ enum cutover_status actions_flags_read(struct actions *a, bool with_user,
 		for (size_t i = 0; i < rb->nflags; i++)
 			if (strcmp(l.items[k].name, names[i]) == 0 && !fs[i].present) {
 				fs[i].present = true;
-				fs[i].value = dup_or_null(l.items[k].value);
+				fs[i].value = dup_or_null(l.items[k].value, NULL);
 				fs[i].version = l.items[k].version;
 				fs[i].last_modified = l.items[k].last_modified_date;
 			}
@@ -1268,7 +1264,7 @@ enum cutover_status actions_flags_read(struct actions *a, bool with_user,
 		}
 		for (size_t k = h.count; k-- > 0;)
 			if (h.items[k].version == fs[i].version) {
-				fs[i].last_modified_user = dup_or_null(h.items[k].last_modified_user);
+				fs[i].last_modified_user = dup_or_null(h.items[k].last_modified_user, NULL);
 				break;
 			}
 		ssm_parameter_list_free(&h);

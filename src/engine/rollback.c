@@ -34,6 +34,7 @@
 #include "cutover/aws_ssm.h"
 #include "cutover/engine.h"
 #include "cutover/rollback.h"
+#include "cutover/dup_or_null.h"
 #include "engine/action_json.h"
 #include "engine/rollback_exec.h"
 
@@ -207,11 +208,6 @@ static void copy(char *dst, size_t n, const char *src)
 	if (len)
 		memmove(dst, src, len);
 	dst[len] = '\0';
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
 }
 
 /* --- test hook: kill -9 at the Nth crash point ----------------------------
@@ -1977,11 +1973,11 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 		goto out;
 	}
 	r->operator_name = strdup(audit_operator_name(opt->operator_name));
-	r->confirm = dup_or_null(opt->confirm);
+	r->confirm = dup_or_null(opt->confirm, NULL);
 	r->reason = strdup(opt->reason && *opt->reason ? opt->reason : "operator");
-	r->runbook_hash = dup_or_null(opt->runbook_hash);
-	r->profile = dup_or_null(opt->profile);
-	r->region = dup_or_null(opt->region);
+	r->runbook_hash = dup_or_null(opt->runbook_hash, NULL);
+	r->profile = dup_or_null(opt->profile, NULL);
+	r->region = dup_or_null(opt->region, NULL);
 	if (!r->operator_name || !r->reason || (opt->confirm && !r->confirm) ||
 	    (opt->runbook_hash && !r->runbook_hash) || (opt->profile && !r->profile) ||
 	    (opt->region && !r->region)) {
