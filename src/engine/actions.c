@@ -20,6 +20,7 @@
 #include "cutover/flag_value.h"
 #include "cutover/termsafe.h"
 #include "cutover/dup_or_null.h"
+#include "cutover/copy_trunc.h"
 #include "engine/action_json.h"
 #include "engine/task_token_json.h"
 
@@ -54,21 +55,6 @@ const char *action_kind_name(enum action_kind k)
 const char *action_outcome_name(enum action_outcome o)
 {
 	return (unsigned)o < ACTION_OUTCOME_COUNT ? outcome_names[o] : "?";
-}
-
-/* Copy into a fixed buffer, cut at n - 1 bytes.  Values fit whole
- * (ACTION_VALUE_MAX holds any flag value); only display text is cut. */
-static void copy(char *dst, size_t n, const char *src)
-{
-	size_t len = src ? strlen(src) : 0;
-
-	if (n == 0)
-		return;
-	if (len >= n)
-		len = n - 1;
-	if (len)
-		memcpy(dst, src, len);
-	dst[len] = '\0';
 }
 
 /* --- lifecycle ------------------------------------------------------------ */
@@ -212,7 +198,7 @@ static enum cutover_status finish(struct action_result *res, enum action_outcome
 
 	res->outcome = o;
 	res->status = st;
-	copy(res->reason, sizeof(res->reason), reason);
+	copy_trunc(res->reason, sizeof(res->reason), reason);
 	va_start(ap, fmt);
 	vsnprintf(res->message, sizeof(res->message), fmt, ap);
 	va_end(ap);
@@ -229,7 +215,7 @@ static enum cutover_status refuse(struct action_result *res, enum cutover_status
 
 	res->outcome = ACTION_OUTCOME_REFUSED;
 	res->status = st;
-	copy(res->reason, sizeof(res->reason), reason);
+	copy_trunc(res->reason, sizeof(res->reason), reason);
 	va_start(ap, fmt);
 	vsnprintf(res->message, sizeof(res->message), fmt, ap);
 	va_end(ap);
@@ -374,7 +360,7 @@ static enum cutover_status check_request(struct actions *a, const struct action_
 			return refuse(res, CUTOVER_EVALIDATE, "invalid",
 				      "no flag '%.128s' in runbook %s; `cutover flag list` shows them",
 				      req->flag_id ? req->flag_id : "", rb->name);
-		copy(res->target, sizeof(res->target), f->ssm);
+		copy_trunc(res->target, sizeof(res->target), f->ssm);
 		if (req->expected_version < 0)
 			return refuse(res, CUTOVER_EVALIDATE, "invalid",
 				      "flag %s: expected version %lld is not a version (1 or more)",
@@ -420,7 +406,7 @@ static enum cutover_status check_request(struct actions *a, const struct action_
 			return refuse(res, CUTOVER_EVALIDATE, "invalid",
 				      "a task token is at most 2048 characters; this one has %zu",
 				      strlen(req->task_token));
-		copy(res->target, sizeof(res->target), req->phase_id ? req->phase_id : "");
+		copy_trunc(res->target, sizeof(res->target), req->phase_id ? req->phase_id : "");
 		return CUTOVER_OK;
 	case ACTION_EXEC_STOP: {
 		char sm[1024];
@@ -443,7 +429,7 @@ static enum cutover_status check_request(struct actions *a, const struct action_
 		if (rb->nexecutions == 0)
 			return refuse(res, CUTOVER_EVALIDATE, "invalid",
 				      "runbook %s has no executions", rb->name);
-		copy(res->target, sizeof(res->target), req->execution);
+		copy_trunc(res->target, sizeof(res->target), req->execution);
 		return CUTOVER_OK;
 	}
 	case ACTION_ALERT_ACK: {
@@ -456,13 +442,13 @@ static enum cutover_status check_request(struct actions *a, const struct action_
 		if (!g->has_trigger)
 			return refuse(res, CUTOVER_EVALIDATE, "invalid",
 				      "gauge %s has no rollback trigger to acknowledge", g->id);
-		copy(res->target, sizeof(res->target), g->id);
+		copy_trunc(res->target, sizeof(res->target), g->id);
 		return CUTOVER_OK;
 	}
 	case ACTION_NOTE:
 		if (!req->comment || !*req->comment)
 			return refuse(res, CUTOVER_EVALIDATE, "invalid", "note: no text");
-		copy(res->new_value, sizeof(res->new_value), req->comment);
+		copy_trunc(res->new_value, sizeof(res->new_value), req->comment);
 		return CUTOVER_OK;
 	default:
 		break;
@@ -521,7 +507,7 @@ static enum cutover_status read_param(struct actions *a, const char *name, bool 
 	st = ssm_get_parameters(a->client, &name, 1, 0, &l, aerr);
 	if (st == CUTOVER_OK && l.count > 0) {
 		*present = true;
-		copy(value, vn, l.items[0].value);
+		copy_trunc(value, vn, l.items[0].value);
 		*version = l.items[0].version;
 	}
 	ssm_parameter_list_free(&l);
@@ -540,9 +526,9 @@ static void who_wrote(struct actions *a, const char *name, long long version,
 			const struct ssm_parameter *p = &h.items[i];
 
 			if (version == 0 || p->version == version) {
-				copy(res->other_user, sizeof(res->other_user),
+				copy_trunc(res->other_user, sizeof(res->other_user),
 				     p->last_modified_user ? p->last_modified_user : "someone");
-				copy(res->other_value, sizeof(res->other_value), p->value);
+				copy_trunc(res->other_value, sizeof(res->other_value), p->value);
 				res->other_version = p->version;
 				break;
 			}
@@ -550,7 +536,7 @@ static void who_wrote(struct actions *a, const char *name, long long version,
 	}
 	ssm_parameter_list_free(&h);
 	if (!res->other_user[0])
-		copy(res->other_user, sizeof(res->other_user), "someone (history unavailable)");
+		copy_trunc(res->other_user, sizeof(res->other_user), "someone (history unavailable)");
 }
 
 static enum cutover_status flag_set(struct actions *a, const struct action_request *req,
@@ -674,7 +660,7 @@ static enum cutover_status flag_set(struct actions *a, const struct action_reque
 		bool after_present;
 
 		aws_error_render(&aerr, msg, sizeof(msg));
-		copy(res->request_id, sizeof(res->request_id), aerr.request_id);
+		copy_trunc(res->request_id, sizeof(res->request_id), aerr.request_id);
 		aws_error_clear(&rerr);
 		if (aerr.kind == AWS_ERR_AWS || aerr.kind == AWS_ERR_AUTH ||
 		    aerr.kind == AWS_ERR_INVALID) {
@@ -700,7 +686,7 @@ static enum cutover_status flag_set(struct actions *a, const struct action_reque
 		}
 		return write_outcome(a, &p, res, NULL);
 	}
-	copy(res->request_id, sizeof(res->request_id), put.meta.request_id);
+	copy_trunc(res->request_id, sizeof(res->request_id), put.meta.request_id);
 	res->new_version = put.version;
 	if (put.version != seen + 1) {
 		/* Someone wrote between our read and our write; ours replaced
@@ -961,8 +947,8 @@ static enum cutover_status approval(struct actions *a, const struct action_reque
 		actions_approvals_free(ap, n);
 		return res->status;
 	}
-	copy(res->target, sizeof(res->target), hit->phase ? hit->phase->id : hit->state);
-	copy(res->new_value, sizeof(res->new_value), approve ? "approved" : "rejected");
+	copy_trunc(res->target, sizeof(res->target), hit->phase ? hit->phase->id : hit->state);
+	copy_trunc(res->new_value, sizeof(res->new_value), approve ? "approved" : "rejected");
 	{
 		struct action_kv kv[] = {
 			{ "phase", ACTION_KV_STR, hit->phase ? hit->phase->id : NULL, 0, 0 },
@@ -975,7 +961,7 @@ static enum cutover_status approval(struct actions *a, const struct action_reque
 		};
 		char prefix[17];
 
-		copy(prefix, sizeof(prefix), hit->task_token);
+		copy_trunc(prefix, sizeof(prefix), hit->task_token);
 		kv[3].str = prefix;
 		detail = action_json_object(kv, sizeof(kv) / sizeof(kv[0]));
 	}
@@ -1002,7 +988,7 @@ static enum cutover_status approval(struct actions *a, const struct action_reque
 		st = sfn_send_task_failure(a->client, hit->task_token, "Rejected", cause, &tr, &aerr);
 	}
 	if (st == CUTOVER_OK) {
-		copy(res->request_id, sizeof(res->request_id), tr.meta.request_id);
+		copy_trunc(res->request_id, sizeof(res->request_id), tr.meta.request_id);
 		if (tr.meta.already_done)
 			finish(res, ACTION_OUTCOME_UNKNOWN, CUTOVER_OK, "already-done",
 			       "%s of %s: a retry found the task already answered, most likely by the "
@@ -1018,7 +1004,7 @@ static enum cutover_status approval(struct actions *a, const struct action_reque
 		char msg[768];
 
 		aws_error_render(&aerr, msg, sizeof(msg));
-		copy(res->request_id, sizeof(res->request_id), aerr.request_id);
+		copy_trunc(res->request_id, sizeof(res->request_id), aerr.request_id);
 		finish(res, aerr.outcome_unknown || aerr.kind == AWS_ERR_CANCELLED
 				    ? ACTION_OUTCOME_UNKNOWN : ACTION_OUTCOME_FAILED,
 		       aws_status(&aerr), aws_reason(&aerr), "%s%s of %s: %s",
@@ -1050,7 +1036,7 @@ static enum cutover_status find_execution(struct actions *a, const char *name, c
 		if (!p)
 			continue;
 		if (strncmp(name, "arn:", 4) == 0)
-			copy(arn, n, name);
+			copy_trunc(arn, n, name);
 		else
 			snprintf(arn, n, "%.*s:execution:%s:%s", (int)(p - sm), sm,
 				 p + strlen(":stateMachine:"), name);
@@ -1085,8 +1071,8 @@ static enum cutover_status exec_stop(struct actions *a, const struct action_requ
 
 	if (find_execution(a, req->execution, arn, sizeof(arn), &ex, res) != CUTOVER_OK)
 		return res->status;
-	copy(res->target, sizeof(res->target), arn);
-	copy(res->old_value, sizeof(res->old_value), ex.status);
+	copy_trunc(res->target, sizeof(res->target), arn);
+	copy_trunc(res->old_value, sizeof(res->old_value), ex.status);
 	if (!ex.status || strcmp(ex.status, "RUNNING") != 0) {
 		refuse(res, CUTOVER_EREFUSED, "not-running",
 		       "execution %s is %s, not RUNNING: nothing to stop", ex.name ? ex.name : arn,
@@ -1096,11 +1082,11 @@ static enum cutover_status exec_stop(struct actions *a, const struct action_requ
 	}
 	sfn_execution_free(&ex);
 	if (req->cause && *req->cause)
-		copy(cause, sizeof(cause), req->cause);
+		copy_trunc(cause, sizeof(cause), req->cause);
 	else
 		snprintf(cause, sizeof(cause), "stopped by %s from cutover%s%s", a->operator_name,
 			 req->comment && *req->comment ? ": " : "", req->comment ? req->comment : "");
-	copy(res->new_value, sizeof(res->new_value), "ABORTED");
+	copy_trunc(res->new_value, sizeof(res->new_value), "ABORTED");
 	{
 		struct action_kv kv[] = {
 			{ "error", ACTION_KV_STR, error, 0, 0 },
@@ -1116,7 +1102,7 @@ static enum cutover_status exec_stop(struct actions *a, const struct action_requ
 
 	aws_error_clear(&aerr);
 	if (sfn_stop_execution(a->client, arn, error, cause, &sr, &aerr) == CUTOVER_OK) {
-		copy(res->request_id, sizeof(res->request_id), sr.meta.request_id);
+		copy_trunc(res->request_id, sizeof(res->request_id), sr.meta.request_id);
 		finish(res, ACTION_OUTCOME_OK, CUTOVER_OK, "", "stopped %s (%s)", arn, error);
 	} else if (aerr.kind == AWS_ERR_TRANSPORT || aerr.kind == AWS_ERR_CANCELLED ||
 		   aerr.outcome_unknown) {
@@ -1144,7 +1130,7 @@ static enum cutover_status exec_stop(struct actions *a, const struct action_requ
 		char msg[768];
 
 		aws_error_render(&aerr, msg, sizeof(msg));
-		copy(res->request_id, sizeof(res->request_id), aerr.request_id);
+		copy_trunc(res->request_id, sizeof(res->request_id), aerr.request_id);
 		finish(res, ACTION_OUTCOME_FAILED, aws_status(&aerr), aws_reason(&aerr),
 		       "execution %s not stopped: %s", arn, msg);
 	}
