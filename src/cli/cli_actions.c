@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cutover/diag.h"
 #include "cli/cli_actions.h"
@@ -190,6 +191,17 @@ int cli_act_exit_code(const struct action_result *res)
 		break;
 	}
 	return CLI_ACT_FAILED;
+}
+
+void cli_act_when(double t, char *buf, size_t n)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || !gmtime_r(&s, &tm))
+		snprintf(buf, n, "-");
+	else
+		strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 int cli_act_report(const char *cmd, const struct action_result *res)

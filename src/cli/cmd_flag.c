@@ -3,7 +3,6 @@
  * through actions_run(), the path the console's worker takes. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli_actions.h"
 #include "cli/commands.h"
@@ -20,17 +19,6 @@ static void help(void)
 	       "A change is made only if the parameter is still at the version read just before\n"
 	       "the write (or at --expect-version, the version you looked at); otherwise it is\n"
 	       "refused naming who changed it and to what.\n%s", cli_act_options_help);
-}
-
-static void when(double t, char *buf, size_t n)
-{
-	time_t s = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || !gmtime_r(&s, &tm))
-		snprintf(buf, n, "-");
-	else
-		strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static int list(struct actions *ex, const struct runbook *rb, const char *only)
@@ -54,7 +42,7 @@ static int list(struct actions *ex, const struct runbook *rb, const char *only)
 		if (only && strcmp(f->def->id, only) != 0)
 			continue;
 		shown++;
-		when(f->last_modified, t, sizeof(t));
+		cli_act_when(f->last_modified, t, sizeof(t));
 		if (only) {
 			printf("%s = ", f->def->id);
 			termsafe_put(stdout, f->present ? f->value : "(absent)");
