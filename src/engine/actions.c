@@ -21,6 +21,7 @@
 #include "cutover/termsafe.h"
 #include "cutover/dup_or_null.h"
 #include "cutover/copy_trunc.h"
+#include "cutover/ends_with.h"
 #include "engine/action_json.h"
 #include "engine/task_token_json.h"
 
@@ -770,13 +771,6 @@ static const struct runbook_phase *phase_of_state(const struct runbook *rb,
 	return NULL;
 }
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-
-	return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
 /* Walk one execution's history in order; the task that is scheduled with
  * a token and has not ended is waiting.  Appends to *ap. */
 static enum cutover_status pending_of(struct actions *a, const struct runbook_execution *ex,
@@ -800,7 +794,7 @@ static enum cutover_status pending_of(struct actions *a, const struct runbook_ex
 		const struct sfn_history_event *e = &h.events[i];
 		const char *t = e->type ? e->type : "";
 
-		if (has_suffix(t, "StateEntered") && e->state_name) {
+		if (ends_with(t, "StateEntered") && e->state_name) {
 			state = e->state_name;
 		} else if (strcmp(t, "TaskScheduled") == 0) {
 			char *tok = NULL;
@@ -816,7 +810,7 @@ static enum cutover_status pending_of(struct actions *a, const struct runbook_ex
 				free(tok);
 			}
 		} else if (strcmp(t, "TaskSucceeded") == 0 || strcmp(t, "TaskFailed") == 0 ||
-			   strcmp(t, "TaskTimedOut") == 0 || has_suffix(t, "StateExited") ||
+			   strcmp(t, "TaskTimedOut") == 0 || ends_with(t, "StateExited") ||
 			   strncmp(t, "Execution", 9) == 0) {
 			if (strcmp(t, "ExecutionStarted") != 0) {
 				free(token);

@@ -14,6 +14,7 @@
 #include "cutover/aws_ssm.h"
 #include "cutover/aws_sts.h"
 #include "cutover/dup_or_null.h"
+#include "cutover/ends_with.h"
 #include "engine/engine_internal.h"
 #include "engine/metric_query.h"
 #include "engine/task_token_json.h"
@@ -30,17 +31,6 @@ static enum cutover_status oom(struct aws_error *aerr)
 static bool str_eq(const char *a, const char *b)
 {
 	return a && b && strcmp(a, b) == 0;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n, m;
-
-	if (!s)
-		return false;
-	n = strlen(s);
-	m = strlen(suffix);
-	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
 /* --- executions ----------------------------------------------------------- */
