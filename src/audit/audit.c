@@ -23,6 +23,7 @@
 
 #include "cutover/audit.h"
 #include "cutover/strbuf.h"
+#include "cutover/dup_or_null.h"
 #include "audit/audit_hash.h"
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
@@ -316,11 +317,6 @@ static void fill_common(const struct audit *a, struct audit_row *row)
 	row->environment = a->environment;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 static enum cutover_status session_row(struct audit *a, const char *kind, const char *detail,
 				       struct cutover_err *err)
 {
@@ -410,8 +406,8 @@ enum cutover_status audit_open(const char *path, const struct audit_session_info
 	}
 	a->operator_name = strdup(audit_operator_name(who->operator_name));
 	a->host = strdup(who->host && *who->host ? who->host : host);
-	a->runbook = dup_or_null(who->runbook);
-	a->environment = dup_or_null(who->environment);
+	a->runbook = dup_or_null(who->runbook, NULL);
+	a->environment = dup_or_null(who->environment, NULL);
 	if (!a->operator_name || !a->host || (who->runbook && !a->runbook) ||
 	    (who->environment && !a->environment)) {
 		st = cutover_errf(err, CUTOVER_ENOMEM, "out of memory opening the audit log");
@@ -528,8 +524,8 @@ static enum cutover_status load_intent(struct audit *a, int64_t id, char **kind,
 				  (long long)id);
 		goto out;
 	}
-	*kind = dup_or_null((const char *)sqlite3_column_text(q, 0));
-	*target = dup_or_null((const char *)sqlite3_column_text(q, 1));
+	*kind = dup_or_null((const char *)sqlite3_column_text(q, 0), NULL);
+	*target = dup_or_null((const char *)sqlite3_column_text(q, 1), NULL);
 	if (!*kind)
 		st = cutover_errf(err, CUTOVER_ENOMEM, "out of memory");
 out:

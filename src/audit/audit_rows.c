@@ -3,23 +3,12 @@
 #include <string.h>
 
 #include "audit/audit_rows.h"
+#include "cutover/dup_or_null.h"
 
 struct load_ctx {
 	struct audit_rows *rows;
 	int oom;
 };
-
-static const char *dup(const char *s, int *oom)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		*oom = 1;
-	return d;
-}
 
 static void row_free(struct audit_row *r)
 {
@@ -50,20 +39,20 @@ static int add_row(void *vctx, const struct audit_row *r)
 	}
 	c = &rows->v[rows->n++];
 	*c = *r;
-	c->operator_name = dup(r->operator_name, &ctx->oom);
-	c->host = dup(r->host, &ctx->oom);
-	c->session = dup(r->session, &ctx->oom);
-	c->runbook = dup(r->runbook, &ctx->oom);
-	c->environment = dup(r->environment, &ctx->oom);
-	c->kind = dup(r->kind, &ctx->oom);
-	c->target = dup(r->target, &ctx->oom);
-	c->old_value = dup(r->old_value, &ctx->oom);
-	c->new_value = dup(r->new_value, &ctx->oom);
-	c->outcome = dup(r->outcome, &ctx->oom);
-	c->request_id = dup(r->request_id, &ctx->oom);
-	c->detail = dup(r->detail, &ctx->oom);
-	c->prev_hash = dup(r->prev_hash, &ctx->oom);
-	c->hash = dup(r->hash, &ctx->oom);
+	c->operator_name = dup_or_null(r->operator_name, &ctx->oom);
+	c->host = dup_or_null(r->host, &ctx->oom);
+	c->session = dup_or_null(r->session, &ctx->oom);
+	c->runbook = dup_or_null(r->runbook, &ctx->oom);
+	c->environment = dup_or_null(r->environment, &ctx->oom);
+	c->kind = dup_or_null(r->kind, &ctx->oom);
+	c->target = dup_or_null(r->target, &ctx->oom);
+	c->old_value = dup_or_null(r->old_value, &ctx->oom);
+	c->new_value = dup_or_null(r->new_value, &ctx->oom);
+	c->outcome = dup_or_null(r->outcome, &ctx->oom);
+	c->request_id = dup_or_null(r->request_id, &ctx->oom);
+	c->detail = dup_or_null(r->detail, &ctx->oom);
+	c->prev_hash = dup_or_null(r->prev_hash, &ctx->oom);
+	c->hash = dup_or_null(r->hash, &ctx->oom);
 	return ctx->oom;
 }
 

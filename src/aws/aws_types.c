@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cutover/aws_types.h"
+#include "cutover/dup_or_null.h"
 
 struct service_names {
 	const char *env, *key, *signing, *host;
@@ -32,18 +33,6 @@ void aws_credentials_clear(struct aws_credentials *c)
 	wipe_free(c->secret_access_key);
 	wipe_free(c->session_token);
 	memset(c, 0, sizeof(*c));
-}
-
-static char *dup_or_null(const char *s, int *failed)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		*failed = 1;
-	return d;
 }
 
 enum cutover_status aws_credentials_copy(struct aws_credentials *dst,

@@ -23,7 +23,9 @@
 
 #include "aws_credentials_json.h"
 #include "credential_process.h"
+#include "cutover/copy_trunc.h"
 #include "cutover/strbuf.h"
+#include "cutover/termsafe.h"
 
 extern char **environ;
 
@@ -179,6 +181,7 @@ enum cutover_status credential_process_run(const char *cmd, const char *what, in
 	int status = 0, rc;
 	long long deadline;
 	sigset_t none, dflt;
+	char prog[201];
 
 	memset(out, 0, sizeof(*out));
 	st = credential_process_split(cmd, &argv, &perr);
@@ -187,6 +190,10 @@ enum cutover_status credential_process_run(const char *cmd, const char *what, in
 				  what, perr.msg);
 		goto out;
 	}
+	/* The program's name as messages quote it: it comes from a config file
+	 * and ends up on a terminal, so no control bytes. */
+	copy_trunc(prog, sizeof(prog), argv[0]);
+	termsafe_scrub(prog);
 	if (pipe(outp) != 0 || pipe(errp) != 0 || set_cloexec(outp[0]) || set_cloexec(outp[1]) ||
 	    set_cloexec(errp[0]) || set_cloexec(errp[1])) {
 		st = cutover_errf(err, CUTOVER_EEXEC, "%s: cannot create a pipe: %s", what,
@@ -225,8 +232,8 @@ enum cutover_status credential_process_run(const char *cmd, const char *what, in
 	if (rc != 0) {
 		pid = -1;
 		st = cutover_errf(err, CUTOVER_EEXEC,
-				  "%s: cannot run \"%.200s\": %s; use a full path or fix PATH", what,
-				  argv[0], strerror(rc));
+				  "%s: cannot run \"%s\": %s; use a full path or fix PATH", what,
+				  prog, strerror(rc));
 		goto out;
 	}
 	close(outp[1]);
@@ -331,8 +338,8 @@ enum cutover_status credential_process_run(const char *cmd, const char *what, in
 		else
 			snprintf(how, sizeof(how), "was killed by signal %d",
 				 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-		st = cutover_errf(err, CUTOVER_EEXEC, "%s (\"%.200s\") %s%s%s%s; run it by hand to "
-				  "see why", what, argv[0], how, tail[0] ? " (stderr: \"" : "",
+		st = cutover_errf(err, CUTOVER_EEXEC, "%s (\"%s\") %s%s%s%s; run it by hand to "
+				  "see why", what, prog, how, tail[0] ? " (stderr: \"" : "",
 				  tail, tail[0] ? "\")" : "");
 		goto out;
 	}

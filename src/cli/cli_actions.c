@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cutover/diag.h"
 #include "cli/cli_actions.h"
 #include "cli/commands.h"
+#include "cutover/termsafe.h"
 
 const char cli_act_options_help[] =
 	"  --confirm ENV     production: the environment's name, typed (required there)\n"
@@ -191,10 +193,15 @@ int cli_act_exit_code(const struct action_result *res)
 	return CLI_ACT_FAILED;
 }
 
-void cli_act_put_safe(FILE *out, const char *s)
+void cli_act_when(double t, char *buf, size_t n)
 {
-	for (; s && *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+	time_t s = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || !gmtime_r(&s, &tm))
+		snprintf(buf, n, "-");
+	else
+		strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 int cli_act_report(const char *cmd, const struct action_result *res)
@@ -210,7 +217,7 @@ int cli_act_report(const char *cmd, const struct action_result *res)
 			res->outcome == ACTION_OUTCOME_REFUSED && code == CLI_ACT_FAILED
 				? "failed" : action_outcome_name(res->outcome),
 			res->reason[0] ? res->reason : "-");
-	cli_act_put_safe(out, res->message);
+	termsafe_put(out, res->message);
 	if (res->request_id[0])
 		fprintf(out, " [request %s]", res->request_id);
 	if (res->intent_id)

@@ -48,8 +48,10 @@ int cli_act_report(const char *cmd, const struct action_result *res);
 /* The exit code of a result. */
 int cli_act_exit_code(const struct action_result *res);
 
-/* Print text with terminal controls replaced (remote data). */
-void cli_act_put_safe(FILE *out, const char *s);
+/* An AWS timestamp (epoch seconds) as UTC RFC 3339 in buf, "-" when it is
+ * absent (<= 0) or out of range. */
+void cli_act_when(double t, char *buf, size_t n);
+
 
 /* The options every action command takes, for its --help. */
 extern const char cli_act_options_help[];

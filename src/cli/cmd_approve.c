@@ -6,6 +6,7 @@
 
 #include "cli/cli_actions.h"
 #include "cli/commands.h"
+#include "cutover/termsafe.h"
 
 static void help(const char *cmd)
 {
@@ -32,9 +33,9 @@ static int list_pending(struct actions *ex)
 		printf("no approval is waiting\n");
 	for (size_t i = 0; i < n; i++) {
 		printf("%s\t%s\t", ap[i].phase ? ap[i].phase->id : "-", ap[i].state);
-		cli_act_put_safe(stdout, ap[i].execution_arn);
+		termsafe_put(stdout, ap[i].execution_arn);
 		putchar('\t');
-		cli_act_put_safe(stdout, ap[i].task_token);
+		termsafe_put(stdout, ap[i].task_token);
 		putchar('\n');
 	}
 	actions_approvals_free(ap, n);

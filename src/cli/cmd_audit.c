@@ -11,6 +11,7 @@
 #include "cutover/audit.h"
 #include "cutover/cli.h"
 #include "cutover/strbuf.h"
+#include "cutover/termsafe.h"
 #include "cli/commands.h"
 
 struct audit_args {
@@ -104,22 +105,10 @@ static void fmt_time(int64_t ms, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
-/* Print a remote or operator-written string with control characters shown
- * escaped, so a planted escape sequence cannot drive the reader's terminal. */
+/* A remote or operator-written string, "-" when absent (see termsafe.h). */
 static void put_safe(FILE *out, const char *s)
 {
-	if (!s) {
-		fputc('-', out);
-		return;
-	}
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
-	}
+	termsafe_put_escaped(out, s ? s : "-");
 }
 
 static int print_row(void *ctx, const struct audit_row *r)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cutover/cli.h"
+#include "cutover/ends_with.h"
 #include "cli/cmd_sim.h"
 #include "cli/commands.h"
 
@@ -69,13 +70,6 @@ static bool is_dir(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
 /* Where the examples are: $CUTOVER_EXAMPLES, ./docs/examples, next to the

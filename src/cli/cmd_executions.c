@@ -3,11 +3,11 @@
  * path. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cutover/aws_sfn.h"
 #include "cli/cli_actions.h"
 #include "cli/commands.h"
+#include "cutover/termsafe.h"
 
 static void help(void)
 {
@@ -17,17 +17,6 @@ static void help(void)
 	       "stop a running one (EXEC: its ARN or its name).  Stopping cannot be undone,\n"
 	       "so it needs --yes.  A lost answer is not retried blindly: the execution is\n"
 	       "described to learn whether it stopped.\n%s", cli_act_options_help);
-}
-
-static void when(double t, char *buf, size_t n)
-{
-	time_t s = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || !gmtime_r(&s, &tm))
-		snprintf(buf, n, "-");
-	else
-		strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static int list(struct actions *ex, const struct runbook *rb)
@@ -60,15 +49,15 @@ static int list(struct actions *ex, const struct runbook *rb)
 		for (size_t k = 0; k < l.count; k++) {
 			char t0[32], t1[32];
 
-			when(l.items[k].start_date, t0, sizeof(t0));
-			when(l.items[k].stop_date, t1, sizeof(t1));
+			cli_act_when(l.items[k].start_date, t0, sizeof(t0));
+			cli_act_when(l.items[k].stop_date, t1, sizeof(t1));
 			printf("%-16s ", re->id);
-			cli_act_put_safe(stdout, l.items[k].name);
+			termsafe_put(stdout, l.items[k].name);
 			printf("%*s %-10s %-20s %-20s ",
 			       (int)(32 - (strlen(l.items[k].name ? l.items[k].name : "") < 32
 					    ? strlen(l.items[k].name ? l.items[k].name : "") : 32)),
 			       "", l.items[k].status ? l.items[k].status : "?", t0, t1);
-			cli_act_put_safe(stdout, l.items[k].execution_arn);
+			termsafe_put(stdout, l.items[k].execution_arn);
 			putchar('\n');
 		}
 		if (l.truncated)

@@ -3,10 +3,10 @@
  * through actions_run(), the path the console's worker takes. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli_actions.h"
 #include "cli/commands.h"
+#include "cutover/termsafe.h"
 
 static void help(void)
 {
@@ -19,17 +19,6 @@ static void help(void)
 	       "A change is made only if the parameter is still at the version read just before\n"
 	       "the write (or at --expect-version, the version you looked at); otherwise it is\n"
 	       "refused naming who changed it and to what.\n%s", cli_act_options_help);
-}
-
-static void when(double t, char *buf, size_t n)
-{
-	time_t s = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || !gmtime_r(&s, &tm))
-		snprintf(buf, n, "-");
-	else
-		strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static int list(struct actions *ex, const struct runbook *rb, const char *only)
@@ -53,13 +42,13 @@ static int list(struct actions *ex, const struct runbook *rb, const char *only)
 		if (only && strcmp(f->def->id, only) != 0)
 			continue;
 		shown++;
-		when(f->last_modified, t, sizeof(t));
+		cli_act_when(f->last_modified, t, sizeof(t));
 		if (only) {
 			printf("%s = ", f->def->id);
-			cli_act_put_safe(stdout, f->present ? f->value : "(absent)");
+			termsafe_put(stdout, f->present ? f->value : "(absent)");
 			printf(" (%s, %s, version %lld, modified %s by ", runbook_flag_type_name(f->def->type),
 			       f->def->ssm, f->version, t);
-			cli_act_put_safe(stdout, f->last_modified_user ? f->last_modified_user : "-");
+			termsafe_put(stdout, f->last_modified_user ? f->last_modified_user : "-");
 			printf(")%s\n", f->def->dangerous ? " [dangerous]" : "");
 			continue;
 		}
@@ -70,11 +59,9 @@ static int list(struct actions *ex, const struct runbook *rb, const char *only)
 			char v[64];
 
 			snprintf(v, sizeof(v), "%.60s", f->value ? f->value : "");
-			for (char *p = v; *p; p++)
-				if ((unsigned char)*p < 0x20 || *p == 0x7f)
-					*p = '?';
+			termsafe_scrub(v);
 			printf("%-16s %7lld  %-20s ", v, f->version, t);
-			cli_act_put_safe(stdout, f->last_modified_user ? f->last_modified_user : "-");
+			termsafe_put(stdout, f->last_modified_user ? f->last_modified_user : "-");
 		}
 		printf("%s\n", f->def->dangerous ? "  [dangerous]" : "");
 	}

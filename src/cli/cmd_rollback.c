@@ -20,6 +20,7 @@
 #include "cutover/audit.h"
 #include "cutover/rollback.h"
 #include "cutover/rollback_store.h"
+#include "cutover/termsafe.h"
 
 /* Exit codes (docs/rollback.md). */
 enum {
@@ -297,11 +298,6 @@ static int check_names(const char *opt, const char *list, const struct runbook_p
 
 /* --- printing ----------------------------------------------------------------- */
 
-static void put_safe(FILE *out, const char *s)
-{
-	cli_act_put_safe(out, s);
-}
-
 static void duration(double s, char *buf, size_t n)
 {
 	if (s < 0)
@@ -387,19 +383,19 @@ static void show_plan(const struct runbook *rb, const struct runbook_plan *plan)
 		}
 		if (pv[i].kind == ROLLBACK_CHECK) {
 			printf("  %3zu. [verify] ", i + 1);
-			put_safe(stdout, pv[i].title);
+			termsafe_put(stdout, pv[i].title);
 			putchar('\n');
 			continue;
 		}
 		describe_step(pv[i].step, what, sizeof(what));
 		printf("  %3zu. ", i + 1);
-		put_safe(stdout, pv[i].title);
+		termsafe_put(stdout, pv[i].title);
 		printf("  (%s %zu: ", pv[i].plan->id, pv[i].plan_index);
-		put_safe(stdout, what);
+		termsafe_put(stdout, what);
 		printf(")\n");
 		if (pv[i].step->kind == RUNBOOK_STEP_MANUAL) {
 			printf("        ");
-			put_safe(stdout, pv[i].step->manual.text);
+			termsafe_put(stdout, pv[i].step->manual.text);
 			putchar('\n');
 		}
 	}
@@ -434,13 +430,13 @@ static void print_item(const struct rollback_snapshot *s, size_t i)
 	printf("[%s] %3zu/%zu %s ", t, i + 1, s->nitems, rollback_item_state_name(v->state));
 	if (v->kind == ROLLBACK_CHECK)
 		printf("[verify %s] ", v->plan->id);
-	put_safe(stdout, v->title);
+	termsafe_put(stdout, v->title);
 	if (v->state != ROLLBACK_ITEM_RUNNING && v->state != ROLLBACK_ITEM_WAITING &&
 	    v->state != ROLLBACK_ITEM_PENDING && v->kind == ROLLBACK_STEP)
 		printf(" (%s%s)", d, v->attempts > 1 ? ", retried" : "");
 	if (v->note[0] && v->state != ROLLBACK_ITEM_RUNNING) {
 		printf(": ");
-		put_safe(stdout, v->note);
+		termsafe_put(stdout, v->note);
 	}
 	putchar('\n');
 	if (v->state == ROLLBACK_ITEM_FAILED && v->output_tail[0]) {
@@ -495,7 +491,7 @@ static bool ask_terminal(const struct rollback_snapshot *s, struct rollback_answ
 
 	text[0] = '\0';
 	printf("\n>>> ");
-	put_safe(stdout, p->text);
+	termsafe_put(stdout, p->text);
 	printf("\n");
 	for (;;) {
 		switch (p->kind) {
@@ -717,7 +713,7 @@ static int show_status(const struct args *a, const struct runbook *rb, const cha
 	printf("latest run %.12s: plan %s, %s, by %s on %s, %ld/%ld items done, at item %ld: ",
 	       rs.run.id, rs.run.plan, rs.run.state, rs.run.operator_name, rs.run.host, rs.done,
 	       rs.run.nitems, rs.run.current + 1);
-	put_safe(stdout, rs.current_title);
+	termsafe_put(stdout, rs.current_title);
 	printf(" (%s)\n", rs.current_state);
 	return RB_OK;
 }
@@ -786,7 +782,7 @@ static int handle_prompt(struct driver *d, struct rollback_runner *r,
 		else
 			snprintf(name, sizeof(name), "%zu", p->item + 1);
 		fprintf(stderr, "cutover rollback: item %zu '", p->item + 1);
-		put_safe(stderr, v->title);
+		termsafe_put(stderr, v->title);
 		fprintf(stderr,
 		        "' %s and there is no terminal to answer it. The run is left "
 		        "resumable: once it is done, run again with --resume --assume-done %s%s\n",
@@ -836,7 +832,7 @@ static int drive(struct driver *d, struct rollback_runner *r)
 		if (s.message[0] && strcmp(s.message, lastmsg) != 0) {
 			snprintf(lastmsg, sizeof(lastmsg), "%s", s.message);
 			printf("--- ");
-			put_safe(stdout, s.message);
+			termsafe_put(stdout, s.message);
 			putchar('\n');
 		}
 		for (size_t i = 0; i < n; i++) {
@@ -854,7 +850,7 @@ static int drive(struct driver *d, struct rollback_runner *r)
 				snprintf(seen[i].detail, sizeof(seen[i].detail), "%s", v->detail);
 				seen[i].detail_at = wall();
 				printf("             ... ");
-				put_safe(stdout, v->detail);
+				termsafe_put(stdout, v->detail);
 				putchar('\n');
 				fflush(stdout);
 			}
@@ -880,7 +876,7 @@ static int drive(struct driver *d, struct rollback_runner *r)
 				code = s.skipped || s.failed_checks ? RB_VERIFY : RB_OK;
 			} else if (s.state == ROLLBACK_RUN_ABORTED) {
 				fprintf(stderr, "cutover rollback: aborted: ");
-				put_safe(stderr, s.message);
+				termsafe_put(stderr, s.message);
 				fputc('\n', stderr);
 				code = RB_FAILED;
 			} else {

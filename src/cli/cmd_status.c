@@ -23,6 +23,7 @@
 #include "cutover/diag.h"
 #include "cutover/engine.h"
 #include "cutover/runbook.h"
+#include "cutover/termsafe.h"
 #include "cli/cmd_status_json.h"
 #include "cli/commands.h"
 
@@ -107,22 +108,6 @@ static int parse_args(int argc, char **argv, struct status_args *a)
 	return 0;
 }
 
-/* Remote text is data: control characters (C0, DEL, C1) are printed as
- * \xNN so a flag value or an error message cannot move the cursor. */
-static void put_safe(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	for (; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			fprintf(f, "\\u%04x", p[1]), p++;
-		else
-			fputc(*p, f);
-	}
-}
-
 static int verdict(const struct engine_snapshot *s)
 {
 	int worst = STATUS_OK;
@@ -190,7 +175,7 @@ static void print_human(const struct engine_snapshot *s, int code)
 	       s->header.production ? " (PRODUCTION)" : "", s->header.region);
 	if (s->header.caller_arn) {
 		printf(" \xc2\xb7 ");
-		put_safe(stdout, s->header.caller_arn);
+		termsafe_put_escaped(stdout, s->header.caller_arn);
 	}
 	if (s->header.credential_expiry > 0)
 		printf(" \xc2\xb7 credentials expire in %s",
@@ -212,7 +197,7 @@ static void print_human(const struct engine_snapshot *s, int code)
 		if (p->current_state &&
 		    (p->status == PHASE_RUNNING || p->status == PHASE_WAITING)) {
 			printf("  in ");
-			put_safe(stdout, p->current_state);
+			termsafe_put_escaped(stdout, p->current_state);
 			printf(" for %s",
 			       engine_duration_format(now - p->state_since, a, sizeof(a)));
 		}
@@ -222,10 +207,10 @@ static void print_human(const struct engine_snapshot *s, int code)
 			printf("  possibly stuck (far past its estimate)");
 		if (p->error || p->cause) {
 			printf("  ");
-			put_safe(stdout, p->error ? p->error : "");
+			termsafe_put_escaped(stdout, p->error ? p->error : "");
 			if (p->cause) {
 				printf(": ");
-				put_safe(stdout, p->cause);
+				termsafe_put_escaped(stdout, p->cause);
 			}
 		}
 		printf("\n");
@@ -245,7 +230,7 @@ static void print_human(const struct engine_snapshot *s, int code)
 			printf("  rollback recommended: plan %s", g->plan_id);
 		if (g->detail && g->detail[0]) {
 			printf("  (");
-			put_safe(stdout, g->detail);
+			termsafe_put_escaped(stdout, g->detail);
 			printf(")");
 		}
 		printf("\n");
@@ -265,11 +250,11 @@ static void print_human(const struct engine_snapshot *s, int code)
 			printf("(parameter %s does not exist)\n", f->def->ssm);
 			continue;
 		}
-		put_safe(stdout, f->value);
+		termsafe_put_escaped(stdout, f->value);
 		printf("  v%lld", f->version);
 		if (f->last_modified_user) {
 			printf("  ");
-			put_safe(stdout, f->last_modified_user);
+			termsafe_put_escaped(stdout, f->last_modified_user);
 		}
 		printf("\n");
 	}
@@ -284,7 +269,7 @@ static void print_human(const struct engine_snapshot *s, int code)
 		       engine_freshness_format(v, now, fresh, sizeof(fresh)));
 		if (v->failures && v->error_msg[0]) {
 			printf("\n              ");
-			put_safe(stdout, v->error_msg);
+			termsafe_put_escaped(stdout, v->error_msg);
 		}
 		printf("\n");
 	}

@@ -18,7 +18,12 @@
 #include "cutover/aws_ssm.h"
 #include "cutover/aws_sts.h"
 #include "cutover/flag_value.h"
+#include "cutover/termsafe.h"
+#include "cutover/dup_or_null.h"
+#include "cutover/copy_trunc.h"
+#include "cutover/ends_with.h"
 #include "engine/action_json.h"
+#include "engine/task_token_json.h"
 
 struct actions {
 	const struct runbook *rb;
@@ -53,26 +58,6 @@ const char *action_outcome_name(enum action_outcome o)
 	return (unsigned)o < ACTION_OUTCOME_COUNT ? outcome_names[o] : "?";
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-/* Copy into a fixed buffer, cut at n - 1 bytes.  Values fit whole
- * (ACTION_VALUE_MAX holds any flag value); only display text is cut. */
-static void copy(char *dst, size_t n, const char *src)
-{
-	size_t len = src ? strlen(src) : 0;
-
-	if (n == 0)
-		return;
-	if (len >= n)
-		len = n - 1;
-	if (len)
-		memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
 /* --- lifecycle ------------------------------------------------------------ */
 
 enum cutover_status actions_create(const struct actions_options *opt, struct actions **out,
@@ -96,8 +81,8 @@ enum cutover_status actions_create(const struct actions_options *opt, struct act
 	a->rb = opt->rb;
 	a->opt = *opt;
 	a->operator_name = strdup(audit_operator_name(opt->operator_name));
-	a->caller_arn = dup_or_null(opt->caller_arn);
-	a->runbook_hash = dup_or_null(opt->runbook_hash);
+	a->caller_arn = dup_or_null(opt->caller_arn, NULL);
+	a->runbook_hash = dup_or_null(opt->runbook_hash, NULL);
 	if (!a->operator_name || (opt->caller_arn && !a->caller_arn) ||
 	    (opt->runbook_hash && !a->runbook_hash)) {
 		st = cutover_errf(err, CUTOVER_ENOMEM, "actions: out of memory");
@@ -214,7 +199,7 @@ static enum cutover_status finish(struct action_result *res, enum action_outcome
 
 	res->outcome = o;
 	res->status = st;
-	copy(res->reason, sizeof(res->reason), reason);
+	copy_trunc(res->reason, sizeof(res->reason), reason);
 	va_start(ap, fmt);
 	vsnprintf(res->message, sizeof(res->message), fmt, ap);
 	va_end(ap);
@@ -231,7 +216,7 @@ static enum cutover_status refuse(struct action_result *res, enum cutover_status
 
 	res->outcome = ACTION_OUTCOME_REFUSED;
 	res->status = st;
-	copy(res->reason, sizeof(res->reason), reason);
+	copy_trunc(res->reason, sizeof(res->reason), reason);
 	va_start(ap, fmt);
 	vsnprintf(res->message, sizeof(res->message), fmt, ap);
 	va_end(ap);
@@ -376,7 +361,7 @@ static enum cutover_status check_request(struct actions *a, const struct action_
 			return refuse(res, CUTOVER_EVALIDATE, "invalid",
 				      "no flag '%.128s' in runbook %s; `cutover flag list` shows them",
 				      req->flag_id ? req->flag_id : "", rb->name);
-		copy(res->target, sizeof(res->target), f->ssm);
+		copy_trunc(res->target, sizeof(res->target), f->ssm);
 		if (req->expected_version < 0)
 			return refuse(res, CUTOVER_EVALIDATE, "invalid",
 				      "flag %s: expected version %lld is not a version (1 or more)",
@@ -422,7 +407,7 @@ static enum cutover_status check_request(struct actions *a, const struct action_
 			return refuse(res, CUTOVER_EVALIDATE, "invalid",
 				      "a task token is at most 2048 characters; this one has %zu",
 				      strlen(req->task_token));
-		copy(res->target, sizeof(res->target), req->phase_id ? req->phase_id : "");
+		copy_trunc(res->target, sizeof(res->target), req->phase_id ? req->phase_id : "");
 		return CUTOVER_OK;
 	case ACTION_EXEC_STOP: {
 		char sm[1024];
@@ -445,7 +430,7 @@ static enum cutover_status check_request(struct actions *a, const struct action_
 		if (rb->nexecutions == 0)
 			return refuse(res, CUTOVER_EVALIDATE, "invalid",
 				      "runbook %s has no executions", rb->name);
-		copy(res->target, sizeof(res->target), req->execution);
+		copy_trunc(res->target, sizeof(res->target), req->execution);
 		return CUTOVER_OK;
 	}
 	case ACTION_ALERT_ACK: {
@@ -458,13 +443,13 @@ static enum cutover_status check_request(struct actions *a, const struct action_
 		if (!g->has_trigger)
 			return refuse(res, CUTOVER_EVALIDATE, "invalid",
 				      "gauge %s has no rollback trigger to acknowledge", g->id);
-		copy(res->target, sizeof(res->target), g->id);
+		copy_trunc(res->target, sizeof(res->target), g->id);
 		return CUTOVER_OK;
 	}
 	case ACTION_NOTE:
 		if (!req->comment || !*req->comment)
 			return refuse(res, CUTOVER_EVALIDATE, "invalid", "note: no text");
-		copy(res->new_value, sizeof(res->new_value), req->comment);
+		copy_trunc(res->new_value, sizeof(res->new_value), req->comment);
 		return CUTOVER_OK;
 	default:
 		break;
@@ -523,7 +508,7 @@ static enum cutover_status read_param(struct actions *a, const char *name, bool 
 	st = ssm_get_parameters(a->client, &name, 1, 0, &l, aerr);
 	if (st == CUTOVER_OK && l.count > 0) {
 		*present = true;
-		copy(value, vn, l.items[0].value);
+		copy_trunc(value, vn, l.items[0].value);
 		*version = l.items[0].version;
 	}
 	ssm_parameter_list_free(&l);
@@ -542,9 +527,9 @@ static void who_wrote(struct actions *a, const char *name, long long version,
 			const struct ssm_parameter *p = &h.items[i];
 
 			if (version == 0 || p->version == version) {
-				copy(res->other_user, sizeof(res->other_user),
+				copy_trunc(res->other_user, sizeof(res->other_user),
 				     p->last_modified_user ? p->last_modified_user : "someone");
-				copy(res->other_value, sizeof(res->other_value), p->value);
+				copy_trunc(res->other_value, sizeof(res->other_value), p->value);
 				res->other_version = p->version;
 				break;
 			}
@@ -552,7 +537,7 @@ static void who_wrote(struct actions *a, const char *name, long long version,
 	}
 	ssm_parameter_list_free(&h);
 	if (!res->other_user[0])
-		copy(res->other_user, sizeof(res->other_user), "someone (history unavailable)");
+		copy_trunc(res->other_user, sizeof(res->other_user), "someone (history unavailable)");
 }
 
 static enum cutover_status flag_set(struct actions *a, const struct action_request *req,
@@ -676,7 +661,7 @@ static enum cutover_status flag_set(struct actions *a, const struct action_reque
 		bool after_present;
 
 		aws_error_render(&aerr, msg, sizeof(msg));
-		copy(res->request_id, sizeof(res->request_id), aerr.request_id);
+		copy_trunc(res->request_id, sizeof(res->request_id), aerr.request_id);
 		aws_error_clear(&rerr);
 		if (aerr.kind == AWS_ERR_AWS || aerr.kind == AWS_ERR_AUTH ||
 		    aerr.kind == AWS_ERR_INVALID) {
@@ -702,7 +687,7 @@ static enum cutover_status flag_set(struct actions *a, const struct action_reque
 		}
 		return write_outcome(a, &p, res, NULL);
 	}
-	copy(res->request_id, sizeof(res->request_id), put.meta.request_id);
+	copy_trunc(res->request_id, sizeof(res->request_id), put.meta.request_id);
 	res->new_version = put.version;
 	if (put.version != seen + 1) {
 		/* Someone wrote between our read and our write; ours replaced
@@ -786,13 +771,6 @@ static const struct runbook_phase *phase_of_state(const struct runbook *rb,
 	return NULL;
 }
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-
-	return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
 /* Walk one execution's history in order; the task that is scheduled with
  * a token and has not ended is waiting.  Appends to *ap. */
 static enum cutover_status pending_of(struct actions *a, const struct runbook_execution *ex,
@@ -816,7 +794,7 @@ static enum cutover_status pending_of(struct actions *a, const struct runbook_ex
 		const struct sfn_history_event *e = &h.events[i];
 		const char *t = e->type ? e->type : "";
 
-		if (has_suffix(t, "StateEntered") && e->state_name) {
+		if (ends_with(t, "StateEntered") && e->state_name) {
 			state = e->state_name;
 		} else if (strcmp(t, "TaskScheduled") == 0) {
 			char *tok = NULL;
@@ -824,7 +802,7 @@ static enum cutover_status pending_of(struct actions *a, const struct runbook_ex
 			free(token);
 			token = NULL;
 			if (e->resource && strstr(e->resource, "waitForTaskToken") &&
-			    action_json_task_token(e->parameters, &tok) == CUTOVER_OK && tok) {
+			    task_token_find(e->parameters, &tok) == CUTOVER_OK && tok) {
 				token = tok;
 				token_state = state;
 				since = e->timestamp;
@@ -832,7 +810,7 @@ static enum cutover_status pending_of(struct actions *a, const struct runbook_ex
 				free(tok);
 			}
 		} else if (strcmp(t, "TaskSucceeded") == 0 || strcmp(t, "TaskFailed") == 0 ||
-			   strcmp(t, "TaskTimedOut") == 0 || has_suffix(t, "StateExited") ||
+			   strcmp(t, "TaskTimedOut") == 0 || ends_with(t, "StateExited") ||
 			   strncmp(t, "Execution", 9) == 0) {
 			if (strcmp(t, "ExecutionStarted") != 0) {
 				free(token);
@@ -963,8 +941,8 @@ static enum cutover_status approval(struct actions *a, const struct action_reque
 		actions_approvals_free(ap, n);
 		return res->status;
 	}
-	copy(res->target, sizeof(res->target), hit->phase ? hit->phase->id : hit->state);
-	copy(res->new_value, sizeof(res->new_value), approve ? "approved" : "rejected");
+	copy_trunc(res->target, sizeof(res->target), hit->phase ? hit->phase->id : hit->state);
+	copy_trunc(res->new_value, sizeof(res->new_value), approve ? "approved" : "rejected");
 	{
 		struct action_kv kv[] = {
 			{ "phase", ACTION_KV_STR, hit->phase ? hit->phase->id : NULL, 0, 0 },
@@ -977,7 +955,7 @@ static enum cutover_status approval(struct actions *a, const struct action_reque
 		};
 		char prefix[17];
 
-		copy(prefix, sizeof(prefix), hit->task_token);
+		copy_trunc(prefix, sizeof(prefix), hit->task_token);
 		kv[3].str = prefix;
 		detail = action_json_object(kv, sizeof(kv) / sizeof(kv[0]));
 	}
@@ -1004,7 +982,7 @@ static enum cutover_status approval(struct actions *a, const struct action_reque
 		st = sfn_send_task_failure(a->client, hit->task_token, "Rejected", cause, &tr, &aerr);
 	}
 	if (st == CUTOVER_OK) {
-		copy(res->request_id, sizeof(res->request_id), tr.meta.request_id);
+		copy_trunc(res->request_id, sizeof(res->request_id), tr.meta.request_id);
 		if (tr.meta.already_done)
 			finish(res, ACTION_OUTCOME_UNKNOWN, CUTOVER_OK, "already-done",
 			       "%s of %s: a retry found the task already answered, most likely by the "
@@ -1020,7 +998,7 @@ static enum cutover_status approval(struct actions *a, const struct action_reque
 		char msg[768];
 
 		aws_error_render(&aerr, msg, sizeof(msg));
-		copy(res->request_id, sizeof(res->request_id), aerr.request_id);
+		copy_trunc(res->request_id, sizeof(res->request_id), aerr.request_id);
 		finish(res, aerr.outcome_unknown || aerr.kind == AWS_ERR_CANCELLED
 				    ? ACTION_OUTCOME_UNKNOWN : ACTION_OUTCOME_FAILED,
 		       aws_status(&aerr), aws_reason(&aerr), "%s%s of %s: %s",
@@ -1052,7 +1030,7 @@ static enum cutover_status find_execution(struct actions *a, const char *name, c
 		if (!p)
 			continue;
 		if (strncmp(name, "arn:", 4) == 0)
-			copy(arn, n, name);
+			copy_trunc(arn, n, name);
 		else
 			snprintf(arn, n, "%.*s:execution:%s:%s", (int)(p - sm), sm,
 				 p + strlen(":stateMachine:"), name);
@@ -1087,8 +1065,8 @@ static enum cutover_status exec_stop(struct actions *a, const struct action_requ
 
 	if (find_execution(a, req->execution, arn, sizeof(arn), &ex, res) != CUTOVER_OK)
 		return res->status;
-	copy(res->target, sizeof(res->target), arn);
-	copy(res->old_value, sizeof(res->old_value), ex.status);
+	copy_trunc(res->target, sizeof(res->target), arn);
+	copy_trunc(res->old_value, sizeof(res->old_value), ex.status);
 	if (!ex.status || strcmp(ex.status, "RUNNING") != 0) {
 		refuse(res, CUTOVER_EREFUSED, "not-running",
 		       "execution %s is %s, not RUNNING: nothing to stop", ex.name ? ex.name : arn,
@@ -1098,11 +1076,11 @@ static enum cutover_status exec_stop(struct actions *a, const struct action_requ
 	}
 	sfn_execution_free(&ex);
 	if (req->cause && *req->cause)
-		copy(cause, sizeof(cause), req->cause);
+		copy_trunc(cause, sizeof(cause), req->cause);
 	else
 		snprintf(cause, sizeof(cause), "stopped by %s from cutover%s%s", a->operator_name,
 			 req->comment && *req->comment ? ": " : "", req->comment ? req->comment : "");
-	copy(res->new_value, sizeof(res->new_value), "ABORTED");
+	copy_trunc(res->new_value, sizeof(res->new_value), "ABORTED");
 	{
 		struct action_kv kv[] = {
 			{ "error", ACTION_KV_STR, error, 0, 0 },
@@ -1118,7 +1096,7 @@ static enum cutover_status exec_stop(struct actions *a, const struct action_requ
 
 	aws_error_clear(&aerr);
 	if (sfn_stop_execution(a->client, arn, error, cause, &sr, &aerr) == CUTOVER_OK) {
-		copy(res->request_id, sizeof(res->request_id), sr.meta.request_id);
+		copy_trunc(res->request_id, sizeof(res->request_id), sr.meta.request_id);
 		finish(res, ACTION_OUTCOME_OK, CUTOVER_OK, "", "stopped %s (%s)", arn, error);
 	} else if (aerr.kind == AWS_ERR_TRANSPORT || aerr.kind == AWS_ERR_CANCELLED ||
 		   aerr.outcome_unknown) {
@@ -1146,7 +1124,7 @@ static enum cutover_status exec_stop(struct actions *a, const struct action_requ
 		char msg[768];
 
 		aws_error_render(&aerr, msg, sizeof(msg));
-		copy(res->request_id, sizeof(res->request_id), aerr.request_id);
+		copy_trunc(res->request_id, sizeof(res->request_id), aerr.request_id);
 		finish(res, ACTION_OUTCOME_FAILED, aws_status(&aerr), aws_reason(&aerr),
 		       "execution %s not stopped: %s", arn, msg);
 	}
@@ -1249,7 +1227,7 @@ enum cutover_status actions_flags_read(struct actions *a, bool with_user,
 		for (size_t i = 0; i < rb->nflags; i++)
 			if (strcmp(l.items[k].name, names[i]) == 0 && !fs[i].present) {
 				fs[i].present = true;
-				fs[i].value = dup_or_null(l.items[k].value);
+				fs[i].value = dup_or_null(l.items[k].value, NULL);
 				fs[i].version = l.items[k].version;
 				fs[i].last_modified = l.items[k].last_modified_date;
 			}
@@ -1266,7 +1244,7 @@ enum cutover_status actions_flags_read(struct actions *a, bool with_user,
 		}
 		for (size_t k = h.count; k-- > 0;)
 			if (h.items[k].version == fs[i].version) {
-				fs[i].last_modified_user = dup_or_null(h.items[k].last_modified_user);
+				fs[i].last_modified_user = dup_or_null(h.items[k].last_modified_user, NULL);
 				break;
 			}
 		ssm_parameter_list_free(&h);
@@ -1289,26 +1267,19 @@ struct unresolved_ctx {
 	int n;
 };
 
-static void put_safe(FILE *out, const char *s)
-{
-	/* Remote and operator text: no terminal controls. */
-	for (; s && *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
-}
-
 static int unresolved_row(void *ctx, const struct audit_row *r)
 {
 	struct unresolved_ctx *u = ctx;
 
 	fprintf(u->out, "cutover: outcome unknown: verify: #%lld %s ", (long long)r->id,
 		r->kind ? r->kind : "?");
-	put_safe(u->out, r->target ? r->target : "-");
+	termsafe_put(u->out, r->target ? r->target : "-");
 	if (r->new_value) {
 		fputs(" -> ", u->out);
-		put_safe(u->out, r->new_value);
+		termsafe_put(u->out, r->new_value);
 	}
 	fputs(" by ", u->out);
-	put_safe(u->out, r->operator_name ? r->operator_name : "?");
+	termsafe_put(u->out, r->operator_name ? r->operator_name : "?");
 	fputs(" (stopped before its outcome was recorded; check the live state)\n", u->out);
 	u->n++;
 	return 0;

@@ -21,14 +21,10 @@
 #include <unistd.h>
 
 #include "cutover/aws_config.h"
+#include "cutover/dup_or_null.h"
 #include "engine/engine_internal.h"
 
 /* --- small helpers -------------------------------------------------------- */
-
-char *engine_strdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
 
 double engine_now(const struct engine *e)
 {
@@ -324,11 +320,11 @@ static enum cutover_status snapshot_copy(struct engine_snapshot *d, const struct
 
 			*ev = o->events[k];
 			v->nevents = k + 1;
-			ev->type = engine_strdup(o->events[k].type);
-			ev->state = engine_strdup(o->events[k].state);
-			ev->error = engine_strdup(o->events[k].error);
-			ev->cause = engine_strdup(o->events[k].cause);
-			ev->input = engine_strdup(o->events[k].input);
+			ev->type = dup_or_null(o->events[k].type, NULL);
+			ev->state = dup_or_null(o->events[k].state, NULL);
+			ev->error = dup_or_null(o->events[k].error, NULL);
+			ev->cause = dup_or_null(o->events[k].cause, NULL);
+			ev->input = dup_or_null(o->events[k].input, NULL);
 			if ((o->events[k].type && !ev->type) ||
 			    (o->events[k].state && !ev->state) ||
 			    (o->events[k].error && !ev->error) ||
@@ -343,9 +339,9 @@ static enum cutover_status snapshot_copy(struct engine_snapshot *d, const struct
 
 			*j = o->jobs[k];
 			v->njobs = k + 1;
-			j->name = engine_strdup(o->jobs[k].name);
-			j->arn = engine_strdup(o->jobs[k].arn);
-			j->status = engine_strdup(o->jobs[k].status);
+			j->name = dup_or_null(o->jobs[k].name, NULL);
+			j->arn = dup_or_null(o->jobs[k].arn, NULL);
+			j->status = dup_or_null(o->jobs[k].status, NULL);
 			if ((o->jobs[k].name && !j->name) || (o->jobs[k].arn && !j->arn) ||
 			    (o->jobs[k].status && !j->status))
 				goto fail;
@@ -616,8 +612,8 @@ static enum cutover_status init_state(struct engine *e)
 	const struct runbook *rb = e->rb;
 	struct engine_snapshot *s = &e->state;
 
-	s->header.name = engine_strdup(rb->name);
-	s->header.environment = engine_strdup(rb->environment ? rb->environment : "");
+	s->header.name = dup_or_null(rb->name, NULL);
+	s->header.environment = dup_or_null(rb->environment ? rb->environment : "", NULL);
 	s->header.production = rb->production;
 	snprintf(s->header.region, sizeof(s->header.region), "%s", e->region);
 	if (!s->header.name || !s->header.environment)

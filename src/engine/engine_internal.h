@@ -109,7 +109,4 @@ struct aws_error;
 enum cutover_status engine_source_poll(struct engine *e, enum runbook_source src,
                                        struct aws_error *aerr);
 
-/* strdup that accepts NULL. */
-char *engine_strdup(const char *s);
-
 #endif

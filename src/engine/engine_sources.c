@@ -13,6 +13,8 @@
 #include "cutover/aws_sfn.h"
 #include "cutover/aws_ssm.h"
 #include "cutover/aws_sts.h"
+#include "cutover/dup_or_null.h"
+#include "cutover/ends_with.h"
 #include "engine/engine_internal.h"
 #include "engine/metric_query.h"
 #include "engine/task_token_json.h"
@@ -29,17 +31,6 @@ static enum cutover_status oom(struct aws_error *aerr)
 static bool str_eq(const char *a, const char *b)
 {
 	return a && b && strcmp(a, b) == 0;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n, m;
-
-	if (!s)
-		return false;
-	n = strlen(s);
-	m = strlen(suffix);
-	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
 /* --- executions ----------------------------------------------------------- */
@@ -91,13 +82,13 @@ static enum cutover_status cache_append(struct engine_exec_cache *c,
 	memset(ev, 0, sizeof(*ev));
 	ev->id = s->id;
 	ev->ts = s->timestamp;
-	ev->type = engine_strdup(s->type);
-	ev->state = engine_strdup(s->state_name);
-	ev->resource = engine_strdup(s->resource);
-	ev->error = engine_strdup(s->error);
-	ev->cause = engine_strdup(s->cause);
+	ev->type = dup_or_null(s->type, NULL);
+	ev->state = dup_or_null(s->state_name, NULL);
+	ev->resource = dup_or_null(s->resource, NULL);
+	ev->error = dup_or_null(s->error, NULL);
+	ev->cause = dup_or_null(s->cause, NULL);
 	if (ends_with(s->type, "StateEntered"))
-		ev->input = engine_strdup(s->input);
+		ev->input = dup_or_null(s->input, NULL);
 	if (str_eq(s->type, "TaskScheduled") && s->parameters) {
 		/* Parameters that are not JSON carry no token we could use. */
 		if (task_token_find(s->parameters, &ev->token) == CUTOVER_ENOMEM) {
@@ -200,12 +191,12 @@ static enum cutover_status fill_execution_view(struct engine_execution_view *v,
 	size_t first = c->nevents > ENGINE_RECENT_EVENTS ? c->nevents - ENGINE_RECENT_EVENTS : 0;
 
 	if (d) {
-		v->arn = engine_strdup(d->execution_arn ? d->execution_arn : c->arn);
-		v->status = engine_strdup(d->status);
+		v->arn = dup_or_null(d->execution_arn ? d->execution_arn : c->arn, NULL);
+		v->status = dup_or_null(d->status, NULL);
 		v->start = d->start_date;
 		v->stop = d->stop_date;
-		v->error = engine_strdup(d->error);
-		v->cause = engine_strdup(d->cause);
+		v->error = dup_or_null(d->error, NULL);
+		v->cause = dup_or_null(d->cause, NULL);
 		if ((!v->arn && c->arn) || (d->status && !v->status) || (d->error && !v->error) ||
 		    (d->cause && !v->cause))
 			return CUTOVER_ENOMEM;
@@ -220,11 +211,11 @@ static enum cutover_status fill_execution_view(struct engine_execution_view *v,
 
 			ev->id = s->id;
 			ev->ts = s->ts;
-			ev->type = engine_strdup(s->type);
-			ev->state = engine_strdup(s->state);
-			ev->error = engine_strdup(s->error);
-			ev->cause = engine_strdup(s->cause);
-			ev->input = engine_strdup(s->input);
+			ev->type = dup_or_null(s->type, NULL);
+			ev->state = dup_or_null(s->state, NULL);
+			ev->error = dup_or_null(s->error, NULL);
+			ev->cause = dup_or_null(s->cause, NULL);
+			ev->input = dup_or_null(s->input, NULL);
 			if ((s->type && !ev->type) || (s->state && !ev->state) ||
 			    (s->error && !ev->error) || (s->cause && !ev->cause) ||
 			    (s->input && !ev->input))
@@ -239,9 +230,9 @@ static enum cutover_status fill_execution_view(struct engine_execution_view *v,
 			const struct sfn_execution *s = &jobs->items[i];
 			struct engine_job_view *j = &v->jobs[v->njobs++];
 
-			j->name = engine_strdup(s->name);
-			j->arn = engine_strdup(s->execution_arn);
-			j->status = engine_strdup(s->status);
+			j->name = dup_or_null(s->name, NULL);
+			j->arn = dup_or_null(s->execution_arn, NULL);
+			j->status = dup_or_null(s->status, NULL);
 			j->start = s->start_date;
 			j->stop = s->stop_date;
 			if ((s->name && !j->name) || (s->execution_arn && !j->arn) ||
@@ -266,11 +257,11 @@ static enum cutover_status fill_phase_view(struct engine_phase_view *v,
 	v->estimate_s = 60.0 * ph->estimate_min;
 	v->stuck = pv->stuck;
 	v->waiting_since = pv->waiting_since;
-	v->current_state = engine_strdup(pv->current_state);
-	v->task_token = engine_strdup(pv->task_token);
-	v->error = engine_strdup(pv->error);
-	v->cause = engine_strdup(pv->cause);
-	v->execution_arn = engine_strdup(arn);
+	v->current_state = dup_or_null(pv->current_state, NULL);
+	v->task_token = dup_or_null(pv->task_token, NULL);
+	v->error = dup_or_null(pv->error, NULL);
+	v->cause = dup_or_null(pv->cause, NULL);
+	v->execution_arn = dup_or_null(arn, NULL);
 	if ((pv->current_state && !v->current_state) || (pv->task_token && !v->task_token) ||
 	    (pv->error && !v->error) || (pv->cause && !v->cause) || (arn && !v->execution_arn))
 		return CUTOVER_ENOMEM;
@@ -315,7 +306,7 @@ static enum cutover_status poll_executions(struct engine *e, struct aws_client *
 		if (!str_eq(arn, c->arn)) {
 			cache_reset(c);
 			free(c->arn);
-			c->arn = engine_strdup(arn);
+			c->arn = dup_or_null(arn, NULL);
 			if (arn && !c->arn) {
 				sfn_execution_list_free(&jobs);
 				st = oom(aerr);
@@ -364,8 +355,8 @@ static enum cutover_status poll_executions(struct engine *e, struct aws_client *
 		}
 		if (v.status == PHASE_WAITING && v.task_token) {
 			av[na].phase = p;
-			av[na].state = engine_strdup(v.current_state);
-			av[na].task_token = engine_strdup(v.task_token);
+			av[na].state = dup_or_null(v.current_state, NULL);
+			av[na].task_token = dup_or_null(v.task_token, NULL);
 			av[na].since = v.waiting_since;
 			na++;
 			if ((v.current_state && !av[na - 1].state) || !av[na - 1].task_token) {
@@ -453,8 +444,8 @@ static enum cutover_status poll_flags(struct engine *e, struct aws_client *cl,
 		fv[i].present = true;
 		fv[i].version = p->version;
 		fv[i].last_modified = p->last_modified_date;
-		fv[i].value = engine_strdup(p->value);
-		fv[i].ssm_type = engine_strdup(p->type);
+		fv[i].value = dup_or_null(p->value, NULL);
+		fv[i].ssm_type = dup_or_null(p->type, NULL);
 		if (fp->user_version != p->version) {
 			/* Who wrote this version: only the history says.  A failure
 			 * here leaves the user unknown and is retried next poll. */
@@ -468,7 +459,7 @@ static enum cutover_status poll_flags(struct engine *e, struct aws_client *cl,
 					if (h.items[k].version == p->version) {
 						free(fp->user);
 						fp->user =
-						    engine_strdup(h.items[k].last_modified_user);
+						    dup_or_null(h.items[k].last_modified_user, NULL);
 						fp->user_version = p->version;
 						break;
 					}
@@ -480,7 +471,7 @@ static enum cutover_status poll_flags(struct engine *e, struct aws_client *cl,
 			ssm_parameter_list_free(&h);
 		}
 		if (fp->user_version == p->version)
-			fv[i].last_modified_user = engine_strdup(fp->user);
+			fv[i].last_modified_user = dup_or_null(fp->user, NULL);
 	}
 	engine_lock(e);
 	for (size_t i = 0; i < n; i++) {
@@ -514,7 +505,7 @@ static void ring_push(struct engine_gauge_priv *p, double v, double ts)
 static void set_detail(struct engine_gauge_priv *p, const char *text)
 {
 	free(p->detail);
-	p->detail = engine_strdup(text);
+	p->detail = dup_or_null(text, NULL);
 }
 
 static void publish_gauges(struct engine *e, enum runbook_gauge_kind k1, enum runbook_gauge_kind k2)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cutover/phase_eval.h"
+#include "cutover/ends_with.h"
 
 static const char *const status_names[] = {
 #define PHASE_STATUS_NAME(id, name, glyph) name,
@@ -23,17 +24,6 @@ const char *phase_status_name(enum phase_status s)
 const char *phase_status_glyph(enum phase_status s)
 {
 	return (unsigned)s < PHASE_STATUS_COUNT ? status_glyphs[s] : "?";
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n, m;
-
-	if (!s)
-		return false;
-	n = strlen(s);
-	m = strlen(suffix);
-	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
 static bool in_phase(const struct runbook_phase *ph, const char *state)

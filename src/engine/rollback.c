@@ -34,6 +34,8 @@
 #include "cutover/aws_ssm.h"
 #include "cutover/engine.h"
 #include "cutover/rollback.h"
+#include "cutover/dup_or_null.h"
+#include "cutover/copy_trunc.h"
 #include "engine/action_json.h"
 #include "engine/rollback_exec.h"
 
@@ -195,25 +197,6 @@ static int64_t clk_ms(const struct rollback_runner *r)
 	return (int64_t)llround(clk(r) * 1000.0);
 }
 
-/* Copy into a fixed buffer, cut at n - 1 bytes. */
-static void copy(char *dst, size_t n, const char *src)
-{
-	size_t len = src ? strlen(src) : 0;
-
-	if (!n)
-		return;
-	if (len >= n)
-		len = n - 1;
-	if (len)
-		memmove(dst, src, len);
-	dst[len] = '\0';
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 /* --- test hook: kill -9 at the Nth crash point ----------------------------
  * CUTOVER_TEST_CRASH_AT=N makes the process SIGKILL itself when it reaches
  * its Nth crash point (a boundary between two durable writes), so a test
@@ -303,7 +286,7 @@ static enum cutover_status save_item(struct rollback_runner *r, size_t i, struct
 	pthread_mutex_lock(&r->mu);
 	r->items[i].rec.started_ms = (int64_t)llround(r->items[i].started * 1000.0);
 	r->items[i].rec.ended_ms = (int64_t)llround(r->items[i].ended * 1000.0);
-	copy(r->items[i].rec.state, sizeof(r->items[i].rec.state),
+	copy_trunc(r->items[i].rec.state, sizeof(r->items[i].rec.state),
 	     rollback_item_state_name(r->items[i].state));
 	rec = r->items[i].rec;
 	bump(r);
@@ -317,7 +300,7 @@ static enum cutover_status save_run(struct rollback_runner *r, struct cutover_er
 	struct rollback_run_rec rec;
 
 	pthread_mutex_lock(&r->mu);
-	copy(r->run.state, sizeof(r->run.state), rollback_run_state_name(r->state));
+	copy_trunc(r->run.state, sizeof(r->run.state), rollback_run_state_name(r->state));
 	r->run.current = (long)r->current;
 	rec = r->run;
 	bump(r);
@@ -449,7 +432,7 @@ static bool interrupted(const struct rollback_runner *r)
 static void abort_reason_get(struct rollback_runner *r, char *buf, size_t n)
 {
 	pthread_mutex_lock(&r->mu);
-	copy(buf, n, r->abort_reason);
+	copy_trunc(buf, n, r->abort_reason);
 	pthread_mutex_unlock(&r->mu);
 }
 
@@ -519,7 +502,7 @@ static bool ask(struct rollback_runner *r, size_t i, enum rollback_prompt_kind k
 		*out = r->answer;
 	} else if (atomic_load(&r->abort_req)) {
 		out->kind = ROLLBACK_ANSWER_ABORT;
-		copy(out->text, sizeof(out->text), r->abort_reason);
+		copy_trunc(out->text, sizeof(out->text), r->abort_reason);
 	} else {
 		ok = false;
 	}
@@ -593,7 +576,7 @@ static void do_flag(struct rollback_runner *r, size_t i, struct outcome *o)
 	set_detail(r, i, "setting %s (%s) to '%s'", s->flag.flag->id, s->flag.flag->ssm,
 	           s->flag.value);
 	(void)actions_run(r->actions, &req, res);
-	copy(o->request_id, sizeof(o->request_id), res->request_id);
+	copy_trunc(o->request_id, sizeof(o->request_id), res->request_id);
 	if (res->outcome == ACTION_OUTCOME_OK)
 		outcome_set(o, ROLLBACK_ITEM_SUCCEEDED, "%s", res->message);
 	else if (interrupted(r) && res->outcome == ACTION_OUTCOME_UNKNOWN)
@@ -633,7 +616,7 @@ static void current_state(struct rollback_runner *r, const char *arn, char *out,
 		for (size_t k = 0; k < h.count; k++)
 			if (h.events[k].state_name && h.events[k].type &&
 			    strstr(h.events[k].type, "StateEntered")) {
-				copy(out, n, h.events[k].state_name);
+				copy_trunc(out, n, h.events[k].state_name);
 				break;
 			}
 	sfn_history_free(&h);
@@ -658,7 +641,7 @@ static void do_sfn_start(struct rollback_runner *r, size_t i, struct outcome *o)
 		if (sfn_describe_execution(c, r->items[i].rec.execution_arn, &ex, &aerr) ==
 		        CUTOVER_OK &&
 		    ex.status && strcmp(ex.status, "RUNNING") == 0) {
-			copy(arn, sizeof(arn), r->items[i].rec.execution_arn);
+			copy_trunc(arn, sizeof(arn), r->items[i].rec.execution_arn);
 			sfn_execution_free(&ex);
 			goto wait;
 		}
@@ -693,9 +676,9 @@ static void do_sfn_start(struct rollback_runner *r, size_t i, struct outcome *o)
 			sfn_execution_free(&ex);
 			return;
 		}
-		copy(o->request_id, sizeof(o->request_id), sr.meta.request_id);
+		copy_trunc(o->request_id, sizeof(o->request_id), sr.meta.request_id);
 		if (sr.execution_arn)
-			copy(arn, sizeof(arn), sr.execution_arn);
+			copy_trunc(arn, sizeof(arn), sr.execution_arn);
 		sfn_start_result_free(&sr);
 		started_now = true;
 	} else {
@@ -712,7 +695,7 @@ static void do_sfn_start(struct rollback_runner *r, size_t i, struct outcome *o)
 	}
 	sfn_execution_free(&ex);
 	pthread_mutex_lock(&r->mu);
-	copy(r->items[i].rec.execution_arn, sizeof(r->items[i].rec.execution_arn), arn);
+	copy_trunc(r->items[i].rec.execution_arn, sizeof(r->items[i].rec.execution_arn), arn);
 	pthread_mutex_unlock(&r->mu);
 	{
 		struct cutover_err err;
@@ -837,7 +820,7 @@ static void do_sfn_stop(struct rollback_runner *r, size_t i, struct outcome *o)
 		req.confirmed = true;
 		set_detail(r, i, "stopping %s", arns[k]);
 		(void)actions_run(r->actions, &req, res);
-		copy(o->request_id, sizeof(o->request_id), res->request_id);
+		copy_trunc(o->request_id, sizeof(o->request_id), res->request_id);
 		if (res->outcome == ACTION_OUTCOME_OK)
 			stopped++;
 		else if (interrupted(r))
@@ -870,7 +853,7 @@ static void on_exec_output(void *ctx, const char *tail, const char *last)
 	struct rollback_runner *r = x->r;
 
 	pthread_mutex_lock(&r->mu);
-	copy(r->items[x->i].rec.output_tail, sizeof(r->items[x->i].rec.output_tail), tail);
+	copy_trunc(r->items[x->i].rec.output_tail, sizeof(r->items[x->i].rec.output_tail), tail);
 	snprintf(r->items[x->i].detail, sizeof(r->items[x->i].detail), "%s", last);
 	bump(r);
 	pthread_mutex_unlock(&r->mu);
@@ -916,7 +899,7 @@ static void do_exec(struct rollback_runner *r, size_t i, struct outcome *o)
 	                       should_abort_hook, r, on_exec_output, &x, tail, sizeof(tail), &res);
 	free(envp);
 	pthread_mutex_lock(&r->mu);
-	copy(r->items[i].rec.output_tail, sizeof(r->items[i].rec.output_tail), tail);
+	copy_trunc(r->items[i].rec.output_tail, sizeof(r->items[i].rec.output_tail), tail);
 	r->items[i].rec.has_exit_code = res.exited;
 	r->items[i].rec.exit_code = res.exit_code;
 	pthread_mutex_unlock(&r->mu);
@@ -1017,22 +1000,22 @@ static bool gauge_now(struct rollback_runner *r, const struct runbook_gauge *g,
 			eo.max_attempts = r->opt.max_attempts;
 			if (engine_create(r->rb, &eo, &r->own_engine, &err) != CUTOVER_OK) {
 				r->own_engine_failed = true;
-				copy(why, why_len, err.msg);
+				copy_trunc(why, why_len, err.msg);
 				return false;
 			}
 		}
 		if (!r->own_engine) {
-			copy(why, why_len, "no engine to read the gauge");
+			copy_trunc(why, why_len, "no engine to read the gauge");
 			return false;
 		}
 		e = r->own_engine;
 		if (engine_poll_once(e, gauge_source(g), &err) != CUTOVER_OK) {
-			copy(why, why_len, err.msg);
+			copy_trunc(why, why_len, err.msg);
 			return false;
 		}
 	}
 	if (engine_snapshot_take(e, &snap) != CUTOVER_OK) {
-		copy(why, why_len, "out of memory");
+		copy_trunc(why, why_len, "out of memory");
 		return false;
 	}
 	for (size_t k = 0; k < snap.ngauges; k++)
@@ -1044,7 +1027,7 @@ static bool gauge_now(struct rollback_runner *r, const struct runbook_gauge *g,
 		}
 	engine_snapshot_free(&snap);
 	if (!found)
-		copy(why, why_len, "the engine has no such gauge");
+		copy_trunc(why, why_len, "the engine has no such gauge");
 	return found;
 }
 
@@ -1138,7 +1121,7 @@ static void do_manual(struct rollback_runner *r, size_t i, struct outcome *o)
 		            a.text[0] ? ": " : "", a.text);
 	if (a.kind == ROLLBACK_ANSWER_ABORT && !atomic_load(&r->abort_req)) {
 		pthread_mutex_lock(&r->mu);
-		copy(r->abort_reason, sizeof(r->abort_reason), a.text);
+		copy_trunc(r->abort_reason, sizeof(r->abort_reason), a.text);
 		pthread_mutex_unlock(&r->mu);
 		atomic_store(&r->abort_req, 1);
 	}
@@ -1308,7 +1291,7 @@ static enum rollback_item_state attempt(struct rollback_runner *r, size_t i, boo
 		pthread_mutex_lock(&r->mu);
 		it->state = o.state == ROLLBACK_ITEM_WAITING ? ROLLBACK_ITEM_WAITING
 		                                             : ROLLBACK_ITEM_RUNNING;
-		copy(it->rec.note, sizeof(it->rec.note), o.note);
+		copy_trunc(it->rec.note, sizeof(it->rec.note), o.note);
 		pthread_mutex_unlock(&r->mu);
 		(void)save_item(r, i, &err);
 		return it->state;
@@ -1316,7 +1299,7 @@ static enum rollback_item_state attempt(struct rollback_runner *r, size_t i, boo
 	pthread_mutex_lock(&r->mu);
 	it->state = o.state;
 	it->ended = clk(r);
-	copy(it->rec.note, sizeof(it->rec.note), o.note);
+	copy_trunc(it->rec.note, sizeof(it->rec.note), o.note);
 	pthread_mutex_unlock(&r->mu);
 	if (save_item(r, i, &err) != CUTOVER_OK)
 		set_message(r, "%s", err.msg);
@@ -1372,8 +1355,8 @@ static int collect_unresolved(void *ctx, const struct audit_row *row)
 	if (!row->kind)
 		return 0;
 	u.id = row->id;
-	copy(u.kind, sizeof(u.kind), row->kind);
-	copy(u.target, sizeof(u.target), row->target);
+	copy_trunc(u.kind, sizeof(u.kind), row->kind);
+	copy_trunc(u.target, sizeof(u.target), row->target);
 	u.ours =
 	    strcmp(row->kind, "rollback.step") == 0 && detail_item(row->detail, l->run_id, &u.item);
 	if (!u.ours && strcmp(row->kind, "flag.set") != 0 && strcmp(row->kind, "execution.stop"))
@@ -1637,7 +1620,7 @@ static bool decide(struct rollback_runner *r, size_t i, bool unknown, bool *retr
 			close_intent(r, i, AUDIT_FAILED, NULL, "aborted by the operator");
 		pthread_mutex_lock(&r->mu);
 		if (!r->abort_reason[0])
-			copy(r->abort_reason, sizeof(r->abort_reason), a.text);
+			copy_trunc(r->abort_reason, sizeof(r->abort_reason), a.text);
 		pthread_mutex_unlock(&r->mu);
 		*abort_run = true;
 		return false;
@@ -1666,7 +1649,7 @@ static bool check_item(struct rollback_runner *r, size_t i, bool *abort_run)
 	if (a.kind == ROLLBACK_ANSWER_ABORT) {
 		pthread_mutex_lock(&r->mu);
 		if (!r->abort_reason[0])
-			copy(r->abort_reason, sizeof(r->abort_reason), a.text);
+			copy_trunc(r->abort_reason, sizeof(r->abort_reason), a.text);
 		pthread_mutex_unlock(&r->mu);
 		*abort_run = true;
 		return false;
@@ -1675,7 +1658,7 @@ static bool check_item(struct rollback_runner *r, size_t i, bool *abort_run)
 	it->state = a.kind == ROLLBACK_ANSWER_CONFIRM ? ROLLBACK_ITEM_CONFIRMED
 	                                              : ROLLBACK_ITEM_CHECK_FAILED;
 	it->ended = clk(r);
-	copy(it->rec.note, sizeof(it->rec.note), a.text);
+	copy_trunc(it->rec.note, sizeof(it->rec.note), a.text);
 	pthread_mutex_unlock(&r->mu);
 	step_target(r, i, target, sizeof(target));
 	snprintf(value, sizeof(value), "%s%s%s",
@@ -1709,7 +1692,7 @@ static void end_run(struct rollback_runner *r, enum rollback_run_state st)
 
 			pthread_mutex_lock(&r->mu);
 			it->state = was_running ? ROLLBACK_ITEM_UNKNOWN : ROLLBACK_ITEM_PENDING;
-			copy(it->rec.note, sizeof(it->rec.note),
+			copy_trunc(it->rec.note, sizeof(it->rec.note),
 			     was_running
 			         ? "the run was aborted before this step's outcome was checked"
 			         : "the run was aborted while this waited for the operator");
@@ -1874,14 +1857,14 @@ static void build_items(struct rollback_runner *r, const struct rollback_preview
 		it->title = pv[i].title;
 		it->state = ROLLBACK_ITEM_PENDING;
 		it->rec.idx = (long)i;
-		copy(it->rec.kind, sizeof(it->rec.kind),
+		copy_trunc(it->rec.kind, sizeof(it->rec.kind),
 		     pv[i].kind == ROLLBACK_STEP ? "step" : "check");
-		copy(it->rec.plan, sizeof(it->rec.plan), pv[i].plan->id);
+		copy_trunc(it->rec.plan, sizeof(it->rec.plan), pv[i].plan->id);
 		it->rec.plan_idx = (long)pv[i].plan_index;
-		copy(it->rec.title, sizeof(it->rec.title), pv[i].title);
-		copy(it->rec.step_kind, sizeof(it->rec.step_kind),
+		copy_trunc(it->rec.title, sizeof(it->rec.title), pv[i].title);
+		copy_trunc(it->rec.step_kind, sizeof(it->rec.step_kind),
 		     pv[i].step ? runbook_step_kind_name(pv[i].step->kind) : "");
-		copy(it->rec.state, sizeof(it->rec.state), "pending");
+		copy_trunc(it->rec.state, sizeof(it->rec.state), "pending");
 	}
 }
 
@@ -1977,11 +1960,11 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 		goto out;
 	}
 	r->operator_name = strdup(audit_operator_name(opt->operator_name));
-	r->confirm = dup_or_null(opt->confirm);
+	r->confirm = dup_or_null(opt->confirm, NULL);
 	r->reason = strdup(opt->reason && *opt->reason ? opt->reason : "operator");
-	r->runbook_hash = dup_or_null(opt->runbook_hash);
-	r->profile = dup_or_null(opt->profile);
-	r->region = dup_or_null(opt->region);
+	r->runbook_hash = dup_or_null(opt->runbook_hash, NULL);
+	r->profile = dup_or_null(opt->profile, NULL);
+	r->region = dup_or_null(opt->region, NULL);
 	if (!r->operator_name || !r->reason || (opt->confirm && !r->confirm) ||
 	    (opt->runbook_hash && !r->runbook_hash) || (opt->profile && !r->profile) ||
 	    (opt->region && !r->region)) {
@@ -2114,7 +2097,7 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 		char *d;
 
 		unfinished.ended_ms = (int64_t)llround(wall() * 1000.0);
-		copy(unfinished.state, sizeof(unfinished.state), "aborted");
+		copy_trunc(unfinished.state, sizeof(unfinished.state), "aborted");
 		if ((st = rollback_store_run_update(r->store, &unfinished, err)) != CUTOVER_OK)
 			goto out;
 		snprintf(value, sizeof(value), "abandoned by %s at item %ld/%ld", r->operator_name,
@@ -2140,17 +2123,17 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 		r->started = (double)r->run.started_ms / 1000.0;
 	} else {
 		r->started = clk(r);
-		copy(r->run.runbook, sizeof(r->run.runbook), r->rb->name);
-		copy(r->run.plan, sizeof(r->run.plan), r->plan->id);
+		copy_trunc(r->run.runbook, sizeof(r->run.runbook), r->rb->name);
+		copy_trunc(r->run.plan, sizeof(r->run.plan), r->plan->id);
 		r->run.started_ms = (int64_t)llround(r->started * 1000.0);
 		r->run.nitems = (long)r->nitems;
-		copy(r->run.reason, sizeof(r->run.reason), r->reason);
+		copy_trunc(r->run.reason, sizeof(r->run.reason), r->reason);
 	}
-	copy(r->run.operator_name, sizeof(r->run.operator_name), r->operator_name);
-	copy(r->run.host, sizeof(r->run.host), rollback_store_host(r->store));
+	copy_trunc(r->run.operator_name, sizeof(r->run.operator_name), r->operator_name);
+	copy_trunc(r->run.host, sizeof(r->run.host), rollback_store_host(r->store));
 	r->run.pid = (long)getpid();
 	r->state = ROLLBACK_RUN_RUNNING;
-	copy(r->run.state, sizeof(r->run.state), "running");
+	copy_trunc(r->run.state, sizeof(r->run.state), "running");
 	if (!r->resumed) {
 		struct rollback_item_rec *tmp = calloc(r->nitems, sizeof(*tmp));
 
@@ -2214,7 +2197,7 @@ enum cutover_status rollback_runner_snapshot_take(struct rollback_runner *r,
 		return CUTOVER_ENOMEM;
 	pthread_mutex_lock(&r->mu);
 	snap->generation = r->generation;
-	copy(snap->run_id, sizeof(snap->run_id), r->run.id);
+	copy_trunc(snap->run_id, sizeof(snap->run_id), r->run.id);
 	snap->plan = r->plan;
 	snap->state = r->state;
 	snap->resumed = r->resumed;
@@ -2225,7 +2208,7 @@ enum cutover_status rollback_runner_snapshot_take(struct rollback_runner *r,
 	snap->current = r->current;
 	snap->nitems = r->nitems;
 	snap->prompt = r->prompt;
-	copy(snap->message, sizeof(snap->message), r->message);
+	copy_trunc(snap->message, sizeof(snap->message), r->message);
 	for (size_t i = 0; i < r->nitems; i++) {
 		const struct item *it = &r->items[i];
 		struct rollback_item_view *v = &snap->items[i];
@@ -2245,10 +2228,10 @@ enum cutover_status rollback_runner_snapshot_take(struct rollback_runner *r,
 			v->elapsed_s = 0;
 		v->has_exit_code = it->rec.has_exit_code;
 		v->exit_code = it->rec.exit_code;
-		copy(v->detail, sizeof(v->detail), it->detail);
-		copy(v->note, sizeof(v->note), it->rec.note);
-		copy(v->execution_arn, sizeof(v->execution_arn), it->rec.execution_arn);
-		copy(v->output_tail, sizeof(v->output_tail), it->rec.output_tail);
+		copy_trunc(v->detail, sizeof(v->detail), it->detail);
+		copy_trunc(v->note, sizeof(v->note), it->rec.note);
+		copy_trunc(v->execution_arn, sizeof(v->execution_arn), it->rec.execution_arn);
+		copy_trunc(v->output_tail, sizeof(v->output_tail), it->rec.output_tail);
 		snap->estimate_s += item_estimate(it);
 		if (is_terminal(it->state))
 			snap->ndone++;
@@ -2311,7 +2294,7 @@ enum cutover_status rollback_runner_answer(struct rollback_runner *r,
 		                  r->prompt.text);
 	if (st == CUTOVER_OK) {
 		r->answer.kind = a->kind;
-		copy(r->answer.text, sizeof(r->answer.text), a->text);
+		copy_trunc(r->answer.text, sizeof(r->answer.text), a->text);
 		r->answered = true;
 		/* Closed at once, so no front end shows (or answers) it twice. */
 		r->prompt.kind = ROLLBACK_PROMPT_NONE;
@@ -2326,7 +2309,7 @@ void rollback_runner_abort(struct rollback_runner *r, const char *reason)
 {
 	pthread_mutex_lock(&r->mu);
 	if (!r->abort_reason[0])
-		copy(r->abort_reason, sizeof(r->abort_reason), reason ? reason : "");
+		copy_trunc(r->abort_reason, sizeof(r->abort_reason), reason ? reason : "");
 	atomic_store(&r->abort_req, 1);
 	bump(r);
 	pthread_mutex_unlock(&r->mu);

@@ -10,6 +10,7 @@
 
 #include "cutover/audit.h"
 #include "cutover/rollback.h"
+#include "cutover/copy_trunc.h"
 #include "engine/action_json.h"
 
 struct auto_trigger {
@@ -30,19 +31,6 @@ struct rollback_auto {
 	struct auto_trigger *t; /* one per gauge with an auto trigger */
 	size_t n;
 };
-
-static void copy(char *dst, size_t n, const char *src)
-{
-	size_t len = src ? strlen(src) : 0;
-
-	if (!n)
-		return;
-	if (len >= n)
-		len = n - 1;
-	if (len)
-		memcpy(dst, src, len);
-	dst[len] = '\0';
-}
 
 static struct auto_trigger *find(struct rollback_auto *a, const char *gauge_id)
 {
@@ -142,7 +130,7 @@ enum cutover_status rollback_auto_arm(struct rollback_auto *a, const char *gauge
 	                                              err)) != CUTOVER_OK)
 		return st;
 	t->armed = armed;
-	copy(t->armed_by, sizeof(t->armed_by), who);
+	copy_trunc(t->armed_by, sizeof(t->armed_by), who);
 	snprintf(value, sizeof(value), "%s: plan %s after a %us countdown",
 	         armed ? "armed" : "disarmed", t->g->trigger.plan ? t->g->trigger.plan->id : "-",
 	         t->g->trigger.auto_countdown_s);
@@ -150,7 +138,7 @@ enum cutover_status rollback_auto_arm(struct rollback_auto *a, const char *gauge
 	if (!armed && t->counting) {
 		t->counting = false;
 		t->cancelled = true;
-		copy(t->cancelled_by, sizeof(t->cancelled_by), who);
+		copy_trunc(t->cancelled_by, sizeof(t->cancelled_by), who);
 		record(a, t, "rollback.auto.cancel", "countdown cancelled: disarmed", who, NULL);
 	}
 	return CUTOVER_OK;
@@ -169,7 +157,7 @@ enum cutover_status rollback_auto_cancel(struct rollback_auto *a, const char *ga
 		                    gauge_id ? gauge_id : "");
 	t->counting = false;
 	t->cancelled = true;
-	copy(t->cancelled_by, sizeof(t->cancelled_by), who);
+	copy_trunc(t->cancelled_by, sizeof(t->cancelled_by), who);
 	record(a, t, "rollback.auto.cancel", "countdown cancelled", who, reason);
 	return CUTOVER_OK;
 }
@@ -233,12 +221,12 @@ size_t rollback_auto_views(const struct rollback_auto *a, double now,
 		memset(v, 0, sizeof(*v));
 		v->gauge = t->g;
 		v->armed = t->armed;
-		copy(v->armed_by, sizeof(v->armed_by), t->armed_by);
+		copy_trunc(v->armed_by, sizeof(v->armed_by), t->armed_by);
 		v->counting = t->counting;
 		v->deadline = t->counting ? t->deadline : 0;
 		v->remaining_s = t->counting ? (t->deadline > now ? t->deadline - now : 0) : 0;
 		v->cancelled = t->cancelled;
-		copy(v->cancelled_by, sizeof(v->cancelled_by), t->cancelled_by);
+		copy_trunc(v->cancelled_by, sizeof(v->cancelled_by), t->cancelled_by);
 		v->fired = t->fired;
 	}
 	return a->n;

@@ -19,6 +19,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cutover/nearest.h"
 #include "cutover/strbuf.h"
 #include "runbook/runbook_json.h"
 
@@ -222,54 +223,13 @@ static const char *describe(struct qbuf *b, const cJSON *j)
 
 /* ---- nearest name ----------------------------------------------------- */
 
-/* Levenshtein distance, capped: names are short and only near ones count. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[65];
-
-	if (la > 64 || lb > 64)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
-/* The candidate nearest to word, if near enough to be a likely typo. */
+/* nearest_name, except that a guess as many edits away as the word has
+ * letters is a rewrite, not a typo: "x" does not mean "y". */
 static const char *nearest(const char *word, const char *const *cands, size_t n)
 {
-	size_t best = SIZE_MAX, wl = strlen(word), limit;
-	const char *hit = NULL;
+	const char *hit = nearest_name(word, cands, n);
 
-	limit = wl / 3 > 2 ? wl / 3 : 2;
-	for (size_t i = 0; i < n; i++) {
-		size_t d;
-
-		if (!cands[i])
-			continue;
-		d = edit_distance(word, cands[i]);
-		if (d < best) {
-			best = d;
-			hit = cands[i];
-		}
-	}
-	if (best > limit || best >= wl)
-		return NULL;
-	return hit;
+	return hit && nearest_distance(word, hit) < strlen(word) ? hit : NULL;
 }
 
 /* `"a", "b" or "c"` into sb. */

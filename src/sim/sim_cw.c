@@ -341,36 +341,6 @@ static int valid_period(int p)
 
 static int parse_metric_stat(struct gmd *g, struct query *q, const cJSON *ms, const char *path)
 {
-	static const char *const units[] = {
-	    "Seconds",
-	    "Microseconds",
-	    "Milliseconds",
-	    "Bytes",
-	    "Kilobytes",
-	    "Megabytes",
-	    "Gigabytes",
-	    "Terabytes",
-	    "Bits",
-	    "Kilobits",
-	    "Megabits",
-	    "Gigabits",
-	    "Terabits",
-	    "Percent",
-	    "Count",
-	    "Bytes/Second",
-	    "Kilobytes/Second",
-	    "Megabytes/Second",
-	    "Gigabytes/Second",
-	    "Terabytes/Second",
-	    "Bits/Second",
-	    "Kilobits/Second",
-	    "Megabits/Second",
-	    "Gigabits/Second",
-	    "Terabits/Second",
-	    "Count/Second",
-	    "None",
-	    NULL,
-	};
 	struct sim_dim dims[30];
 	size_t ndims = 0;
 	const cJSON *metric, *ns, *name, *dl, *d, *period, *stat, *unit;
@@ -473,14 +443,10 @@ static int parse_metric_stat(struct gmd *g, struct query *q, const cJSON *ms, co
 		q->label = name->valuestring;
 	unit = member(ms, "Unit");
 	if (unit) {
-		size_t k;
-
 		snprintf(p, sizeof(p), "%s.MetricStat.Unit", path);
 		if (want_string(unit, p, 64, g->e) < 0)
 			return -1;
-		for (k = 0; units[k] && strcmp(units[k], unit->valuestring) != 0; k++)
-			;
-		if (!units[k])
+		if (!sim_metrics_is_unit(unit->valuestring))
 			return cw_fail(g->e, "ValidationError",
 			               "1 validation error detected: Value "
 			               "'%s' at '%s' failed to satisfy constraint: Member must "

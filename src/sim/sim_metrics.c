@@ -215,6 +215,7 @@ static int valid_period(int p)
 	return p == 1 || p == 5 || p == 10 || p == 20 || p == 30 || (p > 0 && p % 60 == 0);
 }
 
+/* CloudWatch's StandardUnit values. */
 static const char *const units[] = {
     "Seconds",
     "Microseconds",
@@ -245,6 +246,14 @@ static const char *const units[] = {
     "None",
     NULL,
 };
+
+int sim_metrics_is_unit(const char *s)
+{
+	for (size_t k = 0; units[k]; k++)
+		if (strcmp(units[k], s) == 0)
+			return 1;
+	return 0;
+}
 
 static int dim_cmp(const void *a, const void *b)
 {
@@ -386,7 +395,6 @@ static enum cutover_status parse_metric(const cJSON *root, const cJSON *it, size
 	const cJSON *rw, *flag;
 	enum cutover_status st;
 	double period = 60;
-	size_t k;
 
 	snprintf(path, sizeof(path), "metrics[%zu]", idx);
 	mt->min = -INFINITY;
@@ -398,9 +406,7 @@ static enum cutover_status parse_metric(const cJSON *root, const cJSON *it, size
 	    (st = get_str(it, "unit", path, 0, &mt->unit, err)) != CUTOVER_OK)
 		return st;
 	if (mt->unit) {
-		for (k = 0; units[k] && strcmp(units[k], mt->unit) != 0; k++)
-			;
-		if (!units[k])
+		if (!sim_metrics_is_unit(mt->unit))
 			return cutover_errf(
 			    err, CUTOVER_EVALIDATE,
 			    "%s.unit: \"%s\" is not a CloudWatch unit (Count, Percent, "

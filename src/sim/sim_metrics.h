@@ -94,6 +94,9 @@ int sim_metrics_find(const struct sim_metrics *m, const char *ns, const char *na
                      const struct sim_dim *dims, size_t ndims);
 size_t sim_metrics_count(const struct sim_metrics *m);
 const char *sim_metrics_unit(const struct sim_metrics *m, size_t idx); /* "None" if unset */
+/* 1 when s is one of CloudWatch's units ("Count", "Bytes/Second", "None"...),
+ * as the scenario file and PutMetricData/GetMetricData may name them. */
+int sim_metrics_is_unit(const char *s);
 int sim_metrics_period(const struct sim_metrics *m, size_t idx);       /* raw resolution, s */
 
 /* The raw sample of metric idx at time ts (a multiple of its period), as if

@@ -20,44 +20,6 @@
 static struct runbook *rb, *prod;
 static char tmpdir[128];
 
-struct token_case {
-	const char *params;
-	enum cutover_status want;
-	const char *token;        /* NULL: none found */
-};
-
-static void test_task_token(void **state)
-{
-	static const struct token_case cases[] = {
-		{ "{\"FunctionName\":\"f\",\"Payload\":{\"taskToken\":\"AQB1\"}}", CUTOVER_OK, "AQB1" },
-		{ "{\"QueueUrl\":\"q\",\"MessageBody\":{\"TaskToken\":\"AQB2\"}}", CUTOVER_OK, "AQB2" },
-		{ "{\"MessageBody\":\"{\\\"TaskToken\\\":\\\"AQB3\\\"}\"}", CUTOVER_OK, "AQB3" },
-		{ "{\"a\":[{\"b\":{\"task_token\":\"AQB4\"}}]}", CUTOVER_OK, "AQB4" },
-		/* The best name wins over depth; then the shallowest. */
-		{ "{\"token\":\"weak\",\"x\":{\"taskToken\":\"strong\"}}", CUTOVER_OK, "strong" },
-		{ "{\"x\":{\"y\":{\"taskToken\":\"deep\"}},\"taskToken\":\"top\"}", CUTOVER_OK, "top" },
-		{ "{\"Payload\":{\"other\":1}}", CUTOVER_OK, NULL },
-		{ "{\"taskToken\":42}", CUTOVER_OK, NULL },
-		{ "not json", CUTOVER_EPARSE, NULL },
-		{ NULL, CUTOVER_OK, NULL },
-	};
-	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *tok = (char *)"unset";
-		enum cutover_status st = action_json_task_token(cases[i].params, &tok);
-
-		if (st != cases[i].want)
-			fail_msg("case %zu: status %d", i, (int)st);
-		if (cases[i].token) {
-			assert_non_null(tok);
-			assert_string_equal(tok, cases[i].token);
-		} else {
-			assert_null(tok);
-		}
-		free(tok);
-	}
-}
-
 static void test_json_object(void **state)
 {
 	struct action_kv kv[] = {
@@ -261,7 +223,6 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_task_token),
 		cmocka_unit_test(test_json_object),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_names),

@@ -555,6 +555,9 @@ static void test_process_failures(void **state)
 		  "did not finish within 300 ms" },
 		{ "missing program", NULL, "/nonexistent/helper --x", 0, CUTOVER_EEXEC,
 		  "cannot run \"/nonexistent/helper\"" },
+		/* a planted escape sequence in the config does not reach the terminal */
+		{ "control bytes in the name", NULL, "/nonexistent/\x1b[31m\x07helper --x", 0,
+		  CUTOVER_EEXEC, "cannot run \"/nonexistent/?[31m?helper\"" },
 		{ "bad quoting", NULL, "\"/bin/helper --x", 0, CUTOVER_EPARSE, "unterminated \" quote" },
 	};
 	(void)state;

@@ -1209,6 +1209,18 @@ static void test_xml_escaping(void **state)
 
 /* Mutated requests never crash the model and always get a well-formed
  * answer: 200 or a 4xx with an AWS-shaped error. */
+/* The one list of units serves the scenario file and the API alike. */
+static void test_units(void **state)
+{
+	(void)state;
+	assert_true(sim_metrics_is_unit("Count"));
+	assert_true(sim_metrics_is_unit("Bytes/Second"));
+	assert_true(sim_metrics_is_unit("None"));
+	assert_false(sim_metrics_is_unit("count"));
+	assert_false(sim_metrics_is_unit("Bytes/Sec"));
+	assert_false(sim_metrics_is_unit(""));
+}
+
 static void test_mutated_requests(void **state)
 {
 	static const char *const json_seeds[] = {
@@ -1398,6 +1410,7 @@ int main(void)
 	    cmocka_unit_test(test_doc_examples),
 	    cmocka_unit_test(test_xml_escaping),
 	    cmocka_unit_test(test_mutated_requests),
+	    cmocka_unit_test(test_units),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,6 +31,7 @@ static const struct tcase cases[] = {
     {"{\"a\":{\"b\":{\"taskToken\":\"deep\"}},\"taskToken\":\"top\"}", "top"},
     /* snake case */
     {"{\"Input\":{\"task_token\":\"snake\"}}", "snake"},
+    {"{\"a\":[{\"b\":{\"task_token\":\"AQB4\"}}]}", "AQB4"},
     /* names that are not the token */
     {"{\"TokenCount\":3,\"tokens\":[\"a\"],\"taskTokenX\":\"no\"}", NULL},
     /* a non-string token is not a token; empty neither */
