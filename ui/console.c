@@ -35,6 +35,7 @@
 
 #include "banner.h"
 #include "console.h"
+#include "cutover/actions.h"
 #include "cutover/diag.h"
 #include "cutover/engine.h"
 #include "cutover/runbook.h"
@@ -57,7 +58,35 @@
 #define ROW_CELLS 1024 /* widest row drawn as cells; wider terminals are clipped */
 
 enum mode { MODE_MAIN, MODE_DETAIL, MODE_HELP };
-enum prompt { PROMPT_NONE, PROMPT_FILTER, PROMPT_COMMAND, PROMPT_QUIT };
+enum prompt {
+	PROMPT_NONE,
+	PROMPT_FILTER,
+	PROMPT_COMMAND,
+	PROMPT_QUIT,
+	PROMPT_VALUE,  /* the new value of a flag (enum pick or string edit) */
+	PROMPT_YESNO,  /* a dangerous change: y/n */
+	PROMPT_ENV,    /* production: the environment's name, typed */
+	PROMPT_REASON, /* the optional reason or comment, then submit */
+};
+
+/* A flag change on its way: submitted, then written, then seen by a poll. */
+struct flag_pending {
+	uint64_t id;          /* the queue's action id; 0 once its result came */
+	long long new_version; /* PutParameter's answer; 0 until it came */
+};
+
+/* The action being confirmed in the status-row prompts. */
+struct intent {
+	enum action_kind kind;
+	enum action_flag_op op;
+	size_t flag;             /* FLAG_SET: index into the snapshot's flags */
+	long long version;       /* FLAG_SET: the version on screen */
+	char id[128];            /* the flag's or gauge's id */
+	char value[256];         /* ACTION_FLAG_VALUE */
+	char what[300];          /* "dual_write OFF -> ON" for the prompts */
+	char confirm[256];       /* the typed environment name */
+	bool dangerous;
+};
 
 /* What must be redrawn before the next doupdate. */
 #define D_CHROME 0x01u /* stdscr: frames, titles, tab bar, banner */
@@ -75,6 +104,7 @@ struct console_opts {
 	const char *operator_name;
 	const char *profile;
 	const char *region;
+	const char *audit;
 	bool read_only;
 	bool ascii;
 };
@@ -107,6 +137,13 @@ struct console {
 	struct pager pager;
 
 	enum prompt prompt;
+	char prompt_lead[400]; /* the question before the input of the action prompts */
+	struct intent intent;
+	struct action_queue *aq; /* NULL when the executor could not be made */
+	char aq_error[1024];      /* why, said when an action key is pressed */
+	int act_pipe[2];         /* the queue's done callback wakes poll() */
+	struct flag_pending *fpend; /* one per runbook flag */
+	bool *fpend_on;             /* the same, for the flags view: shown as pending */
 	char input[256];
 	size_t input_len;
 	char filter[256];
@@ -201,6 +238,7 @@ static void view_ctx_fill(const struct console *c, struct view_ctx *v, bool focu
 	v->filter = c->filter;
 	v->focused = focused;
 	v->utc = c->prefs.utc;
+	v->flag_pending = c->snap.nflags == c->rb->nflags ? c->fpend_on : NULL;
 }
 
 static bool any_running(const struct console *c)
@@ -633,6 +671,10 @@ static void draw_status(struct console *c)
 			snprintf(line, sizeof(line),
 			         " An execution is still running (the console only watches it). "
 			         "Quit the console? y/n ");
+		else if (c->prompt == PROMPT_YESNO)
+			snprintf(line, sizeof(line), " %s", c->prompt_lead);
+		else if (c->prompt >= PROMPT_VALUE)
+			snprintf(line, sizeof(line), " %.340s%.250s_", c->prompt_lead, c->input);
 		else
 			snprintf(line, sizeof(line), " %s%s_", lead, c->input);
 		status_framed(c, line, ROLE_PROMPT, w);
@@ -945,6 +987,12 @@ static void run_command(struct console *c, const char *cmd)
 	}
 }
 
+static void start_prompt(struct console *c, enum prompt p, const char *initial);
+static void ask_reason(struct console *c);
+static void cancel_intent(struct console *c);
+static void value_cycle(struct console *c);
+static void prompt_enter(struct console *c, enum prompt p);
+
 /* Append one typed character (UTF-8) to the prompt input. */
 static void input_add(struct console *c, wint_t wc)
 {
@@ -987,6 +1035,22 @@ static void prompt_key(struct console *c, int key, wint_t wc, bool is_char)
 			say(c, ROLE_NORMAL, "still watching");
 		return;
 	}
+	if (p == PROMPT_YESNO) {
+		c->prompt = PROMPT_NONE;
+		if (is_char && (wc == 'y' || wc == 'Y'))
+			ask_reason(c);
+		else
+			cancel_intent(c);
+		return;
+	}
+	if (p >= PROMPT_VALUE && is_char && (wc == 27 || wc == 3)) {
+		cancel_intent(c);
+		return;
+	}
+	if (p == PROMPT_VALUE && is_char && wc == '\t') {
+		value_cycle(c);
+		return;
+	}
 	if (!is_char && (key == KEY_BACKSPACE || key == KEY_DC)) {
 		input_backspace(c);
 	} else if (is_char && (wc == 127 || wc == 8)) {
@@ -995,8 +1059,10 @@ static void prompt_key(struct console *c, int key, wint_t wc, bool is_char)
 		c->prompt = PROMPT_NONE;
 		if (p == PROMPT_COMMAND)
 			run_command(c, c->input);
-		else
+		else if (p == PROMPT_FILTER)
 			snprintf(c->filter, sizeof(c->filter), "%s", c->input);
+		else
+			prompt_enter(c, p);
 	} else if (is_char && wc == 27) {
 		c->prompt = PROMPT_NONE;
 		if (p == PROMPT_FILTER)
@@ -1065,19 +1131,355 @@ static void move_selection(struct console *c, enum key_action a)
 	c->dirty |= D_PANEL(p);
 }
 
+
+/* --- operator actions ----------------------------------------------------------- */
+
+/* Whether actions can be taken at all; says why not. */
+static bool actions_usable(struct console *c, enum key_action a)
+{
+	if (c->o.read_only) {
+		say(c, ROLE_WARN,
+		    "%s: refused: the console was started with --read-only; restart it without "
+		    "--read-only to act",
+		    key_action_help(a));
+		return false;
+	}
+	if (!c->aq) {
+		say(c, ROLE_WARN, "%s: actions are unavailable: %s", key_action_help(a),
+		    c->aq_error);
+		return false;
+	}
+	return true;
+}
+
+static void cancel_intent(struct console *c)
+{
+	c->prompt = PROMPT_NONE;
+	say(c, ROLE_NORMAL, "cancelled: %s not done, nothing changed", c->intent.what);
+}
+
+/* Queue the confirmed intent; the result comes back through act_pipe. */
+static void submit_intent(struct console *c, const char *reason)
+{
+	struct action_request r = {0};
+	struct cutover_err err = {0};
+	struct intent *in = &c->intent;
+	uint64_t id = 0;
+
+	r.kind = in->kind;
+	r.comment = reason && *reason ? reason : NULL;
+	r.confirm = in->confirm[0] ? in->confirm : NULL;
+	/* Only reached through the dialogs begin_intent chose. */
+	r.confirmed = true;
+	if (in->kind == ACTION_FLAG_SET) {
+		r.flag_id = in->id;
+		r.flag_op = in->op;
+		r.value = in->op == ACTION_FLAG_VALUE ? in->value : NULL;
+		r.expected_version = in->version;
+	} else if (in->kind == ACTION_ALERT_ACK) {
+		r.gauge_id = in->id;
+	}
+	if (action_queue_submit(c->aq, &r, &id, &err) != CUTOVER_OK) {
+		say(c, ROLE_WARN, "%s: not sent: %s", in->what, err.msg);
+		return;
+	}
+	if (in->kind == ACTION_FLAG_SET && in->flag < c->rb->nflags) {
+		c->fpend[in->flag].id = id;
+		c->fpend[in->flag].new_version = 0;
+		c->fpend_on[in->flag] = true;
+		c->dirty |= D_PANEL(LAYOUT_FLAGS);
+		say(c, ROLE_NORMAL, "%s: pending", in->what);
+	} else {
+		say(c, ROLE_NORMAL, "%s: sent", in->what);
+	}
+}
+
+static void ask_reason(struct console *c)
+{
+	snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+	         "%s: reason (optional; Enter applies, Esc cancels): ", c->intent.what);
+	start_prompt(c, PROMPT_REASON, "");
+}
+
+/* The confirmations the intent needs: production types the environment's
+ * name, a dangerous flag asks y/n, then every change takes an optional
+ * reason (Enter applies it). */
+static void begin_intent(struct console *c)
+{
+	c->intent.confirm[0] = '\0';
+	if (c->rb->production) {
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "PRODUCTION: %s%s. Type the environment's name '%s' to confirm (Esc "
+		         "cancels): ",
+		         c->intent.dangerous ? "dangerous: " : "", c->intent.what,
+		         c->rb->environment);
+		start_prompt(c, PROMPT_ENV, "");
+	} else if (c->intent.dangerous) {
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "%.120s is dangerous: %.250s? y/n ", c->intent.id, c->intent.what);
+		start_prompt(c, PROMPT_YESNO, "");
+	} else {
+		ask_reason(c);
+	}
+}
+
+/* The next allowed value of an enum flag after the one typed (Tab). */
+static void value_cycle(struct console *c)
+{
+	const struct runbook_flag *d;
+	size_t next = 0;
+
+	if (c->intent.flag >= c->rb->nflags)
+		return;
+	d = &c->rb->flags[c->intent.flag];
+	if (d->type != RUNBOOK_FLAG_ENUM || d->nvalues == 0)
+		return;
+	for (size_t i = 0; i < d->nvalues; i++)
+		if (strcmp(d->values[i], c->input) == 0)
+			next = (i + 1) % d->nvalues;
+	snprintf(c->input, sizeof(c->input), "%s", d->values[next]);
+	c->input_len = strlen(c->input);
+}
+
+/* Enter on an action prompt. */
+static void prompt_enter(struct console *c, enum prompt p)
+{
+	struct intent *in = &c->intent;
+
+	switch (p) {
+	case PROMPT_VALUE: {
+		char shown[sizeof(in->what)];
+
+		snprintf(in->value, sizeof(in->value), "%s", c->input);
+		snprintf(shown, sizeof(shown), "%s", in->what);
+		snprintf(in->what, sizeof(in->what), "%.120s -> %.120s", shown, in->value);
+		begin_intent(c);
+		break;
+	}
+	case PROMPT_ENV:
+		if (strcmp(c->input, c->rb->environment) != 0) {
+			say(c, ROLE_WARN, "'%s' is not the environment's name '%s': %s not done",
+			    c->input, c->rb->environment, in->what);
+			break;
+		}
+		snprintf(in->confirm, sizeof(in->confirm), "%s", c->input);
+		ask_reason(c);
+		break;
+	case PROMPT_REASON:
+		submit_intent(c, c->input);
+		break;
+	default:
+		break;
+	}
+}
+
+/* space/t, +/-, e and Enter on the flags panel. */
+static void flag_key(struct console *c, enum key_action a)
+{
+	struct view_ctx v;
+	const struct engine_flag_view *f;
+	struct intent *in = &c->intent;
+	char cur[128], nv[128];
+	const char *shown;
+	int idx;
+
+	if (c->active != LAYOUT_FLAGS) {
+		say(c, ROLE_NORMAL, "%s: go to the flags (3) first", key_action_help(a));
+		return;
+	}
+	view_ctx_fill(c, &v, true);
+	idx = view_row_index(LAYOUT_FLAGS, &v, c->sel[LAYOUT_FLAGS]);
+	if (idx < 0 || (size_t)idx >= c->snap.nflags || (size_t)idx >= c->rb->nflags) {
+		say(c, ROLE_NORMAL, "no flag selected");
+		return;
+	}
+	if (!actions_usable(c, a))
+		return;
+	f = &c->snap.flags[idx];
+	if (c->fpend_on[idx]) {
+		say(c, ROLE_NORMAL, "%s: a change is still pending; wait for it to be confirmed",
+		    f->def->id);
+		return;
+	}
+	shown = view_flag_value(f, cur, sizeof(cur));
+	if (!shown)
+		shown = "(unknown)";
+	memset(in, 0, sizeof(*in));
+	in->kind = ACTION_FLAG_SET;
+	in->flag = (size_t)idx;
+	in->version = f->present ? f->version : 0;
+	in->dangerous = f->def->dangerous;
+	snprintf(in->id, sizeof(in->id), "%s", f->def->id);
+	switch (a) {
+	case ACT_TOGGLE:
+		if (f->def->type != RUNBOOK_FLAG_BOOL) {
+			say(c, ROLE_NORMAL, "%s is a %s flag: %s", f->def->id,
+			    runbook_flag_type_name(f->def->type),
+			    f->def->type == RUNBOOK_FLAG_PERCENT ? "+ and - step it"
+			                                         : "e sets its value");
+			return;
+		}
+		in->op = ACTION_FLAG_TOGGLE;
+		snprintf(in->what, sizeof(in->what), "set %s %s -> %s", f->def->id, shown,
+		         f->value && strcmp(f->value, "true") == 0 ? "OFF" : "ON");
+		break;
+	case ACT_STEP_UP:
+	case ACT_STEP_DOWN: {
+		long pct = 0, step = f->def->step ? (long)f->def->step : 10;
+		char *end;
+
+		if (f->def->type != RUNBOOK_FLAG_PERCENT) {
+			say(c, ROLE_NORMAL, "%s is a %s flag: only percent flags step", f->def->id,
+			    runbook_flag_type_name(f->def->type));
+			return;
+		}
+		if (f->value) {
+			errno = 0;
+			pct = strtol(f->value, &end, 10);
+			if (errno || end == f->value)
+				pct = 0;
+		}
+		pct += a == ACT_STEP_UP ? step : -step;
+		pct = pct < 0 ? 0 : pct > 100 ? 100 : pct;
+		in->op = a == ACT_STEP_UP ? ACTION_FLAG_STEP_UP : ACTION_FLAG_STEP_DOWN;
+		snprintf(nv, sizeof(nv), "%ld%%", pct);
+		snprintf(in->what, sizeof(in->what), "set %s %s -> %s", f->def->id, shown, nv);
+		break;
+	}
+	default: /* edit: a line editor on the value; Tab picks an enum's next value */
+		in->op = ACTION_FLAG_VALUE;
+		snprintf(in->what, sizeof(in->what), "set %s %s", f->def->id, shown);
+		if (f->def->type == RUNBOOK_FLAG_ENUM) {
+			struct strbuf vals = STRBUF_INIT;
+
+			for (size_t i = 0; i < f->def->nvalues; i++)
+				if (strbuf_printf(&vals, "%s%s", i ? " " : "", f->def->values[i]) !=
+				    CUTOVER_OK)
+					break;
+			snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+			         "%s: Tab picks one of [%s], Enter chooses, Esc cancels: ",
+			         f->def->id, strbuf_str(&vals));
+			strbuf_free(&vals);
+		} else {
+			snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+			         "%s (%s): new value, Enter chooses, Esc cancels: ", f->def->id,
+			         runbook_flag_type_name(f->def->type));
+		}
+		start_prompt(c, PROMPT_VALUE, f->value ? f->value : "");
+		return;
+	}
+	begin_intent(c);
+}
+
+static void on_action_done(void *ctx, const struct action_result *res)
+{
+	struct console *c = ctx;
+	char b = 1;
+	ssize_t w;
+
+	(void)res;
+	/* Worker thread: only wake the UI; it polls the result itself. */
+	w = write(c->act_pipe[1], &b, 1);
+	(void)w;
+}
+
+static enum cutover_status ack_engine(void *ctx, const char *gauge_id, struct cutover_err *err)
+{
+	return engine_ack_trigger(ctx, gauge_id, err);
+}
+
+/* A written flag is confirmed once a poll shows its new version. */
+static void flags_confirm(struct console *c)
+{
+	if (!c->fpend || c->snap.nflags != c->rb->nflags)
+		return;
+	for (size_t i = 0; i < c->snap.nflags; i++) {
+		const struct engine_flag_view *f = &c->snap.flags[i];
+		char buf[128];
+		const char *shown;
+
+		if (!c->fpend_on[i] || c->fpend[i].id || c->fpend[i].new_version <= 0 ||
+		    !f->present || f->version < c->fpend[i].new_version)
+			continue;
+		c->fpend_on[i] = false;
+		c->fpend[i].new_version = 0;
+		shown = view_flag_value(f, buf, sizeof(buf));
+		say(c, ROLE_OK, "%s: confirmed %s (v%lld)", f->def->id, shown ? shown : "?",
+		    f->version);
+		c->dirty |= D_PANEL(LAYOUT_FLAGS);
+	}
+}
+
+static void handle_result(struct console *c, const struct action_result *r)
+{
+	size_t fi = SIZE_MAX;
+
+	if (r->kind == ACTION_FLAG_SET) {
+		for (size_t i = 0; i < c->rb->nflags; i++)
+			if (c->fpend_on[i] && c->fpend[i].id == r->id)
+				fi = i;
+		if (fi != SIZE_MAX) {
+			c->fpend[fi].id = 0;
+			c->dirty |= D_PANEL(LAYOUT_FLAGS);
+		}
+	}
+	if (r->kind == ACTION_FLAG_SET && r->outcome == ACTION_OUTCOME_OK &&
+	    strcmp(r->reason, "unchanged") != 0 && fi != SIZE_MAX) {
+		c->fpend[fi].new_version = r->new_version;
+		say(c, ROLE_NORMAL, "%s: written v%lld%s, pending until a poll confirms it",
+		    c->rb->flags[fi].id, r->new_version,
+		    strcmp(r->reason, "interleaved") == 0 ? " (another writer came between: verify)"
+		                                         : "");
+		flags_confirm(c);
+		return;
+	}
+	if (fi != SIZE_MAX)
+		c->fpend_on[fi] = false;
+	if (r->kind == ACTION_FLAG_SET && strcmp(r->reason, "conflict") == 0) {
+		say(c, ROLE_WARN, "%s: conflict: %s changed it to %s (v%lld) first; nothing written",
+		    fi != SIZE_MAX ? c->rb->flags[fi].id : r->target,
+		    r->other_user[0] ? r->other_user : "someone", r->other_value, r->other_version);
+	} else if (r->outcome == ACTION_OUTCOME_OK) {
+		if (r->kind == ACTION_ALERT_ACK)
+			say(c, ROLE_OK, "acknowledged %s (audited)", r->target);
+		else
+			say(c, ROLE_OK, "%s: %s", r->target, r->message);
+	} else {
+		say(c, ROLE_WARN, "%s %s: %s", action_kind_name(r->kind),
+		    action_outcome_name(r->outcome), r->message);
+	}
+}
+
+static void take_results(struct console *c)
+{
+	struct action_result *r = malloc(sizeof(*r));
+	char drain[64];
+
+	while (read(c->act_pipe[0], drain, sizeof(drain)) > 0)
+		;
+	if (!r) {
+		say(c, ROLE_CRIT, "out of memory reading an action's result");
+		return;
+	}
+	while (c->aq && action_queue_poll(c->aq, r))
+		handle_result(c, r);
+	free(r);
+}
+
+/* ALERT_ACK through the queue: audited, then engine_ack_trigger. */
 static void acknowledge(struct console *c)
 {
-	struct cutover_err err = {0};
-
 	if (!c->banner_gauge[0]) {
 		say(c, ROLE_NORMAL, "no alert to acknowledge");
 		return;
 	}
-	if (engine_ack_trigger(c->eng, c->banner_gauge, &err) != CUTOVER_OK)
-		say(c, ROLE_WARN, "%s", err.msg);
-	else
-		say(c, ROLE_OK, "acknowledged %s (not yet written to the audit log)",
-		    c->banner_gauge);
+	if (!actions_usable(c, ACT_ACKNOWLEDGE))
+		return;
+	memset(&c->intent, 0, sizeof(c->intent));
+	c->intent.kind = ACTION_ALERT_ACK;
+	snprintf(c->intent.id, sizeof(c->intent.id), "%s", c->banner_gauge);
+	snprintf(c->intent.what, sizeof(c->intent.what), "acknowledge %s", c->banner_gauge);
+	submit_intent(c, NULL);
 }
 
 static void quit_asking(struct console *c)
@@ -1142,6 +1544,10 @@ static void action(struct console *c, enum key_action a)
 		struct view_ctx v;
 		int idx;
 
+		if (c->active == LAYOUT_FLAGS) {
+			flag_key(c, ACT_EDIT);
+			break;
+		}
 		view_ctx_fill(c, &v, true);
 		idx = view_row_index(LAYOUT_PHASES, &v, c->sel[LAYOUT_PHASES]);
 		if (c->active != LAYOUT_PHASES)
@@ -1179,6 +1585,12 @@ static void action(struct console *c, enum key_action a)
 		break;
 	case ACT_ACKNOWLEDGE:
 		acknowledge(c);
+		break;
+	case ACT_TOGGLE:
+	case ACT_STEP_UP:
+	case ACT_STEP_DOWN:
+	case ACT_EDIT:
+		flag_key(c, a);
 		break;
 	case ACT_ROLLBACK:
 		if (c->mode != MODE_MAIN)
@@ -1273,7 +1685,7 @@ static void usage_text(FILE *f)
 {
 	fprintf(f,
 	        "usage: cutover RUNBOOK [--theme NAME] [--keymap FILE] [--profile P] [--region R]\n"
-	        "                       [--operator NAME] [--read-only] [--ascii]\n"
+	        "                       [--operator NAME] [--audit FILE] [--read-only] [--ascii]\n"
 	        "Open the full-screen console on RUNBOOK.  `man cutover` describes every key.\n");
 }
 
@@ -1295,6 +1707,8 @@ static int parse_opts(int argc, char **argv, struct console_opts *o)
 			slot = &o->profile;
 		else if (strcmp(a, "--region") == 0)
 			slot = &o->region;
+		else if (strcmp(a, "--audit") == 0)
+			slot = &o->audit;
 		else if (strcmp(a, "--read-only") == 0)
 			o->read_only = true;
 		else if (strcmp(a, "--ascii") == 0)
@@ -1404,11 +1818,12 @@ static void take_snapshot(struct console *c)
 	engine_snapshot_free(&c->snap);
 	c->snap = s;
 	snapshot_changed(c, panels);
+	flags_confirm(c);
 }
 
 static int main_loop(struct console *c)
 {
-	struct pollfd fds[3];
+	struct pollfd fds[4];
 	double next_tick;
 	int sig;
 
@@ -1418,6 +1833,8 @@ static int main_loop(struct console *c)
 	fds[1].events = POLLIN;
 	fds[2].fd = winch_pipe[0];
 	fds[2].events = POLLIN;
+	fds[3].fd = c->act_pipe[0];
+	fds[3].events = POLLIN;
 	relayout(c);
 	take_snapshot(c);
 	next_tick = floor(wall_now()) + 1.0;
@@ -1445,7 +1862,7 @@ static int main_loop(struct console *c)
 		 * then, and nothing else does unless the engine or a key wakes us. */
 		w = wall_now();
 		timeout = (int)((next_tick - w) * 1000.0) + 1;
-		n = poll(fds, 3, timeout < 0 ? 0 : timeout);
+		n = poll(fds, 4, timeout < 0 ? 0 : timeout);
 		if (n < 0 && errno != EINTR)
 			break;
 		/* The tick is due by the clock, not by a quiet poll: a busy
@@ -1462,6 +1879,8 @@ static int main_loop(struct console *c)
 			continue;
 		if (fds[1].revents & POLLIN)
 			engine_wakeup_drain(c->eng);
+		if (fds[3].revents & POLLIN)
+			take_results(c);
 		if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
 			if (fds[0].revents & (POLLHUP | POLLERR) && !(fds[0].revents & POLLIN)) {
 				c->exit_code = 1; /* the terminal went away */
@@ -1471,6 +1890,48 @@ static int main_loop(struct console *c)
 		}
 	}
 	return c->exit_code;
+}
+
+/* The action queue (its own executor and audit session).  Failing to make
+ * it leaves the console watching, and the action keys say why. */
+static int open_actions(struct console *c)
+{
+	struct actions_options ao = {0};
+	struct cutover_err err = {0};
+	char dir[PATH_MAX];
+	const char *slash = strrchr(c->o.path, '/');
+
+	c->fpend = calloc(c->rb->nflags + 1, sizeof(*c->fpend));
+	c->fpend_on = calloc(c->rb->nflags + 1, sizeof(*c->fpend_on));
+	if (!c->fpend || !c->fpend_on) {
+		fprintf(stderr, "cutover: out of memory\n");
+		return -1;
+	}
+	if (pipe(c->act_pipe) != 0) {
+		fprintf(stderr, "cutover: cannot create a pipe: %s\n", strerror(errno));
+		c->act_pipe[0] = c->act_pipe[1] = -1;
+		return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		fcntl(c->act_pipe[i], F_SETFL, O_NONBLOCK);
+		fcntl(c->act_pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - c->o.path), c->o.path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	ao.rb = c->rb;
+	ao.profile = c->o.profile;
+	ao.region = c->o.region;
+	ao.audit_path = c->o.audit;
+	ao.runbook_dir = dir[0] ? dir : "/";
+	ao.operator_name = c->o.operator_name;
+	ao.read_only = c->o.read_only;
+	ao.ack = ack_engine;
+	ao.ack_ctx = c->eng;
+	if (action_queue_create(&ao, on_action_done, c, &c->aq, &err) != CUTOVER_OK)
+		snprintf(c->aq_error, sizeof(c->aq_error), "%s", err.msg);
+	return 0;
 }
 
 int console_run(int argc, char **argv, const struct cli_console_launch *launch)
@@ -1486,6 +1947,7 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 		return CLI_EXIT_FAIL;
 	}
 	c->launch = launch;
+	c->act_pipe[0] = c->act_pipe[1] = -1;
 	if ((rc = parse_opts(argc, argv, &c->o)) != 0) {
 		free(c);
 		return rc < 0 ? CLI_EXIT_OK : rc;
@@ -1508,6 +1970,10 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 	}
 	if (engine_create(c->rb, &eo, &c->eng, &err) != CUTOVER_OK) {
 		fprintf(stderr, "cutover: %s\n", err.msg);
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+	if (open_actions(c) != 0) {
 		rc = CLI_EXIT_FAIL;
 		goto out;
 	}
@@ -1555,6 +2021,13 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 	term_destroy(c->term);
 	c->term = NULL;
 out:
+	/* Before the engine: an acknowledgement in flight calls into it. */
+	action_queue_destroy(c->aq, 3000);
+	for (int i = 0; i < 2; i++)
+		if (c->act_pipe[i] >= 0)
+			close(c->act_pipe[i]);
+	free(c->fpend);
+	free(c->fpend_on);
 	engine_destroy(c->eng);
 	engine_snapshot_free(&c->snap);
 	pager_free(&c->pager);

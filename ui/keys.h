@@ -63,10 +63,10 @@
 	_(APPROVE,     "approve",     PHASES,   "a",         KEYS_LATER, "Approve the selected pending approval") \
 	_(REJECT,      "reject",      PHASES,   "x",         KEYS_LATER, "Reject the selected pending approval") \
 	_(STOP,        "stop",        PHASES,   "s",         KEYS_LATER, "Stop the selected execution") \
-	_(TOGGLE,      "toggle",      FLAGS,    "Space t",   KEYS_LATER, "Toggle the selected flag") \
-	_(STEP_UP,     "step-up",     FLAGS,    "+ =",       KEYS_LATER, "Step the selected flag up") \
-	_(STEP_DOWN,   "step-down",   FLAGS,    "-",         KEYS_LATER, "Step the selected flag down") \
-	_(EDIT,        "edit",        FLAGS,    "e",         KEYS_LATER, "Set the selected flag to a typed value") \
+	_(TOGGLE,      "toggle",      FLAGS,    "Space t",   0,          "Toggle the selected flag") \
+	_(STEP_UP,     "step-up",     FLAGS,    "+ =",       0,          "Step the selected flag up") \
+	_(STEP_DOWN,   "step-down",   FLAGS,    "-",         0,          "Step the selected flag down") \
+	_(EDIT,        "edit",        FLAGS,    "e",         0,          "Set the selected flag: pick an enum value (Tab), edit a string (also Enter on the flags)") \
 	_(ACKNOWLEDGE, "acknowledge", ALERTS,   "A",         0,          "Acknowledge the alert banner") \
 	_(ROLLBACK,    "rollback",    ROLLBACK, "R",         0, "Open the recommended rollback plan")
 

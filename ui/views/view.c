@@ -435,6 +435,7 @@ static void flags_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 		fr.version = f->present ? (long)f->version : -1;
 		fr.modified_by = view_short_name(f->last_modified_user);
 		fr.dangerous = f->def->dangerous;
+		fr.pending = v->flag_pending && v->flag_pending[i];
 		fr.stale = s->sources[RUNBOOK_SRC_FLAGS].stale;
 		flag_row_render(&fr, width, v->tflags, cells);
 		put_row(w, v, y++, cells, width, row - 1 == sel);

@@ -39,6 +39,7 @@ struct view_ctx {
 	const char *filter; /* "" shows every row */
 	bool focused;       /* the selection is shown */
 	bool utc;           /* clocks in UTC rather than local time */
+	const bool *flag_pending; /* per snapshot flag: a change is in flight; NULL: none */
 };
 
 struct view_ops {
