@@ -81,7 +81,8 @@ struct intent {
 	enum action_flag_op op;
 	size_t flag;             /* FLAG_SET: index into the snapshot's flags */
 	long long version;       /* FLAG_SET: the version on screen */
-	char id[128];            /* the flag's or gauge's id */
+	char id[128];            /* the flag's, gauge's or phase's id */
+	char target[2048];       /* EXEC_STOP: the execution's ARN; APPROVE/REJECT: the token */
 	char value[256];         /* ACTION_FLAG_VALUE */
 	char what[300];          /* "dual_write OFF -> ON" for the prompts */
 	char confirm[256];       /* the typed environment name */
@@ -1178,6 +1179,15 @@ static void submit_intent(struct console *c, const char *reason)
 		r.expected_version = in->version;
 	} else if (in->kind == ACTION_ALERT_ACK) {
 		r.gauge_id = in->id;
+	} else if (in->kind == ACTION_APPROVE || in->kind == ACTION_REJECT) {
+		/* The token on screen: the phase alone is ambiguous when two
+		 * executions wait at it. */
+		if (in->target[0])
+			r.task_token = in->target;
+		else
+			r.phase_id = in->id;
+	} else if (in->kind == ACTION_EXEC_STOP) {
+		r.execution = in->target;
 	}
 	if (action_queue_submit(c->aq, &r, &id, &err) != CUTOVER_OK) {
 		say(c, ROLE_WARN, "%s: not sent: %s", in->what, err.msg);
@@ -1196,8 +1206,14 @@ static void submit_intent(struct console *c, const char *reason)
 
 static void ask_reason(struct console *c)
 {
-	snprintf(c->prompt_lead, sizeof(c->prompt_lead),
-	         "%s: reason (optional; Enter applies, Esc cancels): ", c->intent.what);
+	const char *word = c->intent.kind == ACTION_FLAG_SET ? "reason" : "comment";
+
+	if (c->intent.kind == ACTION_NOTE)
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "note for the audit log (Enter saves, Esc cancels): ");
+	else
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "%s: %s (optional; Enter applies, Esc cancels): ", c->intent.what, word);
 	start_prompt(c, PROMPT_REASON, "");
 }
 
@@ -1215,8 +1231,12 @@ static void begin_intent(struct console *c)
 		         c->rb->environment);
 		start_prompt(c, PROMPT_ENV, "");
 	} else if (c->intent.dangerous) {
-		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
-		         "%.120s is dangerous: %.250s? y/n ", c->intent.id, c->intent.what);
+		if (c->intent.kind == ACTION_FLAG_SET)
+			snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+			         "%.120s is dangerous: %.250s? y/n ", c->intent.id, c->intent.what);
+		else
+			snprintf(c->prompt_lead, sizeof(c->prompt_lead), "%.300s? y/n ",
+			         c->intent.what);
 		start_prompt(c, PROMPT_YESNO, "");
 	} else {
 		ask_reason(c);
@@ -1442,6 +1462,11 @@ static void handle_result(struct console *c, const struct action_result *r)
 	} else if (r->outcome == ACTION_OUTCOME_OK) {
 		if (r->kind == ACTION_ALERT_ACK)
 			say(c, ROLE_OK, "acknowledged %s (audited)", r->target);
+		else if (r->kind == ACTION_APPROVE || r->kind == ACTION_REJECT)
+			say(c, ROLE_OK, "%s: done (%s)",
+			    r->kind == ACTION_APPROVE ? "approved" : "rejected", r->message);
+		else if (r->kind == ACTION_NOTE)
+			say(c, ROLE_OK, "note written to the audit log");
 		else
 			say(c, ROLE_OK, "%s: %s", r->target, r->message);
 	} else {
@@ -1464,6 +1489,92 @@ static void take_results(struct console *c)
 	while (c->aq && action_queue_poll(c->aq, r))
 		handle_result(c, r);
 	free(r);
+}
+
+/* The phase a/x/s act on: the detail's, else the selected row's. */
+static const struct engine_phase_view *acting_phase(struct console *c)
+{
+	struct view_ctx v;
+	int idx;
+
+	if (c->mode == MODE_DETAIL)
+		return c->detail_phase < c->snap.nphases ? &c->snap.phases[c->detail_phase] : NULL;
+	if (c->mode != MODE_MAIN || c->active != LAYOUT_PHASES)
+		return NULL;
+	view_ctx_fill(c, &v, true);
+	idx = view_row_index(LAYOUT_PHASES, &v, c->sel[LAYOUT_PHASES]);
+	return idx >= 0 && (size_t)idx < c->snap.nphases ? &c->snap.phases[idx] : NULL;
+}
+
+/* a / x on a WAITING phase: answer its approval, after confirmation. */
+static void approval_key(struct console *c, enum key_action a)
+{
+	const struct engine_phase_view *p = acting_phase(c);
+
+	if (!p) {
+		say(c, ROLE_NORMAL, "%s: select a waiting phase (1) or open its detail first",
+		    key_action_help(a));
+		return;
+	}
+	if (p->status != PHASE_WAITING) {
+		say(c, ROLE_NORMAL, "%s: phase %s is not waiting for an approval",
+		    key_action_help(a), p->def->id);
+		return;
+	}
+	if (!actions_usable(c, a))
+		return;
+	memset(&c->intent, 0, sizeof(c->intent));
+	c->intent.kind = a == ACT_APPROVE ? ACTION_APPROVE : ACTION_REJECT;
+	c->intent.dangerous = true; /* always asked */
+	snprintf(c->intent.id, sizeof(c->intent.id), "%s", p->def->id);
+	if (p->task_token && strlen(p->task_token) < sizeof(c->intent.target))
+		snprintf(c->intent.target, sizeof(c->intent.target), "%s", p->task_token);
+	snprintf(c->intent.what, sizeof(c->intent.what), "%s %s (%.100s)",
+	         a == ACT_APPROVE ? "approve" : "reject", p->def->id,
+	         p->current_state ? p->current_state : "approval");
+	begin_intent(c);
+}
+
+/* s on a phase (its detail or its row): stop its running execution. */
+static void stop_key(struct console *c)
+{
+	const struct engine_phase_view *p = acting_phase(c);
+	const char *status = NULL;
+
+	if (!p || !p->execution_arn) {
+		say(c, ROLE_NORMAL, "%s: open a running phase's detail (Enter on it) first",
+		    key_action_help(ACT_STOP));
+		return;
+	}
+	for (size_t i = 0; i < c->snap.nexecutions; i++)
+		if (c->snap.executions[i].arn &&
+		    strcmp(c->snap.executions[i].arn, p->execution_arn) == 0)
+			status = c->snap.executions[i].status;
+	if (!status || strcmp(status, "RUNNING") != 0) {
+		say(c, ROLE_NORMAL, "%s: the execution of %s is not running",
+		    key_action_help(ACT_STOP), p->def->id);
+		return;
+	}
+	if (!actions_usable(c, ACT_STOP))
+		return;
+	memset(&c->intent, 0, sizeof(c->intent));
+	c->intent.kind = ACTION_EXEC_STOP;
+	c->intent.dangerous = true;
+	snprintf(c->intent.id, sizeof(c->intent.id), "%s", p->def->id);
+	snprintf(c->intent.target, sizeof(c->intent.target), "%s", p->execution_arn);
+	snprintf(c->intent.what, sizeof(c->intent.what), "stop the execution of %s (%.200s)",
+	         p->def->id, p->execution_arn);
+	begin_intent(c);
+}
+
+static void note_key(struct console *c)
+{
+	if (!actions_usable(c, ACT_NOTE))
+		return;
+	memset(&c->intent, 0, sizeof(c->intent));
+	c->intent.kind = ACTION_NOTE;
+	snprintf(c->intent.what, sizeof(c->intent.what), "note");
+	ask_reason(c);
 }
 
 /* ALERT_ACK through the queue: audited, then engine_ack_trigger. */
@@ -1585,6 +1696,16 @@ static void action(struct console *c, enum key_action a)
 		break;
 	case ACT_ACKNOWLEDGE:
 		acknowledge(c);
+		break;
+	case ACT_APPROVE:
+	case ACT_REJECT:
+		approval_key(c, a);
+		break;
+	case ACT_STOP:
+		stop_key(c);
+		break;
+	case ACT_NOTE:
+		note_key(c);
 		break;
 	case ACT_TOGGLE:
 	case ACT_STEP_UP:

@@ -59,10 +59,10 @@
 	_(COMMAND,     "command",     GLOBAL,   ":",         0, "Type a command") \
 	_(REDRAW,      "redraw",      GLOBAL,   "C-l",       0, "Redraw the whole screen") \
 	_(QUIT,        "quit",        GLOBAL,   "q",         0, "Quit (asks first while anything runs)") \
-	_(NOTE,        "note",        GLOBAL,   "n",         KEYS_LATER, "Add a note to the audit log") \
-	_(APPROVE,     "approve",     PHASES,   "a",         KEYS_LATER, "Approve the selected pending approval") \
-	_(REJECT,      "reject",      PHASES,   "x",         KEYS_LATER, "Reject the selected pending approval") \
-	_(STOP,        "stop",        PHASES,   "s",         KEYS_LATER, "Stop the selected execution") \
+	_(NOTE,        "note",        GLOBAL,   "n",         0,          "Add a note to the audit log") \
+	_(APPROVE,     "approve",     PHASES,   "a",         0,          "Approve the selected pending approval") \
+	_(REJECT,      "reject",      PHASES,   "x",         0,          "Reject the selected pending approval") \
+	_(STOP,        "stop",        PHASES,   "s",         0,          "Stop the selected execution") \
 	_(TOGGLE,      "toggle",      FLAGS,    "Space t",   0,          "Toggle the selected flag") \
 	_(STEP_UP,     "step-up",     FLAGS,    "+ =",       0,          "Step the selected flag up") \
 	_(STEP_DOWN,   "step-down",   FLAGS,    "-",         0,          "Step the selected flag down") \
