@@ -67,7 +67,7 @@
 	_(STEP_UP,     "step-up",     FLAGS,    "+ =",       0,          "Step the selected flag up") \
 	_(STEP_DOWN,   "step-down",   FLAGS,    "-",         0,          "Step the selected flag down") \
 	_(EDIT,        "edit",        FLAGS,    "e",         0,          "Set the selected flag: pick an enum value (Tab), edit a string (also Enter on the flags)") \
-	_(ACKNOWLEDGE, "acknowledge", ALERTS,   "A",         0,          "Acknowledge the alert banner") \
+	_(ACKNOWLEDGE, "acknowledge", ALERTS,   "A",         0,          "Acknowledge the alert banner (audited)") \
 	_(ROLLBACK,    "rollback",    ROLLBACK, "R",         0, "Open the recommended rollback plan")
 
 enum key_group {
