@@ -36,10 +36,13 @@
 #include "banner.h"
 #include "console.h"
 #include "cutover/actions.h"
+#include "cutover/audit.h"
+#include "cutover/rollback.h"
 #include "cutover/diag.h"
 #include "cutover/engine.h"
 #include "cutover/runbook.h"
 #include "draw.h"
+#include "fmt.h"
 #include "glyph.h"
 #include "header.h"
 #include "keys.h"
@@ -57,7 +60,7 @@
 
 #define ROW_CELLS 1024 /* widest row drawn as cells; wider terminals are clipped */
 
-enum mode { MODE_MAIN, MODE_DETAIL, MODE_HELP };
+enum mode { MODE_MAIN, MODE_DETAIL, MODE_HELP, MODE_AUDIT, MODE_ROLLBACK };
 enum prompt {
 	PROMPT_NONE,
 	PROMPT_FILTER,
@@ -67,6 +70,9 @@ enum prompt {
 	PROMPT_YESNO,  /* a dangerous change: y/n */
 	PROMPT_ENV,    /* production: the environment's name, typed */
 	PROMPT_REASON, /* the optional reason or comment, then submit */
+	PROMPT_RESUME, /* an unfinished rollback: r resumes, n starts anew */
+	PROMPT_RBTEXT, /* a rollback answer's note or reason */
+	PROMPT_RBABORT, /* abort the rollback? y/n */
 };
 
 /* A flag change on its way: submitted, then written, then seen by a poll. */
@@ -87,6 +93,7 @@ struct intent {
 	char what[300];          /* "dual_write OFF -> ON" for the prompts */
 	char confirm[256];       /* the typed environment name */
 	bool dangerous;
+	bool rollback;           /* starting c->rb_plan, not an action */
 };
 
 /* What must be redrawn before the next doupdate. */
@@ -145,6 +152,16 @@ struct console {
 	int act_pipe[2];         /* the queue's done callback wakes poll() */
 	struct flag_pending *fpend; /* one per runbook flag */
 	bool *fpend_on;             /* the same, for the flags view: shown as pending */
+	char audit_path[PATH_MAX];  /* the log the queue writes, for the audit page */
+	int64_t audit_last;         /* the last row the audit page shows */
+	int unresolved;             /* intents without an outcome found at start */
+	struct rollback_runner *rr; /* the rollback this console runs, or NULL */
+	struct rollback_snapshot rsnap;
+	bool rsnap_ok;
+	const struct runbook_plan *rb_plan; /* the plan the rollback view shows */
+	enum rollback_answer_kind rb_answer; /* PROMPT_RBTEXT's answer */
+	char rb_reason[256];        /* the reason the run was started with */
+	char unresolved_text[512];  /* the first of them, for the status line */
 	char input[256];
 	size_t input_len;
 	char filter[256];
@@ -244,6 +261,8 @@ static void view_ctx_fill(const struct console *c, struct view_ctx *v, bool focu
 
 static bool any_running(const struct console *c)
 {
+	if (c->rr && !rollback_runner_finished(c->rr))
+		return true;
 	for (size_t i = 0; i < c->snap.nexecutions; i++)
 		if (c->snap.executions[i].status &&
 		    strcmp(c->snap.executions[i].status, "RUNNING") == 0)
@@ -668,10 +687,16 @@ static void draw_status(struct console *c)
 		                   : c->prompt == PROMPT_COMMAND ? ":"
 		                                                 : "";
 
-		if (c->prompt == PROMPT_QUIT)
+		if (c->prompt == PROMPT_QUIT && c->rr && !rollback_runner_finished(c->rr))
+			snprintf(line, sizeof(line),
+			         " A rollback is running: quitting interrupts it (it can be resumed). "
+			         "Quit the console? y/n ");
+		else if (c->prompt == PROMPT_QUIT)
 			snprintf(line, sizeof(line),
 			         " An execution is still running (the console only watches it). "
 			         "Quit the console? y/n ");
+		else if (c->prompt == PROMPT_RESUME || c->prompt == PROMPT_RBABORT)
+			snprintf(line, sizeof(line), " %.590s", c->prompt_lead);
 		else if (c->prompt == PROMPT_YESNO)
 			snprintf(line, sizeof(line), " %s", c->prompt_lead);
 		else if (c->prompt >= PROMPT_VALUE)
@@ -739,6 +764,404 @@ static void draw_panel(struct console *c, enum layout_panel p)
 	view_panels[p]->draw(w, &v, c->top[p], c->sel[p]);
 }
 
+
+/* --- the rollback view ------------------------------------------------------------ */
+
+static void open_mode(struct console *c, enum mode m);
+static void start_prompt(struct console *c, enum prompt p, const char *initial);
+static void begin_intent(struct console *c);
+
+static void rollback_notify(void *ctx)
+{
+	struct console *c = ctx;
+	char b = 2;
+	ssize_t w;
+
+	/* Runner thread: only wake the UI. */
+	w = write(c->act_pipe[1], &b, 1);
+	(void)w;
+}
+
+static void rollback_refresh(struct console *c)
+{
+	struct rollback_snapshot s;
+
+	if (!c->rr)
+		return;
+	memset(&s, 0, sizeof(s));
+	if (rollback_runner_snapshot_take(c->rr, &s) != CUTOVER_OK)
+		return;
+	if (c->rsnap_ok && s.generation == c->rsnap.generation) {
+		rollback_snapshot_free(&s);
+		return;
+	}
+	if (c->rsnap_ok)
+		rollback_snapshot_free(&c->rsnap);
+	c->rsnap = s;
+	c->rsnap_ok = true;
+	if (c->mode == MODE_ROLLBACK)
+		c->dirty |= D_OVERLAY;
+}
+
+/* The gauge whose trigger is active, else NULL; the phase in progress, else NULL. */
+static const struct runbook_plan *recommended(const struct console *c)
+{
+	const char *gauge = NULL, *phase = NULL;
+
+	for (size_t i = 0; i < c->snap.ntriggers && !gauge; i++)
+		if (c->snap.triggers[i].active)
+			gauge = c->snap.triggers[i].gauge_id;
+	for (size_t i = 0; i < c->snap.nphases && !phase; i++)
+		if (c->snap.phases[i].status == PHASE_RUNNING ||
+		    c->snap.phases[i].status == PHASE_WAITING)
+			phase = c->snap.phases[i].def->id;
+	return rollback_recommended_plan(c->rb, gauge, phase);
+}
+
+static void rollback_open(struct console *c)
+{
+	if (!c->rr)
+		c->rb_plan = recommended(c);
+	open_mode(c, MODE_ROLLBACK);
+	if (!c->rb_plan && !c->rr)
+		say(c, ROLE_WARN, "this runbook has no rollback plan");
+}
+
+/* Create and start the runner for c->rb_plan. */
+static void rollback_begin(struct console *c, const char *reason, bool resume, bool abandon)
+{
+	struct rollback_options o = {0};
+	struct cutover_err err = {0};
+	char dir[PATH_MAX];
+	const char *slash = strrchr(c->o.path, '/');
+	enum cutover_status st;
+
+	if (c->rr || !c->rb_plan)
+		return;
+	if (reason != c->rb_reason)
+		snprintf(c->rb_reason, sizeof(c->rb_reason), "%s", reason ? reason : "");
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - c->o.path), c->o.path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	o.rb = c->rb;
+	o.plan_id = c->rb_plan->id;
+	o.runbook_dir = dir[0] ? dir : "/";
+	o.audit_path = c->o.audit;
+	o.profile = c->o.profile;
+	o.region = c->o.region;
+	o.operator_name = c->o.operator_name;
+	o.confirm = c->intent.confirm[0] ? c->intent.confirm : NULL;
+	o.reason = c->rb_reason[0] ? c->rb_reason : NULL;
+	o.resume = resume;
+	o.abandon = abandon;
+	o.engine = c->eng;
+	if (c->launch && c->launch->now) {
+		o.now = c->launch->now;
+		o.now_ctx = c->launch->now_ctx;
+	}
+	o.notify = rollback_notify;
+	o.notify_ctx = c;
+	st = rollback_runner_create(&o, &c->rr, &err);
+	if (st == CUTOVER_ECONFLICT && !resume && !abandon) {
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "%.300s  r resumes it, n starts anew (it is marked aborted), Esc "
+		         "cancels",
+		         err.msg);
+		start_prompt(c, PROMPT_RESUME, "");
+		return;
+	}
+	if (st != CUTOVER_OK) {
+		say(c, ROLE_WARN, "rollback not started: %s", err.msg);
+		return;
+	}
+	if (rollback_runner_start(c->rr, &err) != CUTOVER_OK) {
+		say(c, ROLE_WARN, "rollback not started: %s", err.msg);
+		rollback_runner_destroy(c->rr);
+		c->rr = NULL;
+		return;
+	}
+	say(c, ROLE_OK, "rollback %s %s", c->rb_plan->id, resume ? "resumed" : "started");
+	rollback_refresh(c);
+	c->dirty |= D_OVERLAY;
+}
+
+static void rollback_answer(struct console *c, enum rollback_answer_kind k, const char *text)
+{
+	struct rollback_answer a = {0};
+	struct cutover_err err = {0};
+
+	if (!c->rr || !c->rsnap_ok)
+		return;
+	if (k == ROLLBACK_ANSWER_ABORT) {
+		rollback_runner_abort(c->rr, text);
+		say(c, ROLE_WARN, "rollback aborted");
+		return;
+	}
+	a.kind = k;
+	a.prompt_id = c->rsnap.prompt.id;
+	a.text = text && *text ? text : NULL;
+	if (rollback_runner_answer(c->rr, &a, &err) != CUTOVER_OK)
+		say(c, ROLE_WARN, "%s", err.msg);
+	else
+		say(c, ROLE_OK, "answered");
+}
+
+/* y r f S X in the rollback view. */
+static void rollback_key(struct console *c, enum key_action a)
+{
+	enum rollback_prompt_kind pk;
+
+	if (c->mode != MODE_ROLLBACK) {
+		say(c, ROLE_NORMAL, "%s: open the rollback view (R) first", key_action_help(a));
+		return;
+	}
+	if (!c->rr) {
+		if (a != ACT_RB_YES || !c->rb_plan)
+			return;
+		if (c->o.read_only) {
+			say(c, ROLE_WARN,
+			    "rollback: refused: the console was started with --read-only; restart "
+			    "it without --read-only to act");
+			return;
+		}
+		memset(&c->intent, 0, sizeof(c->intent));
+		c->intent.rollback = true;
+		c->intent.dangerous = true;
+		snprintf(c->intent.id, sizeof(c->intent.id), "%s", c->rb_plan->id);
+		snprintf(c->intent.what, sizeof(c->intent.what), "start rollback plan %.100s (%.100s)",
+		         c->rb_plan->id, c->rb_plan->title);
+		begin_intent(c);
+		return;
+	}
+	if (!c->rsnap_ok)
+		return;
+	if (a == ACT_RB_ABORT) {
+		if (rollback_runner_finished(c->rr))
+			return;
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "Abort the rollback %s? Steps done stay done. y/n", c->rsnap.plan->id);
+		start_prompt(c, PROMPT_RBABORT, "");
+		return;
+	}
+	pk = c->rsnap.prompt.kind;
+	if (pk == ROLLBACK_PROMPT_NONE) {
+		say(c, ROLE_NORMAL, "the rollback asks nothing right now");
+		return;
+	}
+	switch (a) {
+	case ACT_RB_YES:
+		if (pk == ROLLBACK_PROMPT_CHECK)
+			rollback_answer(c, ROLLBACK_ANSWER_CONFIRM, NULL);
+		else if (pk == ROLLBACK_PROMPT_MANUAL || pk == ROLLBACK_PROMPT_UNKNOWN)
+			rollback_answer(c, ROLLBACK_ANSWER_DONE, NULL);
+		else
+			say(c, ROLE_NORMAL, "a failed step: r retries, S skips, X aborts");
+		return;
+	case ACT_RB_RETRY:
+		if (pk == ROLLBACK_PROMPT_DECISION || pk == ROLLBACK_PROMPT_UNKNOWN)
+			rollback_answer(c, ROLLBACK_ANSWER_RETRY, NULL);
+		return;
+	case ACT_RB_FAIL:
+		if (pk != ROLLBACK_PROMPT_CHECK && pk != ROLLBACK_PROMPT_MANUAL)
+			return;
+		c->rb_answer = pk == ROLLBACK_PROMPT_CHECK ? ROLLBACK_ANSWER_CHECK_FAILED
+		                                           : ROLLBACK_ANSWER_FAILED;
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "what failed (a note; Enter answers, Esc cancels): ");
+		start_prompt(c, PROMPT_RBTEXT, "");
+		return;
+	case ACT_RB_SKIP:
+		if (pk != ROLLBACK_PROMPT_DECISION && pk != ROLLBACK_PROMPT_UNKNOWN)
+			return;
+		c->rb_answer = ROLLBACK_ANSWER_SKIP;
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "why skip this step (required; Enter skips, Esc cancels): ");
+		start_prompt(c, PROMPT_RBTEXT, "");
+		return;
+	default:
+		return;
+	}
+}
+
+static const char *rb_mark(enum rollback_item_state s, bool ascii)
+{
+	switch (s) {
+	case ROLLBACK_ITEM_SUCCEEDED:
+	case ROLLBACK_ITEM_CONFIRMED:
+		return ascii ? "ok" : "\xe2\x9c\x94";
+	case ROLLBACK_ITEM_RUNNING:
+		return ascii ? ">" : "\xe2\x96\xb8";
+	case ROLLBACK_ITEM_FAILED:
+	case ROLLBACK_ITEM_CHECK_FAILED:
+		return ascii ? "X" : "\xe2\x9c\x98";
+	case ROLLBACK_ITEM_WAITING:
+	case ROLLBACK_ITEM_UNKNOWN:
+		return "?";
+	case ROLLBACK_ITEM_SKIPPED:
+		return "-";
+	default:
+		return ascii ? "." : "\xc2\xb7";
+	}
+}
+
+static enum cutover_status rollback_lines(struct console *c)
+{
+	struct pager *pg = &c->pager;
+	bool ascii = c->tflags & SAFE_TEXT_ASCII;
+	char d1[32], d2[32], sum[512];
+	enum cutover_status st = CUTOVER_OK;
+
+	pager_clear(pg);
+	snprintf(pg->title, sizeof(pg->title), "Rollback");
+	if (!c->rr) {
+		struct rollback_preview_item items[256];
+		size_t n;
+		const struct runbook_plan *p = c->rb_plan;
+
+		if (!p)
+			return pager_add(pg, ROLE_WARN, "This runbook has no rollback plan.");
+		n = rollback_plan_flatten(p, items, 256);
+		if ((st = pager_add(pg, ROLE_TITLE, "Recommended plan: %s (%s), %zu items, about %u min",
+		                    p->title, p->id, n, p->estimate_min)) != CUTOVER_OK ||
+		    (st = pager_add(pg, ROLE_NORMAL, "%s", "")) != CUTOVER_OK)
+			return st;
+		for (size_t i = 0; i < n && i < 256; i++) {
+			if (items[i].step) {
+				rollback_step_summary(items[i].step, sum, sizeof(sum));
+				st = pager_add(pg, ROLE_NORMAL, "  %zu. %s  [%s]  %s", i + 1, items[i].title,
+				               items[i].plan->id, sum);
+			} else {
+				st = pager_add(pg, ROLE_NORMAL, "  %zu. check: %s  [%s]", i + 1,
+				               items[i].title, items[i].plan->id);
+			}
+			if (st != CUTOVER_OK)
+				return st;
+		}
+		if ((st = pager_add(pg, ROLE_NORMAL, "%s", "")) != CUTOVER_OK)
+			return st;
+		return pager_add(pg, ROLE_PROMPT, "%s",
+		                 c->rb->production
+		                     ? "y starts this plan (you type the environment's name); Esc closes"
+		                     : "y starts this plan (after a y/n confirmation); Esc closes");
+	}
+	if (!c->rsnap_ok)
+		return pager_add(pg, ROLE_NORMAL, "starting...");
+	{
+		const struct rollback_snapshot *s = &c->rsnap;
+
+		fmt_duration(d1, sizeof(d1), s->elapsed_s, c->tflags);
+		fmt_duration(d2, sizeof(d2), s->remaining_s, c->tflags);
+		if ((st = pager_add(pg, ROLE_TITLE, "Rollback %s (%s): %s, %zu/%zu done, %s elapsed, about %s left%s",
+		                    s->plan->title, s->plan->id, rollback_run_state_name(s->state),
+		                    s->ndone, s->nitems, d1, d2, s->resumed ? " (resumed)" : "")) !=
+		    CUTOVER_OK ||
+		    (st = pager_add(pg, ROLE_NORMAL, "%s", "")) != CUTOVER_OK)
+			return st;
+		for (size_t i = 0; i < s->nitems; i++) {
+			const struct rollback_item_view *it = &s->items[i];
+			enum theme_role role = it->state == ROLLBACK_ITEM_FAILED ||
+			                               it->state == ROLLBACK_ITEM_CHECK_FAILED
+			                           ? ROLE_CRIT
+			                       : it->state == ROLLBACK_ITEM_RUNNING ||
+			                               it->state == ROLLBACK_ITEM_WAITING
+			                           ? ROLE_WARN
+			                           : ROLE_NORMAL;
+
+			fmt_duration(d1, sizeof(d1), it->elapsed_s, c->tflags);
+			st = pager_add(pg, role, " %s %zu. %s%s  %s  %s%s%s", rb_mark(it->state, ascii),
+			               i + 1, it->kind == ROLLBACK_CHECK ? "check: " : "", it->title,
+			               rollback_item_state_name(it->state),
+			               it->started > 0 ? d1 : "", it->note[0] ? "  " : "", it->note);
+			if (st == CUTOVER_OK && it->detail[0] &&
+			    (it->state == ROLLBACK_ITEM_RUNNING || it->state == ROLLBACK_ITEM_FAILED ||
+			     it->state == ROLLBACK_ITEM_WAITING))
+				st = pager_add(pg, ROLE_DIM, "      %s", it->detail);
+			if (st == CUTOVER_OK && it->output_tail[0] &&
+			    (it->state == ROLLBACK_ITEM_RUNNING || it->state == ROLLBACK_ITEM_FAILED))
+				st = pager_add_wrapped(pg, ROLE_DIM, "      | ", it->output_tail,
+				                       c->cols > 20 ? c->cols - 12 : 60);
+			if (st != CUTOVER_OK)
+				return st;
+		}
+		if ((st = pager_add(pg, ROLE_NORMAL, "%s", "")) != CUTOVER_OK)
+			return st;
+		if (s->prompt.kind != ROLLBACK_PROMPT_NONE) {
+			const char *keys = s->prompt.kind == ROLLBACK_PROMPT_MANUAL
+			                       ? "y done  f failed  X abort"
+			                   : s->prompt.kind == ROLLBACK_PROMPT_CHECK
+			                       ? "y confirmed  f failed  X abort"
+			                   : s->prompt.kind == ROLLBACK_PROMPT_DECISION
+			                       ? "r retry  S skip  X abort"
+			                       : "y it was done  r run it again  S skip  X abort";
+
+			if ((st = pager_add(pg, ROLE_PROMPT, "%s", s->prompt.text)) != CUTOVER_OK ||
+			    (st = pager_add(pg, ROLE_PROMPT, "  %s", keys)) != CUTOVER_OK)
+				return st;
+		}
+		if (s->message[0])
+			st = pager_add(pg, ROLE_NORMAL, "%s", s->message);
+	}
+	return st;
+}
+
+/* One audit row as a line of the audit page. */
+static int audit_line(void *ctx, const struct audit_row *r)
+{
+	struct console *c = ctx;
+	time_t t = (time_t)(r->ts_ms / 1000);
+	struct tm tm;
+	char ts[32];
+	bool bad = r->outcome && (strcmp(r->outcome, "failed") == 0 ||
+	                          strcmp(r->outcome, "unknown") == 0);
+
+	if (c->prefs.utc)
+		gmtime_r(&t, &tm);
+	else
+		localtime_r(&t, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	if (pager_add(&c->pager, bad ? ROLE_WARN : ROLE_NORMAL,
+	              "%s #%-5lld %-10.10s %-18s %-7s %s%s%s%s%s%s%s", ts, (long long)r->id,
+	              r->operator_name ? r->operator_name : "", r->kind ? r->kind : "",
+	              r->outcome ? r->outcome : "", r->target ? r->target : "",
+	              r->old_value || r->new_value ? "  " : "", r->old_value ? r->old_value : "",
+	              r->old_value || r->new_value ? " -> " : "", r->new_value ? r->new_value : "",
+	              r->request_id ? "  req " : "", r->request_id ? r->request_id : "") !=
+	    CUTOVER_OK)
+		return 1;
+	if (r->detail && r->detail[0] && strcmp(r->detail, "{}") != 0 &&
+	    pager_add(&c->pager, ROLE_DIM, "                  %s", r->detail) != CUTOVER_OK)
+		return 1;
+	c->audit_last = r->id;
+	return 0;
+}
+
+/* New rows of the audit log onto the audit page (a short read-only SQLite
+ * read, on the one-second tick while the page is shown). */
+static void audit_fetch(struct console *c)
+{
+	struct cutover_err err = {0};
+	size_t before = c->pager.n;
+	int page = c->rows - 4;
+	bool follow = (int)c->pager.n - c->pager.top <= page;
+	enum cutover_status st;
+
+	if (!c->audit_path[0])
+		return;
+	st = audit_read(c->audit_path, c->audit_last, audit_line, c, &err);
+	if (st == CUTOVER_ENOENT && c->audit_last == 0 && c->pager.n <= 2) {
+		c->pager.n = before;
+		return;
+	}
+	if (st != CUTOVER_OK && st != CUTOVER_ENOENT)
+		say(c, ROLE_WARN, "audit log: %s", err.msg);
+	if (c->pager.n != before) {
+		if (follow && (int)c->pager.n > page)
+			c->pager.top = (int)c->pager.n - page;
+		c->dirty |= D_OVERLAY;
+	}
+}
+
 static void build_overlay(struct console *c)
 {
 	struct view_ctx v;
@@ -747,6 +1170,20 @@ static void build_overlay(struct console *c)
 	if (c->mode == MODE_DETAIL) {
 		if (detail_phase(&c->pager, &v, c->detail_phase, c->cols) != CUTOVER_OK)
 			say(c, ROLE_CRIT, "out of memory building the detail");
+	} else if (c->mode == MODE_ROLLBACK) {
+		int top = c->pager.top;
+
+		if (rollback_lines(c) != CUTOVER_OK)
+			say(c, ROLE_CRIT, "out of memory building the rollback view");
+		c->pager.top = top;
+	} else if (c->mode == MODE_AUDIT && c->pager.n == 0) {
+		c->audit_last = 0;
+		snprintf(c->pager.title, sizeof(c->pager.title), "Audit log (live)");
+		if (pager_add(&c->pager, ROLE_TITLE, "%s (Esc closes; new rows every second)",
+		              c->audit_path[0] ? c->audit_path : "no audit log") != CUTOVER_OK ||
+		    pager_add(&c->pager, ROLE_NORMAL, "%s", "") != CUTOVER_OK)
+			say(c, ROLE_CRIT, "out of memory building the audit page");
+		audit_fetch(c);
 	} else if (c->mode == MODE_HELP && c->pager.n == 0) {
 		struct strbuf sb = STRBUF_INIT;
 
@@ -768,6 +1205,8 @@ static void build_overlay(struct console *c)
 			        CUTOVER_OK ||
 			    pager_add(&c->pager, ROLE_NORMAL, "  :help             this screen") !=
 			        CUTOVER_OK ||
+			    pager_add(&c->pager, ROLE_NORMAL,
+			              "  :audit            the audit log, live") != CUTOVER_OK ||
 			    pager_add(&c->pager, ROLE_NORMAL,
 			              "  :theme NAME       switch theme (default, light, "
 			              "high-contrast, colorblind, monochrome)") != CUTOVER_OK ||
@@ -960,6 +1399,8 @@ static void run_command(struct console *c, const char *cmd)
 		c->quit = true;
 	} else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "h") == 0) {
 		open_mode(c, MODE_HELP);
+	} else if (strcmp(cmd, "audit") == 0) {
+		open_mode(c, MODE_AUDIT);
 	} else if (strncmp(cmd, "theme", 5) == 0 && (cmd[5] == ' ' || cmd[5] == '\0')) {
 		const char *name = cmd + 5;
 
@@ -989,6 +1430,8 @@ static void run_command(struct console *c, const char *cmd)
 }
 
 static void start_prompt(struct console *c, enum prompt p, const char *initial);
+static void rollback_begin(struct console *c, const char *reason, bool resume, bool abandon);
+static void rollback_answer(struct console *c, enum rollback_answer_kind k, const char *text);
 static void ask_reason(struct console *c);
 static void cancel_intent(struct console *c);
 static void value_cycle(struct console *c);
@@ -1036,12 +1479,35 @@ static void prompt_key(struct console *c, int key, wint_t wc, bool is_char)
 			say(c, ROLE_NORMAL, "still watching");
 		return;
 	}
+	if (p == PROMPT_RESUME) {
+		c->prompt = PROMPT_NONE;
+		if (is_char && (wc == 'r' || wc == 'R'))
+			rollback_begin(c, c->rb_reason, true, false);
+		else if (is_char && (wc == 'n' || wc == 'N'))
+			rollback_begin(c, c->rb_reason, false, true);
+		else
+			say(c, ROLE_NORMAL, "rollback not started");
+		return;
+	}
+	if (p == PROMPT_RBABORT) {
+		c->prompt = PROMPT_NONE;
+		if (is_char && (wc == 'y' || wc == 'Y'))
+			rollback_answer(c, ROLLBACK_ANSWER_ABORT, "aborted by the operator");
+		else
+			say(c, ROLE_NORMAL, "the rollback goes on");
+		return;
+	}
 	if (p == PROMPT_YESNO) {
 		c->prompt = PROMPT_NONE;
 		if (is_char && (wc == 'y' || wc == 'Y'))
 			ask_reason(c);
 		else
 			cancel_intent(c);
+		return;
+	}
+	if (p == PROMPT_RBTEXT && is_char && (wc == 27 || wc == 3)) {
+		c->prompt = PROMPT_NONE;
+		say(c, ROLE_NORMAL, "not answered");
 		return;
 	}
 	if (p >= PROMPT_VALUE && is_char && (wc == 27 || wc == 3)) {
@@ -1167,6 +1633,10 @@ static void submit_intent(struct console *c, const char *reason)
 	struct intent *in = &c->intent;
 	uint64_t id = 0;
 
+	if (in->rollback) {
+		rollback_begin(c, reason, false, false);
+		return;
+	}
 	r.kind = in->kind;
 	r.comment = reason && *reason ? reason : NULL;
 	r.confirm = in->confirm[0] ? in->confirm : NULL;
@@ -1287,6 +1757,9 @@ static void prompt_enter(struct console *c, enum prompt p)
 		break;
 	case PROMPT_REASON:
 		submit_intent(c, c->input);
+		break;
+	case PROMPT_RBTEXT:
+		rollback_answer(c, c->rb_answer, c->input);
 		break;
 	default:
 		break;
@@ -1489,6 +1962,7 @@ static void take_results(struct console *c)
 	while (c->aq && action_queue_poll(c->aq, r))
 		handle_result(c, r);
 	free(r);
+	rollback_refresh(c);
 }
 
 /* The phase a/x/s act on: the detail's, else the selected row's. */
@@ -1622,6 +2096,15 @@ static void action(struct console *c, enum key_action a)
 		case ACT_HELP:
 			open_mode(c, c->mode == MODE_HELP ? MODE_MAIN : MODE_HELP);
 			return;
+		case ACT_AUDIT:
+			open_mode(c, c->mode == MODE_AUDIT ? MODE_MAIN : MODE_AUDIT);
+			return;
+		case ACT_ROLLBACK:
+			if (c->mode == MODE_ROLLBACK) {
+				open_mode(c, MODE_MAIN);
+				return;
+			}
+			break;
 		default:
 			break;
 		}
@@ -1681,6 +2164,9 @@ static void action(struct console *c, enum key_action a)
 	case ACT_HELP:
 		open_mode(c, MODE_HELP);
 		break;
+	case ACT_AUDIT:
+		open_mode(c, MODE_AUDIT);
+		break;
 	case ACT_FILTER:
 		start_prompt(c, PROMPT_FILTER, c->filter);
 		break;
@@ -1714,11 +2200,14 @@ static void action(struct console *c, enum key_action a)
 		flag_key(c, a);
 		break;
 	case ACT_ROLLBACK:
-		if (c->mode != MODE_MAIN)
-			open_mode(c, MODE_MAIN);
-		set_active(c, LAYOUT_ROLLBACK);
-		say(c, ROLE_NORMAL,
-		    "the recommended plan is shown; running it arrives in a later version");
+		rollback_open(c);
+		break;
+	case ACT_RB_YES:
+	case ACT_RB_RETRY:
+	case ACT_RB_FAIL:
+	case ACT_RB_SKIP:
+	case ACT_RB_ABORT:
+		rollback_key(c, a);
 		break;
 	default:
 		break;
@@ -1995,6 +2484,10 @@ static int main_loop(struct console *c)
 			    D_HEADER | D_STATUS | D_PANEL(LAYOUT_PHASES) | D_PANEL(LAYOUT_GAUGES);
 			if (c->mode == MODE_DETAIL)
 				c->dirty |= D_OVERLAY;
+			if (c->mode == MODE_AUDIT)
+				audit_fetch(c);
+			if (c->mode == MODE_ROLLBACK)
+				c->dirty |= D_OVERLAY;
 		}
 		if (n <= 0)
 			continue;
@@ -2011,6 +2504,17 @@ static int main_loop(struct console *c)
 		}
 	}
 	return c->exit_code;
+}
+
+static int count_unresolved(void *ctx, const struct audit_row *r)
+{
+	struct console *c = ctx;
+
+	if (c->unresolved++ == 0)
+		snprintf(c->unresolved_text, sizeof(c->unresolved_text),
+		         "#%lld %s %s by %s", (long long)r->id, r->kind ? r->kind : "?",
+		         r->target ? r->target : "", r->operator_name ? r->operator_name : "?");
+	return 0;
 }
 
 /* The action queue (its own executor and audit session).  Failing to make
@@ -2052,6 +2556,28 @@ static int open_actions(struct console *c)
 	ao.ack_ctx = c->eng;
 	if (action_queue_create(&ao, on_action_done, c, &c->aq, &err) != CUTOVER_OK)
 		snprintf(c->aq_error, sizeof(c->aq_error), "%s", err.msg);
+	/* The same resolution as the executor's (actions.c). */
+	{
+		char rbaudit[PATH_MAX];
+		const char *rbp = NULL;
+
+		if (c->rb->audit && c->rb->audit[0]) {
+			if (c->rb->audit[0] == '/')
+				snprintf(rbaudit, sizeof(rbaudit), "%s", c->rb->audit);
+			else
+				snprintf(rbaudit, sizeof(rbaudit), "%.2000s/%.2000s", ao.runbook_dir,
+				         c->rb->audit);
+			rbp = rbaudit;
+		}
+		if (audit_default_path(c->o.audit, rbp, c->rb->name, c->audit_path,
+		                       sizeof(c->audit_path), &err) != CUTOVER_OK)
+			c->audit_path[0] = '\0';
+	}
+	/* Intents a crash left without an outcome: said at start, kept on the
+	 * audit page. */
+	if (c->audit_path[0] &&
+	    audit_unresolved(c->audit_path, count_unresolved, c, &err) != CUTOVER_OK)
+		c->unresolved = 0;
 	return 0;
 }
 
@@ -2119,6 +2645,13 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 	                : 0;
 	if (load_theme(c, c->o.theme, &err) != CUTOVER_OK)
 		say(c, ROLE_WARN, "theme: %s", err.msg);
+	if (c->unresolved > 0) {
+		say(c, ROLE_CRIT,
+		    "outcome unknown: verify %d action%s (%s%s); L shows the audit log",
+		    c->unresolved, c->unresolved == 1 ? "" : "s", c->unresolved_text,
+		    c->unresolved > 1 ? ", ..." : "");
+		c->message_until = mono_now() + 60.0;
+	}
 	nodelay(stdscr, TRUE);
 	/* Ours after curses' own: the handler only notes it (and wakes poll). */
 	memset(&sa, 0, sizeof(sa));
@@ -2142,6 +2675,11 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 	term_destroy(c->term);
 	c->term = NULL;
 out:
+	/* Before the engine: the runner's gauge_ok reads it.  A run not
+	 * ended stays resumable. */
+	rollback_runner_destroy(c->rr);
+	if (c->rsnap_ok)
+		rollback_snapshot_free(&c->rsnap);
 	/* Before the engine: an acknowledgement in flight calls into it. */
 	action_queue_destroy(c->aq, 3000);
 	for (int i = 0; i < 2; i++)

@@ -59,6 +59,7 @@
 	_(COMMAND,     "command",     GLOBAL,   ":",         0, "Type a command") \
 	_(REDRAW,      "redraw",      GLOBAL,   "C-l",       0, "Redraw the whole screen") \
 	_(QUIT,        "quit",        GLOBAL,   "q",         0, "Quit (asks first while anything runs)") \
+	_(AUDIT,       "audit",       GLOBAL,   "L",         0, "Show the audit log, live (also :audit)") \
 	_(NOTE,        "note",        GLOBAL,   "n",         0,          "Add a note to the audit log") \
 	_(APPROVE,     "approve",     PHASES,   "a",         0,          "Approve the selected pending approval") \
 	_(REJECT,      "reject",      PHASES,   "x",         0,          "Reject the selected pending approval") \
@@ -68,7 +69,12 @@
 	_(STEP_DOWN,   "step-down",   FLAGS,    "-",         0,          "Step the selected flag down") \
 	_(EDIT,        "edit",        FLAGS,    "e",         0,          "Set the selected flag: pick an enum value (Tab), edit a string (also Enter on the flags)") \
 	_(ACKNOWLEDGE, "acknowledge", ALERTS,   "A",         0,          "Acknowledge the alert banner (audited)") \
-	_(ROLLBACK,    "rollback",    ROLLBACK, "R",         0, "Open the recommended rollback plan")
+	_(ROLLBACK,    "rollback",    ROLLBACK, "R",         0, "Open the rollback view: the recommended plan, or the run in progress") \
+	_(RB_YES,      "rollback-yes", ROLLBACK, "y",        0, "Rollback view: start the plan; the manual step is done; the check is confirmed") \
+	_(RB_RETRY,    "rollback-retry", ROLLBACK, "r",      0, "Rollback view: retry the failed step") \
+	_(RB_FAIL,     "rollback-fail", ROLLBACK, "f",       0, "Rollback view: the manual step or the check failed (with a note)") \
+	_(RB_SKIP,     "rollback-skip", ROLLBACK, "S",       0, "Rollback view: skip the failed step (with a reason)") \
+	_(RB_ABORT,    "rollback-abort", ROLLBACK, "X",      0, "Rollback view: abort the run (asks first)")
 
 enum key_group {
 #define KEY_GROUP_ENUM(name, title) KEY_GROUP_##name,

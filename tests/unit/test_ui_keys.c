@@ -225,7 +225,7 @@ static void test_keys_text_and_help(void **state)
 	assert_non_null(strstr(sb.data, "\n  S-Tab      Previous panel\n"));
 	assert_non_null(strstr(sb.data, "\n  a          Approve the selected pending approval\n"));
 	assert_null(strstr(sb.data, "(not yet available)"));
-	assert_non_null(strstr(sb.data, "\n  R          Open the recommended rollback plan\n"));
+	assert_non_null(strstr(sb.data, "\n  R          Open the rollback view: the recommended plan, or the run in progress\n"));
 	/* Every action is listed. */
 	for (int a = 1; a < ACT_COUNT; a++)
 		assert_non_null(strstr(sb.data, key_action_help((enum key_action)a)));
