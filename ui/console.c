@@ -1179,7 +1179,7 @@ static void build_overlay(struct console *c)
 	} else if (c->mode == MODE_AUDIT && c->pager.n == 0) {
 		c->audit_last = 0;
 		snprintf(c->pager.title, sizeof(c->pager.title), "Audit log (live)");
-		if (pager_add(&c->pager, ROLE_TITLE, "%s (Esc closes; new rows every second)",
+		if (pager_add(&c->pager, ROLE_TITLE, "Audit log (live): %s (Esc closes; new rows every second)",
 		              c->audit_path[0] ? c->audit_path : "no audit log") != CUTOVER_OK ||
 		    pager_add(&c->pager, ROLE_NORMAL, "%s", "") != CUTOVER_OK)
 			say(c, ROLE_CRIT, "out of memory building the audit page");
@@ -1379,6 +1379,11 @@ static void open_mode(struct console *c, enum mode m)
 	c->mode = m;
 	pager_clear(&c->pager);
 	c->pager.top = 0;
+	/* The frame title is drawn before the overlay is built. */
+	if (m == MODE_AUDIT)
+		snprintf(c->pager.title, sizeof(c->pager.title), "Audit log (live)");
+	else if (m == MODE_ROLLBACK)
+		snprintf(c->pager.title, sizeof(c->pager.title), "Rollback");
 	relayout(c);
 }
 
