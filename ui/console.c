@@ -1702,7 +1702,10 @@ static void begin_intent(struct console *c)
 		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
 		         "PRODUCTION: %s%s. Type the environment's name '%s' to confirm (Esc "
 		         "cancels): ",
-		         c->intent.dangerous ? "dangerous: " : "", c->intent.what,
+		         c->intent.dangerous && c->intent.kind == ACTION_FLAG_SET && !c->intent.rollback
+		             ? "dangerous: "
+		             : "",
+		         c->intent.what,
 		         c->rb->environment);
 		start_prompt(c, PROMPT_ENV, "");
 	} else if (c->intent.dangerous) {

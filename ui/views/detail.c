@@ -119,7 +119,7 @@ enum cutover_status detail_phase(struct pager *pg, const struct view_ctx *v, siz
 	if (p->status == PHASE_WAITING)
 		TRY(pager_add(
 		    pg, ROLE_WARN,
-		    "approval waiting since %s (%s); approving arrives in a later version",
+		    "approval waiting since %s (%s); a approves, x rejects",
 		    clock_of(p->waiting_since, a, sizeof(a)),
 		    fmt_duration(b, sizeof(b), v->now - p->waiting_since, v->tflags)));
 	if (p->error || p->cause) {

@@ -585,7 +585,7 @@ static size_t rollback_lines(const struct view_ctx *v, struct rb_line *l)
 	             p->estimate_min);
 	n = add_line(l, n, RB_LINES, ROLE_DIM, "%s", why);
 	if (first_key(v->km, ACT_ROLLBACK, key, sizeof(key)))
-		n = add_line(l, n, RB_LINES, ROLE_HINT, "[%s] roll back (runs in a later version)",
+		n = add_line(l, n, RB_LINES, ROLE_HINT, "[%s] open the rollback view to run it",
 		             key);
 	/* The gauges whose trigger recommends this plan. */
 	for (size_t i = 0; i < v->snap->ngauges; i++) {
