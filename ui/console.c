@@ -66,18 +66,18 @@ enum prompt {
 	PROMPT_FILTER,
 	PROMPT_COMMAND,
 	PROMPT_QUIT,
-	PROMPT_VALUE,  /* the new value of a flag (enum pick or string edit) */
-	PROMPT_YESNO,  /* a dangerous change: y/n */
-	PROMPT_ENV,    /* production: the environment's name, typed */
-	PROMPT_REASON, /* the optional reason or comment, then submit */
-	PROMPT_RESUME, /* an unfinished rollback: r resumes, n starts anew */
-	PROMPT_RBTEXT, /* a rollback answer's note or reason */
+	PROMPT_VALUE,   /* the new value of a flag (enum pick or string edit) */
+	PROMPT_YESNO,   /* a dangerous change: y/n */
+	PROMPT_ENV,     /* production: the environment's name, typed */
+	PROMPT_REASON,  /* the optional reason or comment, then submit */
+	PROMPT_RESUME,  /* an unfinished rollback: r resumes, n starts anew */
+	PROMPT_RBTEXT,  /* a rollback answer's note or reason */
 	PROMPT_RBABORT, /* abort the rollback? y/n */
 };
 
 /* A flag change on its way: submitted, then written, then seen by a poll. */
 struct flag_pending {
-	uint64_t id;          /* the queue's action id; 0 once its result came */
+	uint64_t id;           /* the queue's action id; 0 once its result came */
 	long long new_version; /* PutParameter's answer; 0 until it came */
 };
 
@@ -85,15 +85,15 @@ struct flag_pending {
 struct intent {
 	enum action_kind kind;
 	enum action_flag_op op;
-	size_t flag;             /* FLAG_SET: index into the snapshot's flags */
-	long long version;       /* FLAG_SET: the version on screen */
-	char id[128];            /* the flag's, gauge's or phase's id */
-	char target[2048];       /* EXEC_STOP: the execution's ARN; APPROVE/REJECT: the token */
-	char value[256];         /* ACTION_FLAG_VALUE */
-	char what[300];          /* "dual_write OFF -> ON" for the prompts */
-	char confirm[256];       /* the typed environment name */
+	size_t flag;       /* FLAG_SET: index into the snapshot's flags */
+	long long version; /* FLAG_SET: the version on screen */
+	char id[128];      /* the flag's, gauge's or phase's id */
+	char target[2048]; /* EXEC_STOP: the execution's ARN; APPROVE/REJECT: the token */
+	char value[256];   /* ACTION_FLAG_VALUE */
+	char what[300];    /* "dual_write OFF -> ON" for the prompts */
+	char confirm[256]; /* the typed environment name */
 	bool dangerous;
-	bool rollback;           /* starting c->rb_plan, not an action */
+	bool rollback; /* starting c->rb_plan, not an action */
 };
 
 /* What must be redrawn before the next doupdate. */
@@ -147,9 +147,9 @@ struct console {
 	enum prompt prompt;
 	char prompt_lead[400]; /* the question before the input of the action prompts */
 	struct intent intent;
-	struct action_queue *aq; /* NULL when the executor could not be made */
-	char aq_error[1024];      /* why, said when an action key is pressed */
-	int act_pipe[2];         /* the queue's done callback wakes poll() */
+	struct action_queue *aq;    /* NULL when the executor could not be made */
+	char aq_error[1024];        /* why, said when an action key is pressed */
+	int act_pipe[2];            /* the queue's done callback wakes poll() */
 	struct flag_pending *fpend; /* one per runbook flag */
 	bool *fpend_on;             /* the same, for the flags view: shown as pending */
 	char audit_path[PATH_MAX];  /* the log the queue writes, for the audit page */
@@ -158,10 +158,10 @@ struct console {
 	struct rollback_runner *rr; /* the rollback this console runs, or NULL */
 	struct rollback_snapshot rsnap;
 	bool rsnap_ok;
-	const struct runbook_plan *rb_plan; /* the plan the rollback view shows */
+	const struct runbook_plan *rb_plan;  /* the plan the rollback view shows */
 	enum rollback_answer_kind rb_answer; /* PROMPT_RBTEXT's answer */
-	char rb_reason[256];        /* the reason the run was started with */
-	char unresolved_text[512];  /* the first of them, for the status line */
+	char rb_reason[256];                 /* the reason the run was started with */
+	char unresolved_text[512];           /* the first of them, for the status line */
 	char input[256];
 	size_t input_len;
 	char filter[256];
@@ -688,9 +688,10 @@ static void draw_status(struct console *c)
 		                                                 : "";
 
 		if (c->prompt == PROMPT_QUIT && c->rr && !rollback_runner_finished(c->rr))
-			snprintf(line, sizeof(line),
-			         " A rollback is running: quitting interrupts it (it can be resumed). "
-			         "Quit the console? y/n ");
+			snprintf(
+			    line, sizeof(line),
+			    " A rollback is running: quitting interrupts it (it can be resumed). "
+			    "Quit the console? y/n ");
 		else if (c->prompt == PROMPT_QUIT)
 			snprintf(line, sizeof(line),
 			         " An execution is still running (the console only watches it). "
@@ -763,7 +764,6 @@ static void draw_panel(struct console *c, enum layout_panel p)
 	werase(w);
 	view_panels[p]->draw(w, &v, c->top[p], c->sel[p]);
 }
-
 
 /* --- the rollback view ------------------------------------------------------------ */
 
@@ -929,8 +929,8 @@ static void rollback_key(struct console *c, enum key_action a)
 		c->intent.rollback = true;
 		c->intent.dangerous = true;
 		snprintf(c->intent.id, sizeof(c->intent.id), "%s", c->rb_plan->id);
-		snprintf(c->intent.what, sizeof(c->intent.what), "start rollback plan %.100s (%.100s)",
-		         c->rb_plan->id, c->rb_plan->title);
+		snprintf(c->intent.what, sizeof(c->intent.what),
+		         "start rollback plan %.100s (%.100s)", c->rb_plan->id, c->rb_plan->title);
 		begin_intent(c);
 		return;
 	}
@@ -1022,15 +1022,16 @@ static enum cutover_status rollback_lines(struct console *c)
 		if (!p)
 			return pager_add(pg, ROLE_WARN, "This runbook has no rollback plan.");
 		n = rollback_plan_flatten(p, items, 256);
-		if ((st = pager_add(pg, ROLE_TITLE, "Recommended plan: %s (%s), %zu items, about %u min",
-		                    p->title, p->id, n, p->estimate_min)) != CUTOVER_OK ||
+		if ((st = pager_add(pg, ROLE_TITLE,
+		                    "Recommended plan: %s (%s), %zu items, about %u min", p->title,
+		                    p->id, n, p->estimate_min)) != CUTOVER_OK ||
 		    (st = pager_add(pg, ROLE_NORMAL, "%s", "")) != CUTOVER_OK)
 			return st;
 		for (size_t i = 0; i < n && i < 256; i++) {
 			if (items[i].step) {
 				rollback_step_summary(items[i].step, sum, sizeof(sum));
-				st = pager_add(pg, ROLE_NORMAL, "  %zu. %s  [%s]  %s", i + 1, items[i].title,
-				               items[i].plan->id, sum);
+				st = pager_add(pg, ROLE_NORMAL, "  %zu. %s  [%s]  %s", i + 1,
+				               items[i].title, items[i].plan->id, sum);
 			} else {
 				st = pager_add(pg, ROLE_NORMAL, "  %zu. check: %s  [%s]", i + 1,
 				               items[i].title, items[i].plan->id);
@@ -1040,10 +1041,11 @@ static enum cutover_status rollback_lines(struct console *c)
 		}
 		if ((st = pager_add(pg, ROLE_NORMAL, "%s", "")) != CUTOVER_OK)
 			return st;
-		return pager_add(pg, ROLE_PROMPT, "%s",
-		                 c->rb->production
-		                     ? "y starts this plan (you type the environment's name); Esc closes"
-		                     : "y starts this plan (after a y/n confirmation); Esc closes");
+		return pager_add(
+		    pg, ROLE_PROMPT, "%s",
+		    c->rb->production
+		        ? "y starts this plan (you type the environment's name); Esc closes"
+		        : "y starts this plan (after a y/n confirmation); Esc closes");
 	}
 	if (!c->rsnap_ok)
 		return pager_add(pg, ROLE_NORMAL, "starting...");
@@ -1052,10 +1054,11 @@ static enum cutover_status rollback_lines(struct console *c)
 
 		fmt_duration(d1, sizeof(d1), s->elapsed_s, c->tflags);
 		fmt_duration(d2, sizeof(d2), s->remaining_s, c->tflags);
-		if ((st = pager_add(pg, ROLE_TITLE, "Rollback %s (%s): %s, %zu/%zu done, %s elapsed, about %s left%s",
-		                    s->plan->title, s->plan->id, rollback_run_state_name(s->state),
-		                    s->ndone, s->nitems, d1, d2, s->resumed ? " (resumed)" : "")) !=
-		    CUTOVER_OK ||
+		if ((st = pager_add(
+		         pg, ROLE_TITLE,
+		         "Rollback %s (%s): %s, %zu/%zu done, %s elapsed, about %s left%s",
+		         s->plan->title, s->plan->id, rollback_run_state_name(s->state), s->ndone,
+		         s->nitems, d1, d2, s->resumed ? " (resumed)" : "")) != CUTOVER_OK ||
 		    (st = pager_add(pg, ROLE_NORMAL, "%s", "")) != CUTOVER_OK)
 			return st;
 		for (size_t i = 0; i < s->nitems; i++) {
@@ -1069,16 +1072,19 @@ static enum cutover_status rollback_lines(struct console *c)
 			                           : ROLE_NORMAL;
 
 			fmt_duration(d1, sizeof(d1), it->elapsed_s, c->tflags);
-			st = pager_add(pg, role, " %s %zu. %s%s  %s  %s%s%s", rb_mark(it->state, ascii),
-			               i + 1, it->kind == ROLLBACK_CHECK ? "check: " : "", it->title,
-			               rollback_item_state_name(it->state),
-			               it->started > 0 ? d1 : "", it->note[0] ? "  " : "", it->note);
+			st = pager_add(
+			    pg, role, " %s %zu. %s%s  %s  %s%s%s", rb_mark(it->state, ascii), i + 1,
+			    it->kind == ROLLBACK_CHECK ? "check: " : "", it->title,
+			    rollback_item_state_name(it->state), it->started > 0 ? d1 : "",
+			    it->note[0] ? "  " : "", it->note);
 			if (st == CUTOVER_OK && it->detail[0] &&
-			    (it->state == ROLLBACK_ITEM_RUNNING || it->state == ROLLBACK_ITEM_FAILED ||
+			    (it->state == ROLLBACK_ITEM_RUNNING ||
+			     it->state == ROLLBACK_ITEM_FAILED ||
 			     it->state == ROLLBACK_ITEM_WAITING))
 				st = pager_add(pg, ROLE_DIM, "      %s", it->detail);
 			if (st == CUTOVER_OK && it->output_tail[0] &&
-			    (it->state == ROLLBACK_ITEM_RUNNING || it->state == ROLLBACK_ITEM_FAILED))
+			    (it->state == ROLLBACK_ITEM_RUNNING ||
+			     it->state == ROLLBACK_ITEM_FAILED))
 				st = pager_add_wrapped(pg, ROLE_DIM, "      | ", it->output_tail,
 				                       c->cols > 20 ? c->cols - 12 : 60);
 			if (st != CUTOVER_OK)
@@ -1112,8 +1118,8 @@ static int audit_line(void *ctx, const struct audit_row *r)
 	time_t t = (time_t)(r->ts_ms / 1000);
 	struct tm tm;
 	char ts[32];
-	bool bad = r->outcome && (strcmp(r->outcome, "failed") == 0 ||
-	                          strcmp(r->outcome, "unknown") == 0);
+	bool bad =
+	    r->outcome && (strcmp(r->outcome, "failed") == 0 || strcmp(r->outcome, "unknown") == 0);
 
 	if (c->prefs.utc)
 		gmtime_r(&t, &tm);
@@ -1126,8 +1132,8 @@ static int audit_line(void *ctx, const struct audit_row *r)
 	              r->outcome ? r->outcome : "", r->target ? r->target : "",
 	              r->old_value || r->new_value ? "  " : "", r->old_value ? r->old_value : "",
 	              r->old_value || r->new_value ? " -> " : "", r->new_value ? r->new_value : "",
-	              r->request_id ? "  req " : "", r->request_id ? r->request_id : "") !=
-	    CUTOVER_OK)
+	              r->request_id ? "  req " : "",
+	              r->request_id ? r->request_id : "") != CUTOVER_OK)
 		return 1;
 	if (r->detail && r->detail[0] && strcmp(r->detail, "{}") != 0 &&
 	    pager_add(&c->pager, ROLE_DIM, "                  %s", r->detail) != CUTOVER_OK)
@@ -1179,7 +1185,8 @@ static void build_overlay(struct console *c)
 	} else if (c->mode == MODE_AUDIT && c->pager.n == 0) {
 		c->audit_last = 0;
 		snprintf(c->pager.title, sizeof(c->pager.title), "Audit log (live)");
-		if (pager_add(&c->pager, ROLE_TITLE, "Audit log (live): %s (Esc closes; new rows every second)",
+		if (pager_add(&c->pager, ROLE_TITLE,
+		              "Audit log (live): %s (Esc closes; new rows every second)",
 		              c->audit_path[0] ? c->audit_path : "no audit log") != CUTOVER_OK ||
 		    pager_add(&c->pager, ROLE_NORMAL, "%s", "") != CUTOVER_OK)
 			say(c, ROLE_CRIT, "out of memory building the audit page");
@@ -1603,7 +1610,6 @@ static void move_selection(struct console *c, enum key_action a)
 	c->dirty |= D_PANEL(p);
 }
 
-
 /* --- operator actions ----------------------------------------------------------- */
 
 /* Whether actions can be taken at all; says why not. */
@@ -1702,11 +1708,11 @@ static void begin_intent(struct console *c)
 		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
 		         "PRODUCTION: %s%s. Type the environment's name '%s' to confirm (Esc "
 		         "cancels): ",
-		         c->intent.dangerous && c->intent.kind == ACTION_FLAG_SET && !c->intent.rollback
+		         c->intent.dangerous && c->intent.kind == ACTION_FLAG_SET &&
+		                 !c->intent.rollback
 		             ? "dangerous: "
 		             : "",
-		         c->intent.what,
-		         c->rb->environment);
+		         c->intent.what, c->rb->environment);
 		start_prompt(c, PROMPT_ENV, "");
 	} else if (c->intent.dangerous) {
 		if (c->intent.kind == ACTION_FLAG_SET)
@@ -1930,14 +1936,15 @@ static void handle_result(struct console *c, const struct action_result *r)
 		say(c, ROLE_NORMAL, "%s: written v%lld%s, pending until a poll confirms it",
 		    c->rb->flags[fi].id, r->new_version,
 		    strcmp(r->reason, "interleaved") == 0 ? " (another writer came between: verify)"
-		                                         : "");
+		                                          : "");
 		flags_confirm(c);
 		return;
 	}
 	if (fi != SIZE_MAX)
 		c->fpend_on[fi] = false;
 	if (r->kind == ACTION_FLAG_SET && strcmp(r->reason, "conflict") == 0) {
-		say(c, ROLE_WARN, "%s: conflict: %s changed it to %s (v%lld) first; nothing written",
+		say(c, ROLE_WARN,
+		    "%s: conflict: %s changed it to %s (v%lld) first; nothing written",
 		    fi != SIZE_MAX ? c->rb->flags[fi].id : r->target,
 		    r->other_user[0] ? r->other_user : "someone", r->other_value, r->other_version);
 	} else if (r->outcome == ACTION_OUTCOME_OK) {
@@ -2519,9 +2526,9 @@ static int count_unresolved(void *ctx, const struct audit_row *r)
 	struct console *c = ctx;
 
 	if (c->unresolved++ == 0)
-		snprintf(c->unresolved_text, sizeof(c->unresolved_text),
-		         "#%lld %s %s by %s", (long long)r->id, r->kind ? r->kind : "?",
-		         r->target ? r->target : "", r->operator_name ? r->operator_name : "?");
+		snprintf(c->unresolved_text, sizeof(c->unresolved_text), "#%lld %s %s by %s",
+		         (long long)r->id, r->kind ? r->kind : "?", r->target ? r->target : "",
+		         r->operator_name ? r->operator_name : "?");
 	return 0;
 }
 
@@ -2573,8 +2580,8 @@ static int open_actions(struct console *c)
 			if (c->rb->audit[0] == '/')
 				snprintf(rbaudit, sizeof(rbaudit), "%s", c->rb->audit);
 			else
-				snprintf(rbaudit, sizeof(rbaudit), "%.2000s/%.2000s", ao.runbook_dir,
-				         c->rb->audit);
+				snprintf(rbaudit, sizeof(rbaudit), "%.2000s/%.2000s",
+				         ao.runbook_dir, c->rb->audit);
 			rbp = rbaudit;
 		}
 		if (audit_default_path(c->o.audit, rbp, c->rb->name, c->audit_path,
