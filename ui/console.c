@@ -38,6 +38,7 @@
 #include "cutover/actions.h"
 #include "cutover/audit.h"
 #include "cutover/rollback.h"
+#include "cutover/rollback_store.h"
 #include "cutover/diag.h"
 #include "cutover/engine.h"
 #include "cutover/runbook.h"
@@ -158,10 +159,12 @@ struct console {
 	struct rollback_runner *rr; /* the rollback this console runs, or NULL */
 	struct rollback_snapshot rsnap;
 	bool rsnap_ok;
-	const struct runbook_plan *rb_plan;  /* the plan the rollback view shows */
-	enum rollback_answer_kind rb_answer; /* PROMPT_RBTEXT's answer */
-	char rb_reason[256];                 /* the reason the run was started with */
-	char unresolved_text[512];           /* the first of them, for the status line */
+	const struct runbook_plan *rb_plan;   /* the plan the rollback view shows */
+	enum rollback_answer_kind rb_answer;  /* PROMPT_RBTEXT's answer */
+	char rb_reason[256];                  /* the reason the run was started with */
+	const struct runbook_plan *rb_resume; /* an unfinished run's plan found at start */
+	char rb_notice[600];       /* what the start found: an unfinished or foreign run */
+	char unresolved_text[512]; /* the first of them, for the status line */
 	char input[256];
 	size_t input_len;
 	char filter[256];
@@ -818,10 +821,37 @@ static const struct runbook_plan *recommended(const struct console *c)
 	return rollback_recommended_plan(c->rb, gauge, phase);
 }
 
+/* At start: an unfinished run of this runbook (offered for resuming) or
+ * one another console is running (who, where). */
+static void rollback_check_unfinished(struct console *c)
+{
+	struct rollback_status st;
+	struct cutover_err err = {0};
+
+	if (!c->audit_path[0])
+		return;
+	memset(&st, 0, sizeof(st));
+	if (rollback_store_status(c->audit_path, c->rb->name, &st, &err) != CUTOVER_OK)
+		return;
+	if (st.lock.held && (st.lock.alive || !st.lock.same_host)) {
+		snprintf(c->rb_notice, sizeof(c->rb_notice),
+		         "a rollback of this runbook is running: %.100s on %.100s (pid %ld)",
+		         st.lock.holder, st.lock.host, st.lock.pid);
+	} else if (st.has_run && strcmp(st.run.state, "completed") != 0 &&
+	           strcmp(st.run.state, "aborted") != 0) {
+		c->rb_resume = runbook_plan_find(c->rb, st.run.plan);
+		snprintf(
+		    c->rb_notice, sizeof(c->rb_notice),
+		    "an unfinished rollback of plan %.100s (%ld/%ld done, %s): R and y offer to "
+		    "resume it",
+		    st.run.plan, st.done, st.run.nitems, st.run.state);
+	}
+}
+
 static void rollback_open(struct console *c)
 {
 	if (!c->rr)
-		c->rb_plan = recommended(c);
+		c->rb_plan = c->rb_resume ? c->rb_resume : recommended(c);
 	open_mode(c, MODE_ROLLBACK);
 	if (!c->rb_plan && !c->rr)
 		say(c, ROLE_WARN, "this runbook has no rollback plan");
@@ -865,8 +895,7 @@ static void rollback_begin(struct console *c, const char *reason, bool resume, b
 	st = rollback_runner_create(&o, &c->rr, &err);
 	if (st == CUTOVER_ECONFLICT && !resume && !abandon) {
 		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
-		         "%.300s  r resumes it, n starts anew (it is marked aborted), Esc "
-		         "cancels",
+		         "r resumes it, n starts anew (it is marked aborted), Esc cancels: %.300s",
 		         err.msg);
 		start_prompt(c, PROMPT_RESUME, "");
 		return;
@@ -882,6 +911,8 @@ static void rollback_begin(struct console *c, const char *reason, bool resume, b
 		return;
 	}
 	say(c, ROLE_OK, "rollback %s %s", c->rb_plan->id, resume ? "resumed" : "started");
+	c->rb_resume = NULL;
+	c->rb_notice[0] = '\0';
 	rollback_refresh(c);
 	c->dirty |= D_OVERLAY;
 }
@@ -1022,8 +1053,11 @@ static enum cutover_status rollback_lines(struct console *c)
 		if (!p)
 			return pager_add(pg, ROLE_WARN, "This runbook has no rollback plan.");
 		n = rollback_plan_flatten(p, items, 256);
-		if ((st = pager_add(pg, ROLE_TITLE,
-		                    "Recommended plan: %s (%s), %zu items, about %u min", p->title,
+		if (c->rb_notice[0] &&
+		    (st = pager_add(pg, ROLE_WARN, "%s", c->rb_notice)) != CUTOVER_OK)
+			return st;
+		if ((st = pager_add(pg, ROLE_TITLE, "%s plan: %s (%s), %zu items, about %u min",
+		                    p == c->rb_resume ? "Unfinished" : "Recommended", p->title,
 		                    p->id, n, p->estimate_min)) != CUTOVER_OK ||
 		    (st = pager_add(pg, ROLE_NORMAL, "%s", "")) != CUTOVER_OK)
 			return st;
@@ -2660,7 +2694,17 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 	                : 0;
 	if (load_theme(c, c->o.theme, &err) != CUTOVER_OK)
 		say(c, ROLE_WARN, "theme: %s", err.msg);
-	if (c->unresolved > 0) {
+	rollback_check_unfinished(c);
+	if (c->rb_notice[0]) {
+		say(c, ROLE_WARN, "%s", c->rb_notice);
+		c->message_until = mono_now() + 60.0;
+	}
+	if (c->unresolved > 0 && c->rb_notice[0]) {
+		/* Both, short: the audit page lists the unknown ones. */
+		say(c, ROLE_CRIT, "outcome unknown: verify %d action%s (L lists them); %s",
+		    c->unresolved, c->unresolved == 1 ? "" : "s", c->rb_notice);
+		c->message_until = mono_now() + 60.0;
+	} else if (c->unresolved > 0) {
 		say(c, ROLE_CRIT,
 		    "outcome unknown: verify %d action%s (%s%s); L shows the audit log",
 		    c->unresolved, c->unresolved == 1 ? "" : "s", c->unresolved_text,

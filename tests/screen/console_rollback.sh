@@ -83,6 +83,28 @@ tmux_keys q
 tmux_wait_for 'A rollback is running: quitting interrupts it (it can be resumed). Quit the console? y/n' ||
 	fail "q asks while the rollback runs"
 tmux_keys n
+tmux_wait_for 'still watching' || fail "n keeps the console"
+# Quit in the middle: the run stays resumable, and the next start offers it.
+tmux_keys q
+tmux_wait_for 'A rollback is running' || fail "q asks again"
+tmux_keys y
+tmux_wait_exit 15 || fail "y quits, interrupting the rollback"
+tmux_kill
+console "$work/rb.json"
+tmux_wait_for 'an unfinished rollback of plan back (3/5 done, interrupted): R and y offer to resume it' ||
+	fail "the next start says an unfinished run waits"
+tmux_keys R
+tmux_wait_for 'Unfinished plan: Back to the old path (back), 5 items' || fail "R opens the unfinished plan"
+tmux_keys y
+tmux_wait_for 'start rollback plan back (Back to the old path)? y/n' || fail "y asks y/n"
+tmux_keys y
+tmux_wait_for 'reason (optional' || fail "then a reason"
+tmux_keys Enter
+tmux_wait_for 'r resumes it, n starts anew (it is marked aborted), Esc cancels: run ' || fail "the unfinished run is offered for resuming"
+tmux_keys r
+tmux_wait_for '(resumed)' || fail "the run is resumed"
+tmux_wait_for 'Disable dual write  succeeded' || fail "steps done stay done"
+tmux_wait_for 'Tell the team  waiting-for-operator' || fail "the manual step is asked again"
 tmux_keys y
 tmux_wait_for 'Tell the team  succeeded' || fail "the manual step is confirmed"
 tmux_wait_for 'y confirmed  f failed  X abort' || fail "the checklist item is asked"
@@ -94,7 +116,7 @@ tmux_keys q
 tmux_wait_for 'Quit the console? y/n' && tmux_keys y
 tmux_wait_exit 10 || fail "quits"
 
-tail=$("$CUTOVER" audit tail --db "$AUDIT" 2>&1)
+tail=$("$CUTOVER" audit export --db "$AUDIT" --format csv 2>&1)
 expect_contains "$tail" 'rollback.start' "the audit log has the run's start"
 expect_contains "$tail" 'rollback.end' "and its end"
 "$CUTOVER" audit verify --db "$AUDIT" >/dev/null 2>&1
