@@ -35,10 +35,15 @@
 
 #include "banner.h"
 #include "console.h"
+#include "cutover/actions.h"
+#include "cutover/audit.h"
+#include "cutover/rollback.h"
+#include "cutover/rollback_store.h"
 #include "cutover/diag.h"
 #include "cutover/engine.h"
 #include "cutover/runbook.h"
 #include "draw.h"
+#include "fmt.h"
 #include "glyph.h"
 #include "header.h"
 #include "keys.h"
@@ -56,8 +61,41 @@
 
 #define ROW_CELLS 1024 /* widest row drawn as cells; wider terminals are clipped */
 
-enum mode { MODE_MAIN, MODE_DETAIL, MODE_HELP };
-enum prompt { PROMPT_NONE, PROMPT_FILTER, PROMPT_COMMAND, PROMPT_QUIT };
+enum mode { MODE_MAIN, MODE_DETAIL, MODE_HELP, MODE_AUDIT, MODE_ROLLBACK };
+enum prompt {
+	PROMPT_NONE,
+	PROMPT_FILTER,
+	PROMPT_COMMAND,
+	PROMPT_QUIT,
+	PROMPT_VALUE,   /* the new value of a flag (enum pick or string edit) */
+	PROMPT_YESNO,   /* a dangerous change: y/n */
+	PROMPT_ENV,     /* production: the environment's name, typed */
+	PROMPT_REASON,  /* the optional reason or comment, then submit */
+	PROMPT_RESUME,  /* an unfinished rollback: r resumes, n starts anew */
+	PROMPT_RBTEXT,  /* a rollback answer's note or reason */
+	PROMPT_RBABORT, /* abort the rollback? y/n */
+};
+
+/* A flag change on its way: submitted, then written, then seen by a poll. */
+struct flag_pending {
+	uint64_t id;           /* the queue's action id; 0 once its result came */
+	long long new_version; /* PutParameter's answer; 0 until it came */
+};
+
+/* The action being confirmed in the status-row prompts. */
+struct intent {
+	enum action_kind kind;
+	enum action_flag_op op;
+	size_t flag;       /* FLAG_SET: index into the snapshot's flags */
+	long long version; /* FLAG_SET: the version on screen */
+	char id[128];      /* the flag's, gauge's or phase's id */
+	char target[2048]; /* EXEC_STOP: the execution's ARN; APPROVE/REJECT: the token */
+	char value[256];   /* ACTION_FLAG_VALUE */
+	char what[300];    /* "dual_write OFF -> ON" for the prompts */
+	char confirm[256]; /* the typed environment name */
+	bool dangerous;
+	bool rollback; /* starting c->rb_plan, not an action */
+};
 
 /* What must be redrawn before the next doupdate. */
 #define D_CHROME 0x01u /* stdscr: frames, titles, tab bar, banner */
@@ -75,6 +113,7 @@ struct console_opts {
 	const char *operator_name;
 	const char *profile;
 	const char *region;
+	const char *audit;
 	bool read_only;
 	bool ascii;
 };
@@ -107,6 +146,25 @@ struct console {
 	struct pager pager;
 
 	enum prompt prompt;
+	char prompt_lead[400]; /* the question before the input of the action prompts */
+	struct intent intent;
+	struct action_queue *aq;    /* NULL when the executor could not be made */
+	char aq_error[1024];        /* why, said when an action key is pressed */
+	int act_pipe[2];            /* the queue's done callback wakes poll() */
+	struct flag_pending *fpend; /* one per runbook flag */
+	bool *fpend_on;             /* the same, for the flags view: shown as pending */
+	char audit_path[PATH_MAX];  /* the log the queue writes, for the audit page */
+	int64_t audit_last;         /* the last row the audit page shows */
+	int unresolved;             /* intents without an outcome found at start */
+	struct rollback_runner *rr; /* the rollback this console runs, or NULL */
+	struct rollback_snapshot rsnap;
+	bool rsnap_ok;
+	const struct runbook_plan *rb_plan;   /* the plan the rollback view shows */
+	enum rollback_answer_kind rb_answer;  /* PROMPT_RBTEXT's answer */
+	char rb_reason[256];                  /* the reason the run was started with */
+	const struct runbook_plan *rb_resume; /* an unfinished run's plan found at start */
+	char rb_notice[600];       /* what the start found: an unfinished or foreign run */
+	char unresolved_text[512]; /* the first of them, for the status line */
 	char input[256];
 	size_t input_len;
 	char filter[256];
@@ -201,10 +259,13 @@ static void view_ctx_fill(const struct console *c, struct view_ctx *v, bool focu
 	v->filter = c->filter;
 	v->focused = focused;
 	v->utc = c->prefs.utc;
+	v->flag_pending = c->snap.nflags == c->rb->nflags ? c->fpend_on : NULL;
 }
 
 static bool any_running(const struct console *c)
 {
+	if (c->rr && !rollback_runner_finished(c->rr))
+		return true;
 	for (size_t i = 0; i < c->snap.nexecutions; i++)
 		if (c->snap.executions[i].status &&
 		    strcmp(c->snap.executions[i].status, "RUNNING") == 0)
@@ -629,10 +690,21 @@ static void draw_status(struct console *c)
 		                   : c->prompt == PROMPT_COMMAND ? ":"
 		                                                 : "";
 
-		if (c->prompt == PROMPT_QUIT)
+		if (c->prompt == PROMPT_QUIT && c->rr && !rollback_runner_finished(c->rr))
+			snprintf(
+			    line, sizeof(line),
+			    " A rollback is running: quitting interrupts it (it can be resumed). "
+			    "Quit the console? y/n ");
+		else if (c->prompt == PROMPT_QUIT)
 			snprintf(line, sizeof(line),
 			         " An execution is still running (the console only watches it). "
 			         "Quit the console? y/n ");
+		else if (c->prompt == PROMPT_RESUME || c->prompt == PROMPT_RBABORT)
+			snprintf(line, sizeof(line), " %.590s", c->prompt_lead);
+		else if (c->prompt == PROMPT_YESNO)
+			snprintf(line, sizeof(line), " %s", c->prompt_lead);
+		else if (c->prompt >= PROMPT_VALUE)
+			snprintf(line, sizeof(line), " %.340s%.250s_", c->prompt_lead, c->input);
 		else
 			snprintf(line, sizeof(line), " %s%s_", lead, c->input);
 		status_framed(c, line, ROLE_PROMPT, w);
@@ -696,6 +768,440 @@ static void draw_panel(struct console *c, enum layout_panel p)
 	view_panels[p]->draw(w, &v, c->top[p], c->sel[p]);
 }
 
+/* --- the rollback view ------------------------------------------------------------ */
+
+static void open_mode(struct console *c, enum mode m);
+static void start_prompt(struct console *c, enum prompt p, const char *initial);
+static void begin_intent(struct console *c);
+
+static void rollback_notify(void *ctx)
+{
+	struct console *c = ctx;
+	char b = 2;
+	ssize_t w;
+
+	/* Runner thread: only wake the UI. */
+	w = write(c->act_pipe[1], &b, 1);
+	(void)w;
+}
+
+static void rollback_refresh(struct console *c)
+{
+	struct rollback_snapshot s;
+
+	if (!c->rr)
+		return;
+	memset(&s, 0, sizeof(s));
+	if (rollback_runner_snapshot_take(c->rr, &s) != CUTOVER_OK)
+		return;
+	if (c->rsnap_ok && s.generation == c->rsnap.generation) {
+		rollback_snapshot_free(&s);
+		return;
+	}
+	if (c->rsnap_ok)
+		rollback_snapshot_free(&c->rsnap);
+	c->rsnap = s;
+	c->rsnap_ok = true;
+	if (c->mode == MODE_ROLLBACK)
+		c->dirty |= D_OVERLAY;
+}
+
+/* The gauge whose trigger is active, else NULL; the phase in progress, else NULL. */
+static const struct runbook_plan *recommended(const struct console *c)
+{
+	const char *gauge = NULL, *phase = NULL;
+
+	for (size_t i = 0; i < c->snap.ntriggers && !gauge; i++)
+		if (c->snap.triggers[i].active)
+			gauge = c->snap.triggers[i].gauge_id;
+	for (size_t i = 0; i < c->snap.nphases && !phase; i++)
+		if (c->snap.phases[i].status == PHASE_RUNNING ||
+		    c->snap.phases[i].status == PHASE_WAITING)
+			phase = c->snap.phases[i].def->id;
+	return rollback_recommended_plan(c->rb, gauge, phase);
+}
+
+/* At start: an unfinished run of this runbook (offered for resuming) or
+ * one another console is running (who, where). */
+static void rollback_check_unfinished(struct console *c)
+{
+	struct rollback_status st;
+	struct cutover_err err = {0};
+
+	if (!c->audit_path[0])
+		return;
+	memset(&st, 0, sizeof(st));
+	if (rollback_store_status(c->audit_path, c->rb->name, &st, &err) != CUTOVER_OK)
+		return;
+	if (st.lock.held && (st.lock.alive || !st.lock.same_host)) {
+		snprintf(c->rb_notice, sizeof(c->rb_notice),
+		         "a rollback of this runbook is running: %.100s on %.100s (pid %ld)",
+		         st.lock.holder, st.lock.host, st.lock.pid);
+	} else if (st.has_run && strcmp(st.run.state, "completed") != 0 &&
+	           strcmp(st.run.state, "aborted") != 0) {
+		c->rb_resume = runbook_plan_find(c->rb, st.run.plan);
+		snprintf(
+		    c->rb_notice, sizeof(c->rb_notice),
+		    "an unfinished rollback of plan %.100s (%ld/%ld done, %s): R and y offer to "
+		    "resume it",
+		    st.run.plan, st.done, st.run.nitems, st.run.state);
+	}
+}
+
+static void rollback_open(struct console *c)
+{
+	if (!c->rr)
+		c->rb_plan = c->rb_resume ? c->rb_resume : recommended(c);
+	open_mode(c, MODE_ROLLBACK);
+	if (!c->rb_plan && !c->rr)
+		say(c, ROLE_WARN, "this runbook has no rollback plan");
+}
+
+/* Create and start the runner for c->rb_plan. */
+static void rollback_begin(struct console *c, const char *reason, bool resume, bool abandon)
+{
+	struct rollback_options o = {0};
+	struct cutover_err err = {0};
+	char dir[PATH_MAX];
+	const char *slash = strrchr(c->o.path, '/');
+	enum cutover_status st;
+
+	if (c->rr || !c->rb_plan)
+		return;
+	if (reason != c->rb_reason)
+		snprintf(c->rb_reason, sizeof(c->rb_reason), "%s", reason ? reason : "");
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - c->o.path), c->o.path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	o.rb = c->rb;
+	o.plan_id = c->rb_plan->id;
+	o.runbook_dir = dir[0] ? dir : "/";
+	o.audit_path = c->o.audit;
+	o.profile = c->o.profile;
+	o.region = c->o.region;
+	o.operator_name = c->o.operator_name;
+	o.confirm = c->intent.confirm[0] ? c->intent.confirm : NULL;
+	o.reason = c->rb_reason[0] ? c->rb_reason : NULL;
+	o.resume = resume;
+	o.abandon = abandon;
+	o.engine = c->eng;
+	if (c->launch && c->launch->now) {
+		o.now = c->launch->now;
+		o.now_ctx = c->launch->now_ctx;
+	}
+	o.notify = rollback_notify;
+	o.notify_ctx = c;
+	st = rollback_runner_create(&o, &c->rr, &err);
+	if (st == CUTOVER_ECONFLICT && !resume && !abandon) {
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "r resumes it, n starts anew (it is marked aborted), Esc cancels: %.300s",
+		         err.msg);
+		start_prompt(c, PROMPT_RESUME, "");
+		return;
+	}
+	if (st != CUTOVER_OK) {
+		say(c, ROLE_WARN, "rollback not started: %s", err.msg);
+		return;
+	}
+	if (rollback_runner_start(c->rr, &err) != CUTOVER_OK) {
+		say(c, ROLE_WARN, "rollback not started: %s", err.msg);
+		rollback_runner_destroy(c->rr);
+		c->rr = NULL;
+		return;
+	}
+	say(c, ROLE_OK, "rollback %s %s", c->rb_plan->id, resume ? "resumed" : "started");
+	c->rb_resume = NULL;
+	c->rb_notice[0] = '\0';
+	rollback_refresh(c);
+	c->dirty |= D_OVERLAY;
+}
+
+static void rollback_answer(struct console *c, enum rollback_answer_kind k, const char *text)
+{
+	struct rollback_answer a = {0};
+	struct cutover_err err = {0};
+
+	if (!c->rr || !c->rsnap_ok)
+		return;
+	if (k == ROLLBACK_ANSWER_ABORT) {
+		rollback_runner_abort(c->rr, text);
+		say(c, ROLE_WARN, "rollback aborted");
+		return;
+	}
+	a.kind = k;
+	a.prompt_id = c->rsnap.prompt.id;
+	a.text = text && *text ? text : NULL;
+	if (rollback_runner_answer(c->rr, &a, &err) != CUTOVER_OK)
+		say(c, ROLE_WARN, "%s", err.msg);
+	else
+		say(c, ROLE_OK, "answered");
+}
+
+/* y r f S X in the rollback view. */
+static void rollback_key(struct console *c, enum key_action a)
+{
+	enum rollback_prompt_kind pk;
+
+	if (c->mode != MODE_ROLLBACK) {
+		say(c, ROLE_NORMAL, "%s: open the rollback view (R) first", key_action_help(a));
+		return;
+	}
+	if (!c->rr) {
+		if (a != ACT_RB_YES || !c->rb_plan)
+			return;
+		if (c->o.read_only) {
+			say(c, ROLE_WARN,
+			    "rollback: refused: the console was started with --read-only; restart "
+			    "it without --read-only to act");
+			return;
+		}
+		memset(&c->intent, 0, sizeof(c->intent));
+		c->intent.rollback = true;
+		c->intent.dangerous = true;
+		snprintf(c->intent.id, sizeof(c->intent.id), "%s", c->rb_plan->id);
+		snprintf(c->intent.what, sizeof(c->intent.what),
+		         "start rollback plan %.100s (%.100s)", c->rb_plan->id, c->rb_plan->title);
+		begin_intent(c);
+		return;
+	}
+	if (!c->rsnap_ok)
+		return;
+	if (a == ACT_RB_ABORT) {
+		if (rollback_runner_finished(c->rr))
+			return;
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "Abort the rollback %s? Steps done stay done. y/n", c->rsnap.plan->id);
+		start_prompt(c, PROMPT_RBABORT, "");
+		return;
+	}
+	pk = c->rsnap.prompt.kind;
+	if (pk == ROLLBACK_PROMPT_NONE) {
+		say(c, ROLE_NORMAL, "the rollback asks nothing right now");
+		return;
+	}
+	switch (a) {
+	case ACT_RB_YES:
+		if (pk == ROLLBACK_PROMPT_CHECK)
+			rollback_answer(c, ROLLBACK_ANSWER_CONFIRM, NULL);
+		else if (pk == ROLLBACK_PROMPT_MANUAL || pk == ROLLBACK_PROMPT_UNKNOWN)
+			rollback_answer(c, ROLLBACK_ANSWER_DONE, NULL);
+		else
+			say(c, ROLE_NORMAL, "a failed step: r retries, S skips, X aborts");
+		return;
+	case ACT_RB_RETRY:
+		if (pk == ROLLBACK_PROMPT_DECISION || pk == ROLLBACK_PROMPT_UNKNOWN)
+			rollback_answer(c, ROLLBACK_ANSWER_RETRY, NULL);
+		return;
+	case ACT_RB_FAIL:
+		if (pk != ROLLBACK_PROMPT_CHECK && pk != ROLLBACK_PROMPT_MANUAL)
+			return;
+		c->rb_answer = pk == ROLLBACK_PROMPT_CHECK ? ROLLBACK_ANSWER_CHECK_FAILED
+		                                           : ROLLBACK_ANSWER_FAILED;
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "what failed (a note; Enter answers, Esc cancels): ");
+		start_prompt(c, PROMPT_RBTEXT, "");
+		return;
+	case ACT_RB_SKIP:
+		if (pk != ROLLBACK_PROMPT_DECISION && pk != ROLLBACK_PROMPT_UNKNOWN)
+			return;
+		c->rb_answer = ROLLBACK_ANSWER_SKIP;
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "why skip this step (required; Enter skips, Esc cancels): ");
+		start_prompt(c, PROMPT_RBTEXT, "");
+		return;
+	default:
+		return;
+	}
+}
+
+static const char *rb_mark(enum rollback_item_state s, bool ascii)
+{
+	switch (s) {
+	case ROLLBACK_ITEM_SUCCEEDED:
+	case ROLLBACK_ITEM_CONFIRMED:
+		return ascii ? "ok" : "\xe2\x9c\x94";
+	case ROLLBACK_ITEM_RUNNING:
+		return ascii ? ">" : "\xe2\x96\xb8";
+	case ROLLBACK_ITEM_FAILED:
+	case ROLLBACK_ITEM_CHECK_FAILED:
+		return ascii ? "X" : "\xe2\x9c\x98";
+	case ROLLBACK_ITEM_WAITING:
+	case ROLLBACK_ITEM_UNKNOWN:
+		return "?";
+	case ROLLBACK_ITEM_SKIPPED:
+		return "-";
+	default:
+		return ascii ? "." : "\xc2\xb7";
+	}
+}
+
+static enum cutover_status rollback_lines(struct console *c)
+{
+	struct pager *pg = &c->pager;
+	bool ascii = c->tflags & SAFE_TEXT_ASCII;
+	char d1[32], d2[32], sum[512];
+	enum cutover_status st = CUTOVER_OK;
+
+	pager_clear(pg);
+	snprintf(pg->title, sizeof(pg->title), "Rollback");
+	if (!c->rr) {
+		struct rollback_preview_item items[256];
+		size_t n;
+		const struct runbook_plan *p = c->rb_plan;
+
+		if (!p)
+			return pager_add(pg, ROLE_WARN, "This runbook has no rollback plan.");
+		n = rollback_plan_flatten(p, items, 256);
+		if (c->rb_notice[0] &&
+		    (st = pager_add(pg, ROLE_WARN, "%s", c->rb_notice)) != CUTOVER_OK)
+			return st;
+		if ((st = pager_add(pg, ROLE_TITLE, "%s plan: %s (%s), %zu items, about %u min",
+		                    p == c->rb_resume ? "Unfinished" : "Recommended", p->title,
+		                    p->id, n, p->estimate_min)) != CUTOVER_OK ||
+		    (st = pager_add(pg, ROLE_NORMAL, "%s", "")) != CUTOVER_OK)
+			return st;
+		for (size_t i = 0; i < n && i < 256; i++) {
+			if (items[i].step) {
+				rollback_step_summary(items[i].step, sum, sizeof(sum));
+				st = pager_add(pg, ROLE_NORMAL, "  %zu. %s  [%s]  %s", i + 1,
+				               items[i].title, items[i].plan->id, sum);
+			} else {
+				st = pager_add(pg, ROLE_NORMAL, "  %zu. check: %s  [%s]", i + 1,
+				               items[i].title, items[i].plan->id);
+			}
+			if (st != CUTOVER_OK)
+				return st;
+		}
+		if ((st = pager_add(pg, ROLE_NORMAL, "%s", "")) != CUTOVER_OK)
+			return st;
+		return pager_add(
+		    pg, ROLE_PROMPT, "%s",
+		    c->rb->production
+		        ? "y starts this plan (you type the environment's name); Esc closes"
+		        : "y starts this plan (after a y/n confirmation); Esc closes");
+	}
+	if (!c->rsnap_ok)
+		return pager_add(pg, ROLE_NORMAL, "starting...");
+	{
+		const struct rollback_snapshot *s = &c->rsnap;
+
+		fmt_duration(d1, sizeof(d1), s->elapsed_s, c->tflags);
+		fmt_duration(d2, sizeof(d2), s->remaining_s, c->tflags);
+		if ((st = pager_add(
+		         pg, ROLE_TITLE,
+		         "Rollback %s (%s): %s, %zu/%zu done, %s elapsed, about %s left%s",
+		         s->plan->title, s->plan->id, rollback_run_state_name(s->state), s->ndone,
+		         s->nitems, d1, d2, s->resumed ? " (resumed)" : "")) != CUTOVER_OK ||
+		    (st = pager_add(pg, ROLE_NORMAL, "%s", "")) != CUTOVER_OK)
+			return st;
+		for (size_t i = 0; i < s->nitems; i++) {
+			const struct rollback_item_view *it = &s->items[i];
+			enum theme_role role = it->state == ROLLBACK_ITEM_FAILED ||
+			                               it->state == ROLLBACK_ITEM_CHECK_FAILED
+			                           ? ROLE_CRIT
+			                       : it->state == ROLLBACK_ITEM_RUNNING ||
+			                               it->state == ROLLBACK_ITEM_WAITING
+			                           ? ROLE_WARN
+			                           : ROLE_NORMAL;
+
+			fmt_duration(d1, sizeof(d1), it->elapsed_s, c->tflags);
+			st = pager_add(
+			    pg, role, " %s %zu. %s%s  %s  %s%s%s", rb_mark(it->state, ascii), i + 1,
+			    it->kind == ROLLBACK_CHECK ? "check: " : "", it->title,
+			    rollback_item_state_name(it->state), it->started > 0 ? d1 : "",
+			    it->note[0] ? "  " : "", it->note);
+			if (st == CUTOVER_OK && it->detail[0] &&
+			    (it->state == ROLLBACK_ITEM_RUNNING ||
+			     it->state == ROLLBACK_ITEM_FAILED ||
+			     it->state == ROLLBACK_ITEM_WAITING))
+				st = pager_add(pg, ROLE_DIM, "      %s", it->detail);
+			if (st == CUTOVER_OK && it->output_tail[0] &&
+			    (it->state == ROLLBACK_ITEM_RUNNING ||
+			     it->state == ROLLBACK_ITEM_FAILED))
+				st = pager_add_wrapped(pg, ROLE_DIM, "      | ", it->output_tail,
+				                       c->cols > 20 ? c->cols - 12 : 60);
+			if (st != CUTOVER_OK)
+				return st;
+		}
+		if ((st = pager_add(pg, ROLE_NORMAL, "%s", "")) != CUTOVER_OK)
+			return st;
+		if (s->prompt.kind != ROLLBACK_PROMPT_NONE) {
+			const char *keys = s->prompt.kind == ROLLBACK_PROMPT_MANUAL
+			                       ? "y done  f failed  X abort"
+			                   : s->prompt.kind == ROLLBACK_PROMPT_CHECK
+			                       ? "y confirmed  f failed  X abort"
+			                   : s->prompt.kind == ROLLBACK_PROMPT_DECISION
+			                       ? "r retry  S skip  X abort"
+			                       : "y it was done  r run it again  S skip  X abort";
+
+			if ((st = pager_add(pg, ROLE_PROMPT, "%s", s->prompt.text)) != CUTOVER_OK ||
+			    (st = pager_add(pg, ROLE_PROMPT, "  %s", keys)) != CUTOVER_OK)
+				return st;
+		}
+		if (s->message[0])
+			st = pager_add(pg, ROLE_NORMAL, "%s", s->message);
+	}
+	return st;
+}
+
+/* One audit row as a line of the audit page. */
+static int audit_line(void *ctx, const struct audit_row *r)
+{
+	struct console *c = ctx;
+	time_t t = (time_t)(r->ts_ms / 1000);
+	struct tm tm;
+	char ts[32];
+	bool bad =
+	    r->outcome && (strcmp(r->outcome, "failed") == 0 || strcmp(r->outcome, "unknown") == 0);
+
+	if (c->prefs.utc)
+		gmtime_r(&t, &tm);
+	else
+		localtime_r(&t, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	if (pager_add(&c->pager, bad ? ROLE_WARN : ROLE_NORMAL,
+	              "%s #%-5lld %-10.10s %-18s %-7s %s%s%s%s%s%s%s", ts, (long long)r->id,
+	              r->operator_name ? r->operator_name : "", r->kind ? r->kind : "",
+	              r->outcome ? r->outcome : "", r->target ? r->target : "",
+	              r->old_value || r->new_value ? "  " : "", r->old_value ? r->old_value : "",
+	              r->old_value || r->new_value ? " -> " : "", r->new_value ? r->new_value : "",
+	              r->request_id ? "  req " : "",
+	              r->request_id ? r->request_id : "") != CUTOVER_OK)
+		return 1;
+	if (r->detail && r->detail[0] && strcmp(r->detail, "{}") != 0 &&
+	    pager_add(&c->pager, ROLE_DIM, "                  %s", r->detail) != CUTOVER_OK)
+		return 1;
+	c->audit_last = r->id;
+	return 0;
+}
+
+/* New rows of the audit log onto the audit page (a short read-only SQLite
+ * read, on the one-second tick while the page is shown). */
+static void audit_fetch(struct console *c)
+{
+	struct cutover_err err = {0};
+	size_t before = c->pager.n;
+	int page = c->rows - 4;
+	bool follow = (int)c->pager.n - c->pager.top <= page;
+	enum cutover_status st;
+
+	if (!c->audit_path[0])
+		return;
+	st = audit_read(c->audit_path, c->audit_last, audit_line, c, &err);
+	if (st == CUTOVER_ENOENT && c->audit_last == 0 && c->pager.n <= 2) {
+		c->pager.n = before;
+		return;
+	}
+	if (st != CUTOVER_OK && st != CUTOVER_ENOENT)
+		say(c, ROLE_WARN, "audit log: %s", err.msg);
+	if (c->pager.n != before) {
+		if (follow && (int)c->pager.n > page)
+			c->pager.top = (int)c->pager.n - page;
+		c->dirty |= D_OVERLAY;
+	}
+}
+
 static void build_overlay(struct console *c)
 {
 	struct view_ctx v;
@@ -704,6 +1210,21 @@ static void build_overlay(struct console *c)
 	if (c->mode == MODE_DETAIL) {
 		if (detail_phase(&c->pager, &v, c->detail_phase, c->cols) != CUTOVER_OK)
 			say(c, ROLE_CRIT, "out of memory building the detail");
+	} else if (c->mode == MODE_ROLLBACK) {
+		int top = c->pager.top;
+
+		if (rollback_lines(c) != CUTOVER_OK)
+			say(c, ROLE_CRIT, "out of memory building the rollback view");
+		c->pager.top = top;
+	} else if (c->mode == MODE_AUDIT && c->pager.n == 0) {
+		c->audit_last = 0;
+		snprintf(c->pager.title, sizeof(c->pager.title), "Audit log (live)");
+		if (pager_add(&c->pager, ROLE_TITLE,
+		              "Audit log (live): %s (Esc closes; new rows every second)",
+		              c->audit_path[0] ? c->audit_path : "no audit log") != CUTOVER_OK ||
+		    pager_add(&c->pager, ROLE_NORMAL, "%s", "") != CUTOVER_OK)
+			say(c, ROLE_CRIT, "out of memory building the audit page");
+		audit_fetch(c);
 	} else if (c->mode == MODE_HELP && c->pager.n == 0) {
 		struct strbuf sb = STRBUF_INIT;
 
@@ -725,6 +1246,8 @@ static void build_overlay(struct console *c)
 			        CUTOVER_OK ||
 			    pager_add(&c->pager, ROLE_NORMAL, "  :help             this screen") !=
 			        CUTOVER_OK ||
+			    pager_add(&c->pager, ROLE_NORMAL,
+			              "  :audit            the audit log, live") != CUTOVER_OK ||
 			    pager_add(&c->pager, ROLE_NORMAL,
 			              "  :theme NAME       switch theme (default, light, "
 			              "high-contrast, colorblind, monochrome)") != CUTOVER_OK ||
@@ -897,6 +1420,11 @@ static void open_mode(struct console *c, enum mode m)
 	c->mode = m;
 	pager_clear(&c->pager);
 	c->pager.top = 0;
+	/* The frame title is drawn before the overlay is built. */
+	if (m == MODE_AUDIT)
+		snprintf(c->pager.title, sizeof(c->pager.title), "Audit log (live)");
+	else if (m == MODE_ROLLBACK)
+		snprintf(c->pager.title, sizeof(c->pager.title), "Rollback");
 	relayout(c);
 }
 
@@ -917,6 +1445,8 @@ static void run_command(struct console *c, const char *cmd)
 		c->quit = true;
 	} else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "h") == 0) {
 		open_mode(c, MODE_HELP);
+	} else if (strcmp(cmd, "audit") == 0) {
+		open_mode(c, MODE_AUDIT);
 	} else if (strncmp(cmd, "theme", 5) == 0 && (cmd[5] == ' ' || cmd[5] == '\0')) {
 		const char *name = cmd + 5;
 
@@ -944,6 +1474,14 @@ static void run_command(struct console *c, const char *cmd)
 		say(c, ROLE_WARN, "unknown command ':%s'; :help lists the commands", cmd);
 	}
 }
+
+static void start_prompt(struct console *c, enum prompt p, const char *initial);
+static void rollback_begin(struct console *c, const char *reason, bool resume, bool abandon);
+static void rollback_answer(struct console *c, enum rollback_answer_kind k, const char *text);
+static void ask_reason(struct console *c);
+static void cancel_intent(struct console *c);
+static void value_cycle(struct console *c);
+static void prompt_enter(struct console *c, enum prompt p);
 
 /* Append one typed character (UTF-8) to the prompt input. */
 static void input_add(struct console *c, wint_t wc)
@@ -987,6 +1525,45 @@ static void prompt_key(struct console *c, int key, wint_t wc, bool is_char)
 			say(c, ROLE_NORMAL, "still watching");
 		return;
 	}
+	if (p == PROMPT_RESUME) {
+		c->prompt = PROMPT_NONE;
+		if (is_char && (wc == 'r' || wc == 'R'))
+			rollback_begin(c, c->rb_reason, true, false);
+		else if (is_char && (wc == 'n' || wc == 'N'))
+			rollback_begin(c, c->rb_reason, false, true);
+		else
+			say(c, ROLE_NORMAL, "rollback not started");
+		return;
+	}
+	if (p == PROMPT_RBABORT) {
+		c->prompt = PROMPT_NONE;
+		if (is_char && (wc == 'y' || wc == 'Y'))
+			rollback_answer(c, ROLLBACK_ANSWER_ABORT, "aborted by the operator");
+		else
+			say(c, ROLE_NORMAL, "the rollback goes on");
+		return;
+	}
+	if (p == PROMPT_YESNO) {
+		c->prompt = PROMPT_NONE;
+		if (is_char && (wc == 'y' || wc == 'Y'))
+			ask_reason(c);
+		else
+			cancel_intent(c);
+		return;
+	}
+	if (p == PROMPT_RBTEXT && is_char && (wc == 27 || wc == 3)) {
+		c->prompt = PROMPT_NONE;
+		say(c, ROLE_NORMAL, "not answered");
+		return;
+	}
+	if (p >= PROMPT_VALUE && is_char && (wc == 27 || wc == 3)) {
+		cancel_intent(c);
+		return;
+	}
+	if (p == PROMPT_VALUE && is_char && wc == '\t') {
+		value_cycle(c);
+		return;
+	}
 	if (!is_char && (key == KEY_BACKSPACE || key == KEY_DC)) {
 		input_backspace(c);
 	} else if (is_char && (wc == 127 || wc == 8)) {
@@ -995,8 +1572,10 @@ static void prompt_key(struct console *c, int key, wint_t wc, bool is_char)
 		c->prompt = PROMPT_NONE;
 		if (p == PROMPT_COMMAND)
 			run_command(c, c->input);
-		else
+		else if (p == PROMPT_FILTER)
 			snprintf(c->filter, sizeof(c->filter), "%s", c->input);
+		else
+			prompt_enter(c, p);
 	} else if (is_char && wc == 27) {
 		c->prompt = PROMPT_NONE;
 		if (p == PROMPT_FILTER)
@@ -1065,19 +1644,476 @@ static void move_selection(struct console *c, enum key_action a)
 	c->dirty |= D_PANEL(p);
 }
 
+/* --- operator actions ----------------------------------------------------------- */
+
+/* Whether actions can be taken at all; says why not. */
+static bool actions_usable(struct console *c, enum key_action a)
+{
+	if (c->o.read_only) {
+		say(c, ROLE_WARN,
+		    "%s: refused: the console was started with --read-only; restart it without "
+		    "--read-only to act",
+		    key_action_help(a));
+		return false;
+	}
+	if (!c->aq) {
+		say(c, ROLE_WARN, "%s: actions are unavailable: %s", key_action_help(a),
+		    c->aq_error);
+		return false;
+	}
+	return true;
+}
+
+static void cancel_intent(struct console *c)
+{
+	c->prompt = PROMPT_NONE;
+	say(c, ROLE_NORMAL, "cancelled: %s not done, nothing changed", c->intent.what);
+}
+
+/* Queue the confirmed intent; the result comes back through act_pipe. */
+static void submit_intent(struct console *c, const char *reason)
+{
+	struct action_request r = {0};
+	struct cutover_err err = {0};
+	struct intent *in = &c->intent;
+	uint64_t id = 0;
+
+	if (in->rollback) {
+		rollback_begin(c, reason, false, false);
+		return;
+	}
+	r.kind = in->kind;
+	r.comment = reason && *reason ? reason : NULL;
+	r.confirm = in->confirm[0] ? in->confirm : NULL;
+	/* Only reached through the dialogs begin_intent chose. */
+	r.confirmed = true;
+	if (in->kind == ACTION_FLAG_SET) {
+		r.flag_id = in->id;
+		r.flag_op = in->op;
+		r.value = in->op == ACTION_FLAG_VALUE ? in->value : NULL;
+		r.expected_version = in->version;
+	} else if (in->kind == ACTION_ALERT_ACK) {
+		r.gauge_id = in->id;
+	} else if (in->kind == ACTION_APPROVE || in->kind == ACTION_REJECT) {
+		/* The token on screen: the phase alone is ambiguous when two
+		 * executions wait at it. */
+		if (in->target[0])
+			r.task_token = in->target;
+		else
+			r.phase_id = in->id;
+	} else if (in->kind == ACTION_EXEC_STOP) {
+		r.execution = in->target;
+	}
+	if (action_queue_submit(c->aq, &r, &id, &err) != CUTOVER_OK) {
+		say(c, ROLE_WARN, "%s: not sent: %s", in->what, err.msg);
+		return;
+	}
+	if (in->kind == ACTION_FLAG_SET && in->flag < c->rb->nflags) {
+		c->fpend[in->flag].id = id;
+		c->fpend[in->flag].new_version = 0;
+		c->fpend_on[in->flag] = true;
+		c->dirty |= D_PANEL(LAYOUT_FLAGS);
+		say(c, ROLE_NORMAL, "%s: pending", in->what);
+	} else {
+		say(c, ROLE_NORMAL, "%s: sent", in->what);
+	}
+}
+
+static void ask_reason(struct console *c)
+{
+	const char *word = c->intent.kind == ACTION_FLAG_SET ? "reason" : "comment";
+
+	if (c->intent.kind == ACTION_NOTE)
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "note for the audit log (Enter saves, Esc cancels): ");
+	else
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "%s: %s (optional; Enter applies, Esc cancels): ", c->intent.what, word);
+	start_prompt(c, PROMPT_REASON, "");
+}
+
+/* The confirmations the intent needs: production types the environment's
+ * name, a dangerous flag asks y/n, then every change takes an optional
+ * reason (Enter applies it). */
+static void begin_intent(struct console *c)
+{
+	c->intent.confirm[0] = '\0';
+	if (c->rb->production) {
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "PRODUCTION: %s%s. Type the environment's name '%s' to confirm (Esc "
+		         "cancels): ",
+		         c->intent.dangerous && c->intent.kind == ACTION_FLAG_SET &&
+		                 !c->intent.rollback
+		             ? "dangerous: "
+		             : "",
+		         c->intent.what, c->rb->environment);
+		start_prompt(c, PROMPT_ENV, "");
+	} else if (c->intent.dangerous) {
+		if (c->intent.kind == ACTION_FLAG_SET)
+			snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+			         "%.120s is dangerous: %.250s? y/n ", c->intent.id, c->intent.what);
+		else
+			snprintf(c->prompt_lead, sizeof(c->prompt_lead), "%.300s? y/n ",
+			         c->intent.what);
+		start_prompt(c, PROMPT_YESNO, "");
+	} else {
+		ask_reason(c);
+	}
+}
+
+/* The next allowed value of an enum flag after the one typed (Tab). */
+static void value_cycle(struct console *c)
+{
+	const struct runbook_flag *d;
+	size_t next = 0;
+
+	if (c->intent.flag >= c->rb->nflags)
+		return;
+	d = &c->rb->flags[c->intent.flag];
+	if (d->type != RUNBOOK_FLAG_ENUM || d->nvalues == 0)
+		return;
+	for (size_t i = 0; i < d->nvalues; i++)
+		if (strcmp(d->values[i], c->input) == 0)
+			next = (i + 1) % d->nvalues;
+	snprintf(c->input, sizeof(c->input), "%s", d->values[next]);
+	c->input_len = strlen(c->input);
+}
+
+/* Enter on an action prompt. */
+static void prompt_enter(struct console *c, enum prompt p)
+{
+	struct intent *in = &c->intent;
+
+	switch (p) {
+	case PROMPT_VALUE: {
+		char shown[sizeof(in->what)];
+
+		snprintf(in->value, sizeof(in->value), "%s", c->input);
+		snprintf(shown, sizeof(shown), "%s", in->what);
+		snprintf(in->what, sizeof(in->what), "%.120s -> %.120s", shown, in->value);
+		begin_intent(c);
+		break;
+	}
+	case PROMPT_ENV:
+		if (strcmp(c->input, c->rb->environment) != 0) {
+			say(c, ROLE_WARN, "'%s' is not the environment's name '%s': %s not done",
+			    c->input, c->rb->environment, in->what);
+			break;
+		}
+		snprintf(in->confirm, sizeof(in->confirm), "%s", c->input);
+		ask_reason(c);
+		break;
+	case PROMPT_REASON:
+		submit_intent(c, c->input);
+		break;
+	case PROMPT_RBTEXT:
+		rollback_answer(c, c->rb_answer, c->input);
+		break;
+	default:
+		break;
+	}
+}
+
+/* space/t, +/-, e and Enter on the flags panel. */
+static void flag_key(struct console *c, enum key_action a)
+{
+	struct view_ctx v;
+	const struct engine_flag_view *f;
+	struct intent *in = &c->intent;
+	char cur[128], nv[128];
+	const char *shown;
+	int idx;
+
+	if (c->active != LAYOUT_FLAGS) {
+		say(c, ROLE_NORMAL, "%s: go to the flags (3) first", key_action_help(a));
+		return;
+	}
+	view_ctx_fill(c, &v, true);
+	idx = view_row_index(LAYOUT_FLAGS, &v, c->sel[LAYOUT_FLAGS]);
+	if (idx < 0 || (size_t)idx >= c->snap.nflags || (size_t)idx >= c->rb->nflags) {
+		say(c, ROLE_NORMAL, "no flag selected");
+		return;
+	}
+	if (!actions_usable(c, a))
+		return;
+	f = &c->snap.flags[idx];
+	if (c->fpend_on[idx]) {
+		say(c, ROLE_NORMAL, "%s: a change is still pending; wait for it to be confirmed",
+		    f->def->id);
+		return;
+	}
+	shown = view_flag_value(f, cur, sizeof(cur));
+	if (!shown)
+		shown = "(unknown)";
+	memset(in, 0, sizeof(*in));
+	in->kind = ACTION_FLAG_SET;
+	in->flag = (size_t)idx;
+	in->version = f->present ? f->version : 0;
+	in->dangerous = f->def->dangerous;
+	snprintf(in->id, sizeof(in->id), "%s", f->def->id);
+	switch (a) {
+	case ACT_TOGGLE:
+		if (f->def->type != RUNBOOK_FLAG_BOOL) {
+			say(c, ROLE_NORMAL, "%s is a %s flag: %s", f->def->id,
+			    runbook_flag_type_name(f->def->type),
+			    f->def->type == RUNBOOK_FLAG_PERCENT ? "+ and - step it"
+			                                         : "e sets its value");
+			return;
+		}
+		in->op = ACTION_FLAG_TOGGLE;
+		snprintf(in->what, sizeof(in->what), "set %s %s -> %s", f->def->id, shown,
+		         f->value && strcmp(f->value, "true") == 0 ? "OFF" : "ON");
+		break;
+	case ACT_STEP_UP:
+	case ACT_STEP_DOWN: {
+		long pct = 0, step = f->def->step ? (long)f->def->step : 10;
+		char *end;
+
+		if (f->def->type != RUNBOOK_FLAG_PERCENT) {
+			say(c, ROLE_NORMAL, "%s is a %s flag: only percent flags step", f->def->id,
+			    runbook_flag_type_name(f->def->type));
+			return;
+		}
+		if (f->value) {
+			errno = 0;
+			pct = strtol(f->value, &end, 10);
+			if (errno || end == f->value)
+				pct = 0;
+		}
+		pct += a == ACT_STEP_UP ? step : -step;
+		pct = pct < 0 ? 0 : pct > 100 ? 100 : pct;
+		in->op = a == ACT_STEP_UP ? ACTION_FLAG_STEP_UP : ACTION_FLAG_STEP_DOWN;
+		snprintf(nv, sizeof(nv), "%ld%%", pct);
+		snprintf(in->what, sizeof(in->what), "set %s %s -> %s", f->def->id, shown, nv);
+		break;
+	}
+	default: /* edit: a line editor on the value; Tab picks an enum's next value */
+		in->op = ACTION_FLAG_VALUE;
+		snprintf(in->what, sizeof(in->what), "set %s %s", f->def->id, shown);
+		if (f->def->type == RUNBOOK_FLAG_ENUM) {
+			struct strbuf vals = STRBUF_INIT;
+
+			for (size_t i = 0; i < f->def->nvalues; i++)
+				if (strbuf_printf(&vals, "%s%s", i ? " " : "", f->def->values[i]) !=
+				    CUTOVER_OK)
+					break;
+			snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+			         "%s: Tab picks one of [%s], Enter chooses, Esc cancels: ",
+			         f->def->id, strbuf_str(&vals));
+			strbuf_free(&vals);
+		} else {
+			snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+			         "%s (%s): new value, Enter chooses, Esc cancels: ", f->def->id,
+			         runbook_flag_type_name(f->def->type));
+		}
+		start_prompt(c, PROMPT_VALUE, f->value ? f->value : "");
+		return;
+	}
+	begin_intent(c);
+}
+
+static void on_action_done(void *ctx, const struct action_result *res)
+{
+	struct console *c = ctx;
+	char b = 1;
+	ssize_t w;
+
+	(void)res;
+	/* Worker thread: only wake the UI; it polls the result itself. */
+	w = write(c->act_pipe[1], &b, 1);
+	(void)w;
+}
+
+static enum cutover_status ack_engine(void *ctx, const char *gauge_id, struct cutover_err *err)
+{
+	return engine_ack_trigger(ctx, gauge_id, err);
+}
+
+/* A written flag is confirmed once a poll shows its new version. */
+static void flags_confirm(struct console *c)
+{
+	if (!c->fpend || c->snap.nflags != c->rb->nflags)
+		return;
+	for (size_t i = 0; i < c->snap.nflags; i++) {
+		const struct engine_flag_view *f = &c->snap.flags[i];
+		char buf[128];
+		const char *shown;
+
+		if (!c->fpend_on[i] || c->fpend[i].id || c->fpend[i].new_version <= 0 ||
+		    !f->present || f->version < c->fpend[i].new_version)
+			continue;
+		c->fpend_on[i] = false;
+		c->fpend[i].new_version = 0;
+		shown = view_flag_value(f, buf, sizeof(buf));
+		say(c, ROLE_OK, "%s: confirmed %s (v%lld)", f->def->id, shown ? shown : "?",
+		    f->version);
+		c->dirty |= D_PANEL(LAYOUT_FLAGS);
+	}
+}
+
+static void handle_result(struct console *c, const struct action_result *r)
+{
+	size_t fi = SIZE_MAX;
+
+	if (r->kind == ACTION_FLAG_SET) {
+		for (size_t i = 0; i < c->rb->nflags; i++)
+			if (c->fpend_on[i] && c->fpend[i].id == r->id)
+				fi = i;
+		if (fi != SIZE_MAX) {
+			c->fpend[fi].id = 0;
+			c->dirty |= D_PANEL(LAYOUT_FLAGS);
+		}
+	}
+	if (r->kind == ACTION_FLAG_SET && r->outcome == ACTION_OUTCOME_OK &&
+	    strcmp(r->reason, "unchanged") != 0 && fi != SIZE_MAX) {
+		c->fpend[fi].new_version = r->new_version;
+		say(c, ROLE_NORMAL, "%s: written v%lld%s, pending until a poll confirms it",
+		    c->rb->flags[fi].id, r->new_version,
+		    strcmp(r->reason, "interleaved") == 0 ? " (another writer came between: verify)"
+		                                          : "");
+		flags_confirm(c);
+		return;
+	}
+	if (fi != SIZE_MAX)
+		c->fpend_on[fi] = false;
+	if (r->kind == ACTION_FLAG_SET && strcmp(r->reason, "conflict") == 0) {
+		say(c, ROLE_WARN,
+		    "%s: conflict: %s changed it to %s (v%lld) first; nothing written",
+		    fi != SIZE_MAX ? c->rb->flags[fi].id : r->target,
+		    r->other_user[0] ? r->other_user : "someone", r->other_value, r->other_version);
+	} else if (r->outcome == ACTION_OUTCOME_OK) {
+		if (r->kind == ACTION_ALERT_ACK)
+			say(c, ROLE_OK, "acknowledged %s (audited)", r->target);
+		else if (r->kind == ACTION_APPROVE || r->kind == ACTION_REJECT)
+			say(c, ROLE_OK, "%s: done (%s)",
+			    r->kind == ACTION_APPROVE ? "approved" : "rejected", r->message);
+		else if (r->kind == ACTION_NOTE)
+			say(c, ROLE_OK, "note written to the audit log");
+		else
+			say(c, ROLE_OK, "%s: %s", r->target, r->message);
+	} else {
+		say(c, ROLE_WARN, "%s %s: %s", action_kind_name(r->kind),
+		    action_outcome_name(r->outcome), r->message);
+	}
+}
+
+static void take_results(struct console *c)
+{
+	struct action_result *r = malloc(sizeof(*r));
+	char drain[64];
+
+	while (read(c->act_pipe[0], drain, sizeof(drain)) > 0)
+		;
+	if (!r) {
+		say(c, ROLE_CRIT, "out of memory reading an action's result");
+		return;
+	}
+	while (c->aq && action_queue_poll(c->aq, r))
+		handle_result(c, r);
+	free(r);
+	rollback_refresh(c);
+}
+
+/* The phase a/x/s act on: the detail's, else the selected row's. */
+static const struct engine_phase_view *acting_phase(struct console *c)
+{
+	struct view_ctx v;
+	int idx;
+
+	if (c->mode == MODE_DETAIL)
+		return c->detail_phase < c->snap.nphases ? &c->snap.phases[c->detail_phase] : NULL;
+	if (c->mode != MODE_MAIN || c->active != LAYOUT_PHASES)
+		return NULL;
+	view_ctx_fill(c, &v, true);
+	idx = view_row_index(LAYOUT_PHASES, &v, c->sel[LAYOUT_PHASES]);
+	return idx >= 0 && (size_t)idx < c->snap.nphases ? &c->snap.phases[idx] : NULL;
+}
+
+/* a / x on a WAITING phase: answer its approval, after confirmation. */
+static void approval_key(struct console *c, enum key_action a)
+{
+	const struct engine_phase_view *p = acting_phase(c);
+
+	if (!p) {
+		say(c, ROLE_NORMAL, "%s: select a waiting phase (1) or open its detail first",
+		    key_action_help(a));
+		return;
+	}
+	if (p->status != PHASE_WAITING) {
+		say(c, ROLE_NORMAL, "%s: phase %s is not waiting for an approval",
+		    key_action_help(a), p->def->id);
+		return;
+	}
+	if (!actions_usable(c, a))
+		return;
+	memset(&c->intent, 0, sizeof(c->intent));
+	c->intent.kind = a == ACT_APPROVE ? ACTION_APPROVE : ACTION_REJECT;
+	c->intent.dangerous = true; /* always asked */
+	snprintf(c->intent.id, sizeof(c->intent.id), "%s", p->def->id);
+	if (p->task_token && strlen(p->task_token) < sizeof(c->intent.target))
+		snprintf(c->intent.target, sizeof(c->intent.target), "%s", p->task_token);
+	snprintf(c->intent.what, sizeof(c->intent.what), "%s %s (%.100s)",
+	         a == ACT_APPROVE ? "approve" : "reject", p->def->id,
+	         p->current_state ? p->current_state : "approval");
+	begin_intent(c);
+}
+
+/* s on a phase (its detail or its row): stop its running execution. */
+static void stop_key(struct console *c)
+{
+	const struct engine_phase_view *p = acting_phase(c);
+	const char *status = NULL;
+
+	if (!p || !p->execution_arn) {
+		say(c, ROLE_NORMAL, "%s: open a running phase's detail (Enter on it) first",
+		    key_action_help(ACT_STOP));
+		return;
+	}
+	for (size_t i = 0; i < c->snap.nexecutions; i++)
+		if (c->snap.executions[i].arn &&
+		    strcmp(c->snap.executions[i].arn, p->execution_arn) == 0)
+			status = c->snap.executions[i].status;
+	if (!status || strcmp(status, "RUNNING") != 0) {
+		say(c, ROLE_NORMAL, "%s: the execution of %s is not running",
+		    key_action_help(ACT_STOP), p->def->id);
+		return;
+	}
+	if (!actions_usable(c, ACT_STOP))
+		return;
+	memset(&c->intent, 0, sizeof(c->intent));
+	c->intent.kind = ACTION_EXEC_STOP;
+	c->intent.dangerous = true;
+	snprintf(c->intent.id, sizeof(c->intent.id), "%s", p->def->id);
+	snprintf(c->intent.target, sizeof(c->intent.target), "%s", p->execution_arn);
+	snprintf(c->intent.what, sizeof(c->intent.what), "stop the execution of %s (%.200s)",
+	         p->def->id, p->execution_arn);
+	begin_intent(c);
+}
+
+static void note_key(struct console *c)
+{
+	if (!actions_usable(c, ACT_NOTE))
+		return;
+	memset(&c->intent, 0, sizeof(c->intent));
+	c->intent.kind = ACTION_NOTE;
+	snprintf(c->intent.what, sizeof(c->intent.what), "note");
+	ask_reason(c);
+}
+
+/* ALERT_ACK through the queue: audited, then engine_ack_trigger. */
 static void acknowledge(struct console *c)
 {
-	struct cutover_err err = {0};
-
 	if (!c->banner_gauge[0]) {
 		say(c, ROLE_NORMAL, "no alert to acknowledge");
 		return;
 	}
-	if (engine_ack_trigger(c->eng, c->banner_gauge, &err) != CUTOVER_OK)
-		say(c, ROLE_WARN, "%s", err.msg);
-	else
-		say(c, ROLE_OK, "acknowledged %s (not yet written to the audit log)",
-		    c->banner_gauge);
+	if (!actions_usable(c, ACT_ACKNOWLEDGE))
+		return;
+	memset(&c->intent, 0, sizeof(c->intent));
+	c->intent.kind = ACTION_ALERT_ACK;
+	snprintf(c->intent.id, sizeof(c->intent.id), "%s", c->banner_gauge);
+	snprintf(c->intent.what, sizeof(c->intent.what), "acknowledge %s", c->banner_gauge);
+	submit_intent(c, NULL);
 }
 
 static void quit_asking(struct console *c)
@@ -1109,6 +2145,15 @@ static void action(struct console *c, enum key_action a)
 		case ACT_HELP:
 			open_mode(c, c->mode == MODE_HELP ? MODE_MAIN : MODE_HELP);
 			return;
+		case ACT_AUDIT:
+			open_mode(c, c->mode == MODE_AUDIT ? MODE_MAIN : MODE_AUDIT);
+			return;
+		case ACT_ROLLBACK:
+			if (c->mode == MODE_ROLLBACK) {
+				open_mode(c, MODE_MAIN);
+				return;
+			}
+			break;
 		default:
 			break;
 		}
@@ -1142,6 +2187,10 @@ static void action(struct console *c, enum key_action a)
 		struct view_ctx v;
 		int idx;
 
+		if (c->active == LAYOUT_FLAGS) {
+			flag_key(c, ACT_EDIT);
+			break;
+		}
 		view_ctx_fill(c, &v, true);
 		idx = view_row_index(LAYOUT_PHASES, &v, c->sel[LAYOUT_PHASES]);
 		if (c->active != LAYOUT_PHASES)
@@ -1164,6 +2213,9 @@ static void action(struct console *c, enum key_action a)
 	case ACT_HELP:
 		open_mode(c, MODE_HELP);
 		break;
+	case ACT_AUDIT:
+		open_mode(c, MODE_AUDIT);
+		break;
 	case ACT_FILTER:
 		start_prompt(c, PROMPT_FILTER, c->filter);
 		break;
@@ -1180,12 +2232,31 @@ static void action(struct console *c, enum key_action a)
 	case ACT_ACKNOWLEDGE:
 		acknowledge(c);
 		break;
+	case ACT_APPROVE:
+	case ACT_REJECT:
+		approval_key(c, a);
+		break;
+	case ACT_STOP:
+		stop_key(c);
+		break;
+	case ACT_NOTE:
+		note_key(c);
+		break;
+	case ACT_TOGGLE:
+	case ACT_STEP_UP:
+	case ACT_STEP_DOWN:
+	case ACT_EDIT:
+		flag_key(c, a);
+		break;
 	case ACT_ROLLBACK:
-		if (c->mode != MODE_MAIN)
-			open_mode(c, MODE_MAIN);
-		set_active(c, LAYOUT_ROLLBACK);
-		say(c, ROLE_NORMAL,
-		    "the recommended plan is shown; running it arrives in a later version");
+		rollback_open(c);
+		break;
+	case ACT_RB_YES:
+	case ACT_RB_RETRY:
+	case ACT_RB_FAIL:
+	case ACT_RB_SKIP:
+	case ACT_RB_ABORT:
+		rollback_key(c, a);
 		break;
 	default:
 		break;
@@ -1273,7 +2344,7 @@ static void usage_text(FILE *f)
 {
 	fprintf(f,
 	        "usage: cutover RUNBOOK [--theme NAME] [--keymap FILE] [--profile P] [--region R]\n"
-	        "                       [--operator NAME] [--read-only] [--ascii]\n"
+	        "                       [--operator NAME] [--audit FILE] [--read-only] [--ascii]\n"
 	        "Open the full-screen console on RUNBOOK.  `man cutover` describes every key.\n");
 }
 
@@ -1295,6 +2366,8 @@ static int parse_opts(int argc, char **argv, struct console_opts *o)
 			slot = &o->profile;
 		else if (strcmp(a, "--region") == 0)
 			slot = &o->region;
+		else if (strcmp(a, "--audit") == 0)
+			slot = &o->audit;
 		else if (strcmp(a, "--read-only") == 0)
 			o->read_only = true;
 		else if (strcmp(a, "--ascii") == 0)
@@ -1404,11 +2477,12 @@ static void take_snapshot(struct console *c)
 	engine_snapshot_free(&c->snap);
 	c->snap = s;
 	snapshot_changed(c, panels);
+	flags_confirm(c);
 }
 
 static int main_loop(struct console *c)
 {
-	struct pollfd fds[3];
+	struct pollfd fds[4];
 	double next_tick;
 	int sig;
 
@@ -1418,6 +2492,8 @@ static int main_loop(struct console *c)
 	fds[1].events = POLLIN;
 	fds[2].fd = winch_pipe[0];
 	fds[2].events = POLLIN;
+	fds[3].fd = c->act_pipe[0];
+	fds[3].events = POLLIN;
 	relayout(c);
 	take_snapshot(c);
 	next_tick = floor(wall_now()) + 1.0;
@@ -1445,7 +2521,7 @@ static int main_loop(struct console *c)
 		 * then, and nothing else does unless the engine or a key wakes us. */
 		w = wall_now();
 		timeout = (int)((next_tick - w) * 1000.0) + 1;
-		n = poll(fds, 3, timeout < 0 ? 0 : timeout);
+		n = poll(fds, 4, timeout < 0 ? 0 : timeout);
 		if (n < 0 && errno != EINTR)
 			break;
 		/* The tick is due by the clock, not by a quiet poll: a busy
@@ -1457,11 +2533,17 @@ static int main_loop(struct console *c)
 			    D_HEADER | D_STATUS | D_PANEL(LAYOUT_PHASES) | D_PANEL(LAYOUT_GAUGES);
 			if (c->mode == MODE_DETAIL)
 				c->dirty |= D_OVERLAY;
+			if (c->mode == MODE_AUDIT)
+				audit_fetch(c);
+			if (c->mode == MODE_ROLLBACK)
+				c->dirty |= D_OVERLAY;
 		}
 		if (n <= 0)
 			continue;
 		if (fds[1].revents & POLLIN)
 			engine_wakeup_drain(c->eng);
+		if (fds[3].revents & POLLIN)
+			take_results(c);
 		if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
 			if (fds[0].revents & (POLLHUP | POLLERR) && !(fds[0].revents & POLLIN)) {
 				c->exit_code = 1; /* the terminal went away */
@@ -1471,6 +2553,81 @@ static int main_loop(struct console *c)
 		}
 	}
 	return c->exit_code;
+}
+
+static int count_unresolved(void *ctx, const struct audit_row *r)
+{
+	struct console *c = ctx;
+
+	if (c->unresolved++ == 0)
+		snprintf(c->unresolved_text, sizeof(c->unresolved_text), "#%lld %s %s by %s",
+		         (long long)r->id, r->kind ? r->kind : "?", r->target ? r->target : "",
+		         r->operator_name ? r->operator_name : "?");
+	return 0;
+}
+
+/* The action queue (its own executor and audit session).  Failing to make
+ * it leaves the console watching, and the action keys say why. */
+static int open_actions(struct console *c)
+{
+	struct actions_options ao = {0};
+	struct cutover_err err = {0};
+	char dir[PATH_MAX];
+	const char *slash = strrchr(c->o.path, '/');
+
+	c->fpend = calloc(c->rb->nflags + 1, sizeof(*c->fpend));
+	c->fpend_on = calloc(c->rb->nflags + 1, sizeof(*c->fpend_on));
+	if (!c->fpend || !c->fpend_on) {
+		fprintf(stderr, "cutover: out of memory\n");
+		return -1;
+	}
+	if (pipe(c->act_pipe) != 0) {
+		fprintf(stderr, "cutover: cannot create a pipe: %s\n", strerror(errno));
+		c->act_pipe[0] = c->act_pipe[1] = -1;
+		return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		fcntl(c->act_pipe[i], F_SETFL, O_NONBLOCK);
+		fcntl(c->act_pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - c->o.path), c->o.path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	ao.rb = c->rb;
+	ao.profile = c->o.profile;
+	ao.region = c->o.region;
+	ao.audit_path = c->o.audit;
+	ao.runbook_dir = dir[0] ? dir : "/";
+	ao.operator_name = c->o.operator_name;
+	ao.read_only = c->o.read_only;
+	ao.ack = ack_engine;
+	ao.ack_ctx = c->eng;
+	if (action_queue_create(&ao, on_action_done, c, &c->aq, &err) != CUTOVER_OK)
+		snprintf(c->aq_error, sizeof(c->aq_error), "%s", err.msg);
+	/* The same resolution as the executor's (actions.c). */
+	{
+		char rbaudit[PATH_MAX];
+		const char *rbp = NULL;
+
+		if (c->rb->audit && c->rb->audit[0]) {
+			if (c->rb->audit[0] == '/')
+				snprintf(rbaudit, sizeof(rbaudit), "%s", c->rb->audit);
+			else
+				snprintf(rbaudit, sizeof(rbaudit), "%.2000s/%.2000s",
+				         ao.runbook_dir, c->rb->audit);
+			rbp = rbaudit;
+		}
+		if (audit_default_path(c->o.audit, rbp, c->rb->name, c->audit_path,
+		                       sizeof(c->audit_path), &err) != CUTOVER_OK)
+			c->audit_path[0] = '\0';
+	}
+	/* Intents a crash left without an outcome: said at start, kept on the
+	 * audit page. */
+	if (c->audit_path[0] &&
+	    audit_unresolved(c->audit_path, count_unresolved, c, &err) != CUTOVER_OK)
+		c->unresolved = 0;
+	return 0;
 }
 
 int console_run(int argc, char **argv, const struct cli_console_launch *launch)
@@ -1486,6 +2643,7 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 		return CLI_EXIT_FAIL;
 	}
 	c->launch = launch;
+	c->act_pipe[0] = c->act_pipe[1] = -1;
 	if ((rc = parse_opts(argc, argv, &c->o)) != 0) {
 		free(c);
 		return rc < 0 ? CLI_EXIT_OK : rc;
@@ -1511,6 +2669,10 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 		rc = CLI_EXIT_FAIL;
 		goto out;
 	}
+	if (open_actions(c) != 0) {
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
 	if (pipe(winch_pipe) != 0) {
 		fprintf(stderr, "cutover: cannot create a pipe: %s\n", strerror(errno));
 		rc = CLI_EXIT_FAIL;
@@ -1532,6 +2694,23 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 	                : 0;
 	if (load_theme(c, c->o.theme, &err) != CUTOVER_OK)
 		say(c, ROLE_WARN, "theme: %s", err.msg);
+	rollback_check_unfinished(c);
+	if (c->rb_notice[0]) {
+		say(c, ROLE_WARN, "%s", c->rb_notice);
+		c->message_until = mono_now() + 60.0;
+	}
+	if (c->unresolved > 0 && c->rb_notice[0]) {
+		/* Both, short: the audit page lists the unknown ones. */
+		say(c, ROLE_CRIT, "outcome unknown: verify %d action%s (L lists them); %s",
+		    c->unresolved, c->unresolved == 1 ? "" : "s", c->rb_notice);
+		c->message_until = mono_now() + 60.0;
+	} else if (c->unresolved > 0) {
+		say(c, ROLE_CRIT,
+		    "outcome unknown: verify %d action%s (%s%s); L shows the audit log",
+		    c->unresolved, c->unresolved == 1 ? "" : "s", c->unresolved_text,
+		    c->unresolved > 1 ? ", ..." : "");
+		c->message_until = mono_now() + 60.0;
+	}
 	nodelay(stdscr, TRUE);
 	/* Ours after curses' own: the handler only notes it (and wakes poll). */
 	memset(&sa, 0, sizeof(sa));
@@ -1555,6 +2734,18 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 	term_destroy(c->term);
 	c->term = NULL;
 out:
+	/* Before the engine: the runner's gauge_ok reads it.  A run not
+	 * ended stays resumable. */
+	rollback_runner_destroy(c->rr);
+	if (c->rsnap_ok)
+		rollback_snapshot_free(&c->rsnap);
+	/* Before the engine: an acknowledgement in flight calls into it. */
+	action_queue_destroy(c->aq, 3000);
+	for (int i = 0; i < 2; i++)
+		if (c->act_pipe[i] >= 0)
+			close(c->act_pipe[i]);
+	free(c->fpend);
+	free(c->fpend_on);
 	engine_destroy(c->eng);
 	engine_snapshot_free(&c->snap);
 	pager_free(&c->pager);

@@ -59,16 +59,22 @@
 	_(COMMAND,     "command",     GLOBAL,   ":",         0, "Type a command") \
 	_(REDRAW,      "redraw",      GLOBAL,   "C-l",       0, "Redraw the whole screen") \
 	_(QUIT,        "quit",        GLOBAL,   "q",         0, "Quit (asks first while anything runs)") \
-	_(NOTE,        "note",        GLOBAL,   "n",         KEYS_LATER, "Add a note to the audit log") \
-	_(APPROVE,     "approve",     PHASES,   "a",         KEYS_LATER, "Approve the selected pending approval") \
-	_(REJECT,      "reject",      PHASES,   "x",         KEYS_LATER, "Reject the selected pending approval") \
-	_(STOP,        "stop",        PHASES,   "s",         KEYS_LATER, "Stop the selected execution") \
-	_(TOGGLE,      "toggle",      FLAGS,    "Space t",   KEYS_LATER, "Toggle the selected flag") \
-	_(STEP_UP,     "step-up",     FLAGS,    "+ =",       KEYS_LATER, "Step the selected flag up") \
-	_(STEP_DOWN,   "step-down",   FLAGS,    "-",         KEYS_LATER, "Step the selected flag down") \
-	_(EDIT,        "edit",        FLAGS,    "e",         KEYS_LATER, "Set the selected flag to a typed value") \
-	_(ACKNOWLEDGE, "acknowledge", ALERTS,   "A",         0,          "Acknowledge the alert banner") \
-	_(ROLLBACK,    "rollback",    ROLLBACK, "R",         0, "Open the recommended rollback plan")
+	_(AUDIT,       "audit",       GLOBAL,   "L",         0, "Show the audit log, live (also :audit)") \
+	_(NOTE,        "note",        GLOBAL,   "n",         0,          "Add a note to the audit log") \
+	_(APPROVE,     "approve",     PHASES,   "a",         0,          "Approve the selected pending approval") \
+	_(REJECT,      "reject",      PHASES,   "x",         0,          "Reject the selected pending approval") \
+	_(STOP,        "stop",        PHASES,   "s",         0,          "Stop the selected execution") \
+	_(TOGGLE,      "toggle",      FLAGS,    "Space t",   0,          "Toggle the selected flag") \
+	_(STEP_UP,     "step-up",     FLAGS,    "+ =",       0,          "Step the selected flag up") \
+	_(STEP_DOWN,   "step-down",   FLAGS,    "-",         0,          "Step the selected flag down") \
+	_(EDIT,        "edit",        FLAGS,    "e",         0,          "Set the selected flag: pick an enum value (Tab), edit a string (also Enter on the flags)") \
+	_(ACKNOWLEDGE, "acknowledge", ALERTS,   "A",         0,          "Acknowledge the alert banner (audited)") \
+	_(ROLLBACK,    "rollback",    ROLLBACK, "R",         0, "Open the rollback view: the recommended plan, or the run in progress") \
+	_(RB_YES,      "rollback-yes", ROLLBACK, "y",        0, "Rollback view: start the plan; the manual step is done; the check is confirmed") \
+	_(RB_RETRY,    "rollback-retry", ROLLBACK, "r",      0, "Rollback view: retry the failed step") \
+	_(RB_FAIL,     "rollback-fail", ROLLBACK, "f",       0, "Rollback view: the manual step or the check failed (with a note)") \
+	_(RB_SKIP,     "rollback-skip", ROLLBACK, "S",       0, "Rollback view: skip the failed step (with a reason)") \
+	_(RB_ABORT,    "rollback-abort", ROLLBACK, "X",      0, "Rollback view: abort the run (asks first)")
 
 enum key_group {
 #define KEY_GROUP_ENUM(name, title) KEY_GROUP_##name,

@@ -117,11 +117,10 @@ enum cutover_status detail_phase(struct pager *pg, const struct view_ctx *v, siz
 		TRY(pager_add(pg, ROLE_NORMAL, "current  %s for %s", p->current_state,
 		              fmt_duration(a, sizeof(a), v->now - p->state_since, v->tflags)));
 	if (p->status == PHASE_WAITING)
-		TRY(pager_add(
-		    pg, ROLE_WARN,
-		    "approval waiting since %s (%s); approving arrives in a later version",
-		    clock_of(p->waiting_since, a, sizeof(a)),
-		    fmt_duration(b, sizeof(b), v->now - p->waiting_since, v->tflags)));
+		TRY(pager_add(pg, ROLE_WARN,
+		              "approval waiting since %s (%s); a approves, x rejects",
+		              clock_of(p->waiting_since, a, sizeof(a)),
+		              fmt_duration(b, sizeof(b), v->now - p->waiting_since, v->tflags)));
 	if (p->error || p->cause) {
 		TRY(pager_add(pg, ROLE_CRIT, "error    %s", p->error ? p->error : "-"));
 		if (p->cause) {

@@ -435,6 +435,7 @@ static void flags_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 		fr.version = f->present ? (long)f->version : -1;
 		fr.modified_by = view_short_name(f->last_modified_user);
 		fr.dangerous = f->def->dangerous;
+		fr.pending = v->flag_pending && v->flag_pending[i];
 		fr.stale = s->sources[RUNBOOK_SRC_FLAGS].stale;
 		flag_row_render(&fr, width, v->tflags, cells);
 		put_row(w, v, y++, cells, width, row - 1 == sel);
@@ -584,7 +585,7 @@ static size_t rollback_lines(const struct view_ctx *v, struct rb_line *l)
 	             p->estimate_min);
 	n = add_line(l, n, RB_LINES, ROLE_DIM, "%s", why);
 	if (first_key(v->km, ACT_ROLLBACK, key, sizeof(key)))
-		n = add_line(l, n, RB_LINES, ROLE_HINT, "[%s] roll back (runs in a later version)",
+		n = add_line(l, n, RB_LINES, ROLE_HINT, "[%s] open the rollback view to run it",
 		             key);
 	/* The gauges whose trigger recommends this plan. */
 	for (size_t i = 0; i < v->snap->ngauges; i++) {

@@ -34,11 +34,12 @@ struct view_ctx {
 	const struct runbook *rb; /* the snapshot's definitions point into it */
 	const struct palette *pal;
 	const struct keymap *km;
-	unsigned tflags;    /* SAFE_TEXT_ASCII on a terminal that is not UTF-8 */
-	double now;         /* the engine's clock, for ages and elapsed times */
-	const char *filter; /* "" shows every row */
-	bool focused;       /* the selection is shown */
-	bool utc;           /* clocks in UTC rather than local time */
+	unsigned tflags;          /* SAFE_TEXT_ASCII on a terminal that is not UTF-8 */
+	double now;               /* the engine's clock, for ages and elapsed times */
+	const char *filter;       /* "" shows every row */
+	bool focused;             /* the selection is shown */
+	bool utc;                 /* clocks in UTC rather than local time */
+	const bool *flag_pending; /* per snapshot flag: a change is in flight; NULL: none */
 };
 
 struct view_ops {
