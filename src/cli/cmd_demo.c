@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cutover/audit.h"
 #include "cutover/cli.h"
 #include "cutover/ends_with.h"
 #include "cli/cmd_sim.h"
@@ -37,7 +38,7 @@ struct demo_session {
 
 /* Console options that take a value, passed through as they are. */
 static const char *const console_value_opts[] = { "--theme", "--keymap", "--operator", "--profile",
-						   "--region" };
+						   "--region", "--audit" };
 static const char *const console_flag_opts[] = { "--read-only", "--ascii" };
 
 /* snprintf that reports truncation: a cut path must not name another file. */
@@ -340,6 +341,18 @@ int cmd_demo(int argc, char **argv)
 	/* AWS calls and the runbook's http_base health checks now go to the
 	 * sim, for this process only. */
 	sim_cli_setenv(d.sim);
+	/* A rehearsal's record goes to the operator's state folder, not next
+	 * to the example (which may be installed read-only), unless the
+	 * operator named one (--audit or CUTOVER_AUDIT). */
+	if (!getenv("CUTOVER_AUDIT") || !*getenv("CUTOVER_AUDIT")) {
+		char demo_name[4200], audit_path[4096];
+		struct cutover_err aerr;
+
+		snprintf(demo_name, sizeof(demo_name), "demo-%s", name);
+		if (audit_default_path(NULL, NULL, demo_name, audit_path, sizeof(audit_path),
+				       &aerr) == CUTOVER_OK)
+			setenv("CUTOVER_AUDIT", audit_path, 1);
+	}
 	d.runbook = runbook;
 	d.scenario = scenario;
 	d.name = name;
