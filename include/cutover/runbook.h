@@ -246,6 +246,8 @@ struct runbook {
 	                           * the runbook has http_base (the URLs under http_base
 	                           * point there instead); NULL otherwise */
 	double poll_s[RUNBOOK_SRC_COUNT];
+	char sha256[65];          /* hex SHA-256 of the bytes loaded: which version
+	                           * of the runbook an audit session ran */
 
 	struct runbook_execution *executions;
 	size_t nexecutions;

@@ -181,7 +181,7 @@ static enum cutover_status ensure_audit(struct actions *a, struct cutover_err *e
 	who.operator_name = a->operator_name;
 	who.caller_arn = a->caller_arn;
 	who.runbook = a->rb->name;
-	who.runbook_hash = a->runbook_hash;
+	who.runbook_hash = a->runbook_hash ? a->runbook_hash : a->rb->sha256;
 	who.environment = a->rb->environment;
 	return audit_open(a->audit_path, &who, &a->log, err);
 }

@@ -2042,7 +2042,7 @@ enum cutover_status rollback_runner_create(const struct rollback_options *opt,
 	/* The audit session first: it creates the file and its folder. */
 	who.operator_name = r->operator_name;
 	who.runbook = r->rb->name;
-	who.runbook_hash = opt->runbook_hash;
+	who.runbook_hash = opt->runbook_hash ? opt->runbook_hash : r->rb->sha256;
 	who.environment = r->rb->environment;
 	if ((st = audit_open(r->audit_path, &who, &r->log, err)) != CUTOVER_OK)
 		goto out;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "cutover/jsonpos.h"
 #include "cutover/runbook.h"
 #include "runbook/runbook_json.h"
@@ -208,6 +210,20 @@ static bool only_whitespace(const char *s, size_t len)
 	return true;
 }
 
+/* The runbook's fingerprint for the audit log (OpenSSL's EVP, as the audit
+ * chain uses). */
+static bool sha256_hex(const char *bytes, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (EVP_Digest(bytes, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
+		return false;
+	for (unsigned int i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	return true;
+}
+
 enum cutover_status runbook_load_buffer(const char *path, const char *bytes, size_t len,
 					struct runbook **out, struct diag_list *diags)
 {
@@ -246,6 +262,10 @@ enum cutover_status runbook_load_buffer(const char *path, const char *bytes, siz
 		goto out;
 	if (diags->nerrors > before) {
 		st = CUTOVER_EVALIDATE;
+		goto out;
+	}
+	if (!sha256_hex(bytes, len, rb->sha256)) {
+		st = CUTOVER_ENOMEM;
 		goto out;
 	}
 	*out = rb;

@@ -34,4 +34,8 @@ expect_match "$(grep -c 'outcome unknown: verify' <<<"$out")" '^2$' "every actio
 out=$("$CUTOVER" audit export --db "$AUDIT" --format md)
 expect_contains "$out" "outcome unknown: verify" "the timeline flags them"
 out=$("$CUTOVER" audit verify --db "$AUDIT"); expect_rc 0 $? "chain valid after the crashes"
+# Each session row names the runbook version it ran: the SHA-256 of its file.
+want=$(sha256sum "$RB" | cut -d' ' -f1)
+got=$(sqlite3 "$AUDIT" "SELECT DISTINCT json_extract(detail, '$.runbook_hash') FROM events WHERE kind='session.start'")
+expect_match "$got" "^$want\$" "session rows carry the runbook's SHA-256"
 finish
