@@ -671,6 +671,34 @@ static void status_framed(struct console *c, const char *text, enum theme_role r
 	draw_cells(c->status, 0, w - 1, &corner, 1, &c->pal);
 }
 
+/* The help text a line at a time: keys refused in --read-only mode are
+ * greyed (ROLE_DIM) as well as marked, so state is never colour alone. */
+static enum cutover_status help_lines(struct console *c, const char *s)
+{
+	char line[1024];
+
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+		size_t m = n < sizeof(line) - 1 ? n : sizeof(line) - 1;
+		enum cutover_status st;
+
+		memcpy(line, s, m);
+		line[m] = '\0';
+		if (m == 0)
+			st = pager_add(&c->pager, ROLE_NORMAL, "%s", "");
+		else
+			st = pager_add_wrapped(&c->pager,
+				       strstr(line, "(read-only: refused)") ? ROLE_DIM : ROLE_NORMAL,
+				       "", line, 4096);
+		if (st != CUTOVER_OK)
+			return st;
+		s += n;
+		if (*s == '\n')
+			s++;
+	}
+	return CUTOVER_OK;
+}
+
 static void draw_status(struct console *c)
 {
 	static struct cell cells[ROW_CELLS];
@@ -1228,7 +1256,7 @@ static void build_overlay(struct console *c)
 	} else if (c->mode == MODE_HELP && c->pager.n == 0) {
 		struct strbuf sb = STRBUF_INIT;
 
-		if (keys_help(&c->km, 16, &sb) == CUTOVER_OK) {
+		if (keys_help_for(&c->km, 16, c->o.read_only, &sb) == CUTOVER_OK) {
 			const char *s = strbuf_str(&sb);
 
 			snprintf(c->pager.title, sizeof(c->pager.title), "Help");
@@ -1238,7 +1266,7 @@ static void build_overlay(struct console *c)
 			        "see docs/keys.md)",
 			        CUTOVER_VERSION) != CUTOVER_OK ||
 			    pager_add(&c->pager, ROLE_NORMAL, "%s", "") != CUTOVER_OK ||
-			    pager_add_wrapped(&c->pager, ROLE_NORMAL, "", s, 4096) != CUTOVER_OK ||
+			    help_lines(c, s) != CUTOVER_OK ||
 			    pager_add(&c->pager, ROLE_NORMAL, "%s", "") != CUTOVER_OK ||
 			    pager_add(&c->pager, ROLE_TITLE, "Commands (after :)") != CUTOVER_OK ||
 			    pager_add(&c->pager, ROLE_NORMAL,

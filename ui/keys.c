@@ -402,6 +402,12 @@ char *keymap_hints(const struct keymap *km, const struct key_hint *hints, size_t
 
 enum cutover_status keys_help(const struct keymap *km, int key_width, struct strbuf *out)
 {
+	return keys_help_for(km, key_width, false, out);
+}
+
+enum cutover_status keys_help_for(const struct keymap *km, int key_width, bool read_only,
+				  struct strbuf *out)
+{
 	enum cutover_status st;
 
 	for (int g = 0; g < KEY_GROUP_COUNT; g++) {
@@ -415,7 +421,9 @@ enum cutover_status keys_help(const struct keymap *km, int key_width, struct str
 			keymap_keys_text(km, (enum key_action)a, ", ", keys, sizeof(keys));
 			st = strbuf_printf(out, "  %-*s %s%s\n", key_width,
 					   keys[0] ? keys : "(unbound)", actions[a].help,
-					   actions[a].flags & KEYS_LATER ? " (not yet available)" : "");
+					   actions[a].flags & KEYS_LATER ? " (not yet available)"
+					   : read_only && (actions[a].flags & KEYS_CHANGES)
+						   ? " (read-only: refused)" : "");
 			if (st != CUTOVER_OK)
 				return st;
 		}

@@ -34,6 +34,7 @@
 	_(ROLLBACK, "Rollback")
 
 #define KEYS_LATER 1u /* arrives with a later issue */
+#define KEYS_CHANGES 2u /* changes something: refused (and greyed in help) with --read-only */
 
 /* _(ENUM, "name", GROUP, "default keys", flags, "help") in help order */
 #define KEY_ACTIONS(_) \
@@ -60,21 +61,21 @@
 	_(REDRAW,      "redraw",      GLOBAL,   "C-l",       0, "Redraw the whole screen") \
 	_(QUIT,        "quit",        GLOBAL,   "q",         0, "Quit (asks first while anything runs)") \
 	_(AUDIT,       "audit",       GLOBAL,   "L",         0, "Show the audit log, live (also :audit)") \
-	_(NOTE,        "note",        GLOBAL,   "n",         0,          "Add a note to the audit log") \
-	_(APPROVE,     "approve",     PHASES,   "a",         0,          "Approve the selected pending approval") \
-	_(REJECT,      "reject",      PHASES,   "x",         0,          "Reject the selected pending approval") \
-	_(STOP,        "stop",        PHASES,   "s",         0,          "Stop the selected execution") \
-	_(TOGGLE,      "toggle",      FLAGS,    "Space t",   0,          "Toggle the selected flag") \
-	_(STEP_UP,     "step-up",     FLAGS,    "+ =",       0,          "Step the selected flag up") \
-	_(STEP_DOWN,   "step-down",   FLAGS,    "-",         0,          "Step the selected flag down") \
-	_(EDIT,        "edit",        FLAGS,    "e",         0,          "Set the selected flag: pick an enum value (Tab), edit a string (also Enter on the flags)") \
-	_(ACKNOWLEDGE, "acknowledge", ALERTS,   "A",         0,          "Acknowledge the alert banner (audited)") \
+	_(NOTE,        "note",        GLOBAL,   "n",         KEYS_CHANGES,          "Add a note to the audit log") \
+	_(APPROVE,     "approve",     PHASES,   "a",         KEYS_CHANGES,          "Approve the selected pending approval") \
+	_(REJECT,      "reject",      PHASES,   "x",         KEYS_CHANGES,          "Reject the selected pending approval") \
+	_(STOP,        "stop",        PHASES,   "s",         KEYS_CHANGES,          "Stop the selected execution") \
+	_(TOGGLE,      "toggle",      FLAGS,    "Space t",   KEYS_CHANGES,          "Toggle the selected flag") \
+	_(STEP_UP,     "step-up",     FLAGS,    "+ =",       KEYS_CHANGES,          "Step the selected flag up") \
+	_(STEP_DOWN,   "step-down",   FLAGS,    "-",         KEYS_CHANGES,          "Step the selected flag down") \
+	_(EDIT,        "edit",        FLAGS,    "e",         KEYS_CHANGES,          "Set the selected flag: pick an enum value (Tab), edit a string (also Enter on the flags)") \
+	_(ACKNOWLEDGE, "acknowledge", ALERTS,   "A",         KEYS_CHANGES,          "Acknowledge the alert banner (audited)") \
 	_(ROLLBACK,    "rollback",    ROLLBACK, "R",         0, "Open the rollback view: the recommended plan, or the run in progress") \
-	_(RB_YES,      "rollback-yes", ROLLBACK, "y",        0, "Rollback view: start the plan; the manual step is done; the check is confirmed") \
-	_(RB_RETRY,    "rollback-retry", ROLLBACK, "r",      0, "Rollback view: retry the failed step") \
-	_(RB_FAIL,     "rollback-fail", ROLLBACK, "f",       0, "Rollback view: the manual step or the check failed (with a note)") \
-	_(RB_SKIP,     "rollback-skip", ROLLBACK, "S",       0, "Rollback view: skip the failed step (with a reason)") \
-	_(RB_ABORT,    "rollback-abort", ROLLBACK, "X",      0, "Rollback view: abort the run (asks first)")
+	_(RB_YES,      "rollback-yes", ROLLBACK, "y",        KEYS_CHANGES, "Rollback view: start the plan; the manual step is done; the check is confirmed") \
+	_(RB_RETRY,    "rollback-retry", ROLLBACK, "r",      KEYS_CHANGES, "Rollback view: retry the failed step") \
+	_(RB_FAIL,     "rollback-fail", ROLLBACK, "f",       KEYS_CHANGES, "Rollback view: the manual step or the check failed (with a note)") \
+	_(RB_SKIP,     "rollback-skip", ROLLBACK, "S",       KEYS_CHANGES, "Rollback view: skip the failed step (with a reason)") \
+	_(RB_ABORT,    "rollback-abort", ROLLBACK, "X",      KEYS_CHANGES, "Rollback view: abort the run (asks first)")
 
 enum key_group {
 #define KEY_GROUP_ENUM(name, title) KEY_GROUP_##name,
@@ -161,6 +162,11 @@ enum key_action key_action_by_name(const char *name);
  * '\n'; groups are separated by an empty line. */
 enum cutover_status keys_help(const struct keymap *km, int key_width,
 			      struct strbuf *out) CUTOVER_MUST_CHECK;
+
+/* The same, for a console in --read-only mode when read_only: every action
+ * that changes something says "(read-only: refused)". */
+enum cutover_status keys_help_for(const struct keymap *km, int key_width, bool read_only,
+				  struct strbuf *out) CUTOVER_MUST_CHECK;
 
 /* docs/keys.md for the default keymap. */
 enum cutover_status keys_write_markdown(FILE *f) CUTOVER_MUST_CHECK;

@@ -122,6 +122,10 @@ tmux_wait_for 'Toggle the selected flag: refused: the console was started with -
 tmux_keys +
 tmux_wait_for 'Step the selected flag up: refused' || fail "read-only refuses a step"
 expect_eq "$(param_version /app/flags/use-sfn)" "2" "nothing written read-only"
+tmux_keys '?'
+tmux_wait_for 'Toggle the selected flag (read-only: refused)' || fail "help marks the refused keys"
+expect_not_contains "$(tmux_capture)" 'Move up (read-only' "help marks only the keys that change things"
+tmux_keys Escape
 quit_console
 
 "$CUTOVER" audit verify --db "$AUDIT" >/dev/null 2>&1
