@@ -6,8 +6,9 @@
 Forwards every request unchanged (the Host header too, so SigV4 signatures
 made for the proxy's address still verify at the sim) and counts it by
 operation: X-Amz-Target (awsJson), Action= (Query) or the path (health).
-GET /__bench/counts answers the counts as JSON, GET /__bench/log every
-request as [time, operation]; POST /__bench/reset zeroes
+GET /__bench/counts answers the counts as JSON, GET /__bench/statuses the answers by HTTP status
+(and "dropped"), GET /__bench/log every
+request as [epoch time, operation, status]; POST /__bench/reset zeroes
 them.  Loopback only."""
 import http.client, json, sys, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,7 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 up = urllib.parse.urlparse(sys.argv[1])
 lock = threading.Lock()
 counts = {}
-log = []  # (monotonic seconds, operation), for per-cycle counts
+statuses = {}  # HTTP status (or "dropped") -> calls
+log = []  # (epoch seconds, operation, status or "dropped"), for per-cycle counts
 tls = threading.local()
 
 def op_of(h, path, body):
@@ -45,6 +47,9 @@ class H(BaseHTTPRequestHandler):
         if self.path == "/__bench/counts":
             with lock:
                 return self._reply(200, json.dumps(counts).encode())
+        if self.path == "/__bench/statuses":
+            with lock:
+                return self._reply(200, json.dumps(statuses).encode())
         if self.path == "/__bench/log":
             with lock:
                 return self._reply(200, json.dumps(log).encode())
@@ -52,11 +57,12 @@ class H(BaseHTTPRequestHandler):
             with lock:
                 counts.clear()
                 log.clear()
+                statuses.clear()
             return self._reply(200, b"{}")
         op = op_of(self.headers, self.path, body)
+        t0 = time.time()
         with lock:
             counts[op] = counts.get(op, 0) + 1
-            log.append((time.monotonic(), op))
         c = getattr(tls, "conn", None)
         if c is None:
             c = tls.conn = http.client.HTTPConnection(up.hostname, up.port, timeout=60)
@@ -70,8 +76,14 @@ class H(BaseHTTPRequestHandler):
             # the sim dropped it (a fault) or it went stale: so do we
             c.close()
             tls.conn = None
+            with lock:
+                statuses["dropped"] = statuses.get("dropped", 0) + 1
+                log.append((t0, op, "dropped"))
             self.close_connection = True
             return
+        with lock:
+            statuses[str(r.status)] = statuses.get(str(r.status), 0) + 1
+            log.append((t0, op, str(r.status)))
         self.send_response(r.status, r.reason)
         for k, v in r.getheaders():
             if k.lower() not in ("connection", "keep-alive", "transfer-encoding", "content-length"):

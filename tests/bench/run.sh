@@ -236,7 +236,7 @@ log = json.load(open(w + "/log_steady.json"))
 def bursts(op):
     # one poll's calls come together; polls are 4 s apart: split at gaps > 1 s
     # and leave out the first and last burst, which the window may cut
-    ts = [t for t, o in log if o == op]
+    ts = sorted(t for t, o, _ in log if o == op)
     b, cur = [], []
     for t in ts:
         if cur and t - cur[-1] > 1.0:
