@@ -44,6 +44,7 @@
 #include "cutover/runbook.h"
 #include "draw.h"
 #include "fmt.h"
+#include "frame_trace.h"
 #include "glyph.h"
 #include "header.h"
 #include "keys.h"
@@ -1386,6 +1387,7 @@ static void snapshot_changed(struct console *c, unsigned panels)
 static void render(struct console *c)
 {
 	bool touch = false;
+	double t0 = frame_trace_on() ? mono_now() : 0;
 
 	if (c->dirty & D_CHROME) {
 		draw_chrome(c);
@@ -1426,6 +1428,8 @@ static void render(struct console *c)
 	}
 	c->dirty = 0;
 	doupdate();
+	if (frame_trace_on())
+		frame_trace_frame(t0, mono_now());
 }
 
 /* --- keys ------------------------------------------------------------------- */
@@ -2528,6 +2532,7 @@ static int main_loop(struct console *c)
 	while (!c->quit) {
 		double w;
 		int timeout, n;
+		bool tick;
 
 		if ((sig = term_take_signal(c->term)) != 0) {
 			if (sig == SIGINT) {
@@ -2555,7 +2560,8 @@ static int main_loop(struct console *c)
 		/* The tick is due by the clock, not by a quiet poll: a busy
 		 * engine (a fast demo) must not freeze the clock. */
 		w = wall_now();
-		if (w >= next_tick) {
+		tick = w >= next_tick;
+		if (tick) {
 			next_tick = floor(w) + 1.0;
 			c->dirty |=
 			    D_HEADER | D_STATUS | D_PANEL(LAYOUT_PHASES) | D_PANEL(LAYOUT_GAUGES);
@@ -2566,6 +2572,13 @@ static int main_loop(struct console *c)
 			if (c->mode == MODE_ROLLBACK)
 				c->dirty |= D_OVERLAY;
 		}
+		if (frame_trace_on())
+			frame_trace_wake((tick ? FRAME_TICK : 0u) |
+			                     (n > 0 && (fds[0].revents & POLLIN) ? FRAME_KEY : 0u) |
+			                     (n > 0 && (fds[1].revents & POLLIN) ? FRAME_ENGINE : 0u) |
+			                     (n > 0 && (fds[2].revents & POLLIN) ? FRAME_RESIZE : 0u) |
+			                     (n > 0 && (fds[3].revents & POLLIN) ? FRAME_ACTION : 0u),
+			                 mono_now());
 		if (n <= 0)
 			continue;
 		if (fds[1].revents & POLLIN)
@@ -2754,6 +2767,7 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 		rc = CLI_EXIT_FAIL;
 		goto out;
 	}
+	frame_trace_start(getenv("CUTOVER_FRAME_TRACE"));
 	rc = main_loop(c);
 	engine_stop(c->eng);
 	drop_windows(c);
@@ -2761,6 +2775,9 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 	live_term = NULL;
 	term_destroy(c->term);
 	c->term = NULL;
+	if (!frame_trace_finish())
+		fprintf(stderr, "cutover: cannot write the frame trace %s: %s\n",
+		        getenv("CUTOVER_FRAME_TRACE"), strerror(errno));
 out:
 	/* Before the engine: the runner's gauge_ok reads it.  A run not
 	 * ended stays resumable. */
