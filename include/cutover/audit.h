@@ -98,6 +98,16 @@ enum cutover_status audit_read(const char *path, int64_t after_id,
 			       int (*fn)(void *ctx, const struct audit_row *row), void *ctx,
 			       struct cutover_err *err) CUTOVER_MUST_CHECK;
 
+/* audit_read for a thread that must stop promptly (audit_reader): while
+ * another connection holds a lock the read waits as audit_read does (up to
+ * 10 s), but stop(stop_ctx) is asked every 20 ms of that wait and every
+ * thousand SQLite steps of the walk; once it returns non-zero the read gives
+ * up with CUTOVER_ECANCELLED.  stop NULL: audit_read.  Any thread. */
+enum cutover_status audit_read_stoppable(const char *path, int64_t after_id,
+					 int (*fn)(void *ctx, const struct audit_row *row),
+					 void *ctx, int (*stop)(void *stop_ctx), void *stop_ctx,
+					 struct cutover_err *err) CUTOVER_MUST_CHECK;
+
 /* Intents with no outcome row: actions whose result is unknown (a crash
  * between the call and its outcome).  fn is called per intent row. */
 enum cutover_status audit_unresolved(const char *path,

@@ -628,9 +628,44 @@ static void row_from(sqlite3_stmt *q, struct audit_row *r)
 #undef TXT
 }
 
+/* A reader that must be stoppable (audit_read_stoppable): the busy wait and
+ * long walks ask stop() every few milliseconds instead of sleeping through
+ * SQLite's busy_timeout. */
+struct read_stop {
+	int (*stop)(void *ctx);
+	void *ctx;
+	int stopped;
+};
+
+#define STOP_BUSY_STEP_MS 20
+
+static int stop_busy(void *p, int count)
+{
+	struct read_stop *s = p;
+	struct timespec ts = { 0, STOP_BUSY_STEP_MS * 1000000L };
+
+	if (s->stop(s->ctx)) {
+		s->stopped = 1;
+		return 0;
+	}
+	if ((long)count * STOP_BUSY_STEP_MS >= BUSY_TIMEOUT_MS)
+		return 0;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+static int stop_progress(void *p)
+{
+	struct read_stop *s = p;
+
+	if (s->stop(s->ctx))
+		s->stopped = 1;
+	return s->stopped;
+}
+
 static enum cutover_status query_rows(const char *path, const char *sql, int64_t arg,
 				      int (*fn)(void *ctx, const struct audit_row *row), void *ctx,
-				      struct cutover_err *err)
+				      struct read_stop *stop, struct cutover_err *err)
 {
 	sqlite3 *db;
 	sqlite3_stmt *q = NULL;
@@ -639,7 +674,17 @@ static enum cutover_status query_rows(const char *path, const char *sql, int64_t
 
 	if (st != CUTOVER_OK)
 		return st;
+	if (stop) {
+		/* Replaces open_ro's busy_timeout: the same 10 s, in steps. */
+		sqlite3_busy_handler(db, stop_busy, stop);
+		sqlite3_progress_handler(db, 1000, stop_progress, stop);
+	}
 	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
+		if (stop && stop->stopped) {
+			st = cutover_errf(err, CUTOVER_ECANCELLED, "audit log %s: read stopped",
+					  path);
+			goto out;
+		}
 		st = db_fail(err, db, "reading (is this a cutover audit log?)", path);
 		goto out;
 	}
@@ -651,8 +696,13 @@ static enum cutover_status query_rows(const char *path, const char *sql, int64_t
 		if (fn(ctx, &r))
 			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		st = db_fail(err, db, "reading", path);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		if (stop && stop->stopped)
+			st = cutover_errf(err, CUTOVER_ECANCELLED, "audit log %s: read stopped",
+					  path);
+		else
+			st = db_fail(err, db, "reading", path);
+	}
 out:
 	sqlite3_finalize(q);
 	sqlite3_close(db);
@@ -664,7 +714,20 @@ enum cutover_status audit_read(const char *path, int64_t after_id,
 			       struct cutover_err *err)
 {
 	return query_rows(path, "SELECT " ROW_COLUMNS " FROM events WHERE id > ? ORDER BY id",
-			  after_id, fn, ctx, err);
+			  after_id, fn, ctx, NULL, err);
+}
+
+enum cutover_status audit_read_stoppable(const char *path, int64_t after_id,
+					 int (*fn)(void *ctx, const struct audit_row *row),
+					 void *ctx, int (*stop)(void *stop_ctx), void *stop_ctx,
+					 struct cutover_err *err)
+{
+	struct read_stop rs = { stop, stop_ctx, 0 };
+
+	if (!stop)
+		return audit_read(path, after_id, fn, ctx, err);
+	return query_rows(path, "SELECT " ROW_COLUMNS " FROM events WHERE id > ? ORDER BY id",
+			  after_id, fn, ctx, &rs, err);
 }
 
 enum cutover_status audit_unresolved(const char *path,
@@ -675,7 +738,7 @@ enum cutover_status audit_unresolved(const char *path,
 			  "SELECT " ROW_COLUMNS " FROM events e WHERE e.outcome = 'intent'"
 			  " AND e.id > ? AND NOT EXISTS (SELECT 1 FROM events o"
 			  " WHERE o.intent_id = e.id) ORDER BY e.id",
-			  0, fn, ctx, err);
+			  0, fn, ctx, NULL, err);
 }
 
 struct verify_walk {

@@ -71,6 +71,20 @@ enum cutover_status audit_rows_load(const char *path, struct audit_rows *rows,
 	return st;
 }
 
+enum cutover_status audit_rows_load_after(const char *path, int64_t after_id,
+					  int (*stop)(void *ctx), void *stop_ctx,
+					  struct audit_rows *rows, struct cutover_err *err)
+{
+	struct load_ctx ctx = { rows, 0 };
+	enum cutover_status st;
+
+	memset(rows, 0, sizeof(*rows));
+	st = audit_read_stoppable(path, after_id, add_row, &ctx, stop, stop_ctx, err);
+	if (st == CUTOVER_OK && ctx.oom)
+		st = cutover_errf(err, CUTOVER_ENOMEM, "out of memory reading %s", path);
+	return st;
+}
+
 void audit_rows_free(struct audit_rows *rows)
 {
 	for (size_t i = 0; i < rows->n; i++)

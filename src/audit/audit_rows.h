@@ -4,6 +4,7 @@
 #define CUTOVER_AUDIT_ROWS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cutover/audit.h"
 
@@ -14,6 +15,13 @@ struct audit_rows {
 
 enum cutover_status audit_rows_load(const char *path, struct audit_rows *rows,
 				    struct cutover_err *err) CUTOVER_MUST_CHECK;
+/* The rows with id > after_id, through audit_read_stoppable (stop may be
+ * NULL).  On failure the rows read before it are kept in *rows (the
+ * caller frees them either way). */
+enum cutover_status audit_rows_load_after(const char *path, int64_t after_id,
+					  int (*stop)(void *ctx), void *stop_ctx,
+					  struct audit_rows *rows,
+					  struct cutover_err *err) CUTOVER_MUST_CHECK;
 void audit_rows_free(struct audit_rows *rows);
 
 #endif
