@@ -37,6 +37,7 @@
 #include "console.h"
 #include "cutover/actions.h"
 #include "cutover/audit.h"
+#include "cutover/audit_reader.h"
 #include "cutover/rollback.h"
 #include "cutover/rollback_store.h"
 #include "cutover/diag.h"
@@ -156,6 +157,8 @@ struct console {
 	bool *fpend_on;             /* the same, for the flags view: shown as pending */
 	char audit_path[PATH_MAX];  /* the log the queue writes, for the audit page */
 	int64_t audit_last;         /* the last row the audit page shows */
+	struct audit_reader *ar;    /* reads the log for the audit page; NULL: none */
+	uint64_t audit_seq;         /* the page's read in flight; 0: none */
 	int unresolved;             /* intents without an outcome found at start */
 	struct rollback_runner *rr; /* the rollback this console runs, or NULL */
 	struct rollback_snapshot rsnap;
@@ -1205,29 +1208,86 @@ static int audit_line(void *ctx, const struct audit_row *r)
 	return 0;
 }
 
-/* New rows of the audit log onto the audit page (a short read-only SQLite
- * read, on the one-second tick while the page is shown). */
+/* The audit page's second line: empty, or what its reading is doing. */
+static void audit_state_line(struct console *c, enum theme_role role, const char *text)
+{
+	char *t;
+
+	if (c->pager.n < 2 || strcmp(c->pager.lines[1].text, text) == 0)
+		return;
+	if (!(t = strdup(text)))
+		return;
+	free(c->pager.lines[1].text);
+	c->pager.lines[1].text = t;
+	c->pager.lines[1].role = role;
+	c->dirty |= D_OVERLAY;
+}
+
+/* Ask the reader thread for the rows after the last one shown (on opening
+ * the page and on each second's tick while it is shown).  The UI never
+ * reads the log itself: a slow disk or a lock held by another process
+ * only makes the page say "reading..." while keys keep working. */
 static void audit_fetch(struct console *c)
 {
 	struct cutover_err err = {0};
-	size_t before = c->pager.n;
-	int page = c->rows - 4;
-	bool follow = (int)c->pager.n - c->pager.top <= page;
-	enum cutover_status st;
+	double busy;
 
-	if (!c->audit_path[0])
-		return;
-	st = audit_read(c->audit_path, c->audit_last, audit_line, c, &err);
-	if (st == CUTOVER_ENOENT && c->audit_last == 0 && c->pager.n <= 2) {
-		c->pager.n = before;
+	if (!c->ar) {
+		if (c->audit_path[0])
+			audit_state_line(c, ROLE_WARN,
+			                 "cannot read the log: its reader thread did not start "
+			                 "(out of memory or threads?); `cutover audit` reads it");
 		return;
 	}
-	if (st != CUTOVER_OK && st != CUTOVER_ENOENT)
+	if (c->audit_seq) {
+		busy = audit_reader_busy_s(c->ar);
+		if (busy >= 0.5) {
+			char text[128];
+
+			snprintf(text, sizeof(text), "reading%s (%.0f s; is another process holding the log?)",
+			         (c->tflags & SAFE_TEXT_ASCII) ? "..." : "\xe2\x80\xa6", busy);
+			audit_state_line(c, ROLE_WARN, text);
+		}
+		return;
+	}
+	if (audit_reader_submit(c->ar, c->audit_last, &c->audit_seq, &err) != CUTOVER_OK)
 		say(c, ROLE_WARN, "audit log: %s", err.msg);
-	if (c->pager.n != before) {
-		if (follow && (int)c->pager.n > page)
-			c->pager.top = (int)c->pager.n - page;
-		c->dirty |= D_OVERLAY;
+}
+
+/* Batches from the reader thread (woken through act_pipe).  Only the
+ * page's own read counts: one from before the page was reopened is
+ * dropped, and a row already shown is never added twice. */
+static void audit_take(struct console *c)
+{
+	struct audit_reader_batch b;
+
+	while (c->ar && audit_reader_take(c->ar, &b)) {
+		size_t before = c->pager.n;
+		int page = c->rows - 4;
+		bool follow = (int)c->pager.n - c->pager.top <= page;
+
+		if (b.seq != c->audit_seq || c->mode != MODE_AUDIT || c->pager.n < 2) {
+			audit_reader_batch_free(&b);
+			continue;
+		}
+		c->audit_seq = 0;
+		for (size_t i = 0; i < b.n; i++)
+			if (b.rows[i].id > c->audit_last && audit_line(c, &b.rows[i]) != 0) {
+				say(c, ROLE_CRIT, "out of memory building the audit page");
+				break;
+			}
+		if (b.status == CUTOVER_OK)
+			audit_state_line(c, ROLE_NORMAL, "");
+		else if (b.status == CUTOVER_ENOENT)
+			audit_state_line(c, ROLE_DIM, b.message);
+		else
+			say(c, ROLE_WARN, "audit log: %s; trying again", b.message);
+		if (c->pager.n != before) {
+			if (follow && (int)c->pager.n > page)
+				c->pager.top = (int)c->pager.n - page;
+			c->dirty |= D_OVERLAY;
+		}
+		audit_reader_batch_free(&b);
 	}
 }
 
@@ -1247,6 +1307,7 @@ static void build_overlay(struct console *c)
 		c->pager.top = top;
 	} else if (c->mode == MODE_AUDIT && c->pager.n == 0) {
 		c->audit_last = 0;
+		c->audit_seq = 0; /* a read for an earlier opening is dropped */
 		snprintf(c->pager.title, sizeof(c->pager.title), "Audit log (live)");
 		if (pager_add(&c->pager, ROLE_TITLE,
 		              "Audit log (live): %s (Esc closes; new rows every second)",
@@ -1944,6 +2005,16 @@ static void flag_key(struct console *c, enum key_action a)
 	begin_intent(c);
 }
 
+/* The audit reader's thread: only wake the UI, as on_action_done. */
+static void on_audit_read(void *ctx)
+{
+	struct console *c = ctx;
+	char b = 1;
+	ssize_t w = write(c->act_pipe[1], &b, 1);
+
+	(void)w;
+}
+
 static void on_action_done(void *ctx, const struct action_result *res)
 {
 	struct console *c = ctx;
@@ -2583,8 +2654,10 @@ static int main_loop(struct console *c)
 			continue;
 		if (fds[1].revents & POLLIN)
 			engine_wakeup_drain(c->eng);
-		if (fds[3].revents & POLLIN)
+		if (fds[3].revents & POLLIN) {
 			take_results(c);
+			audit_take(c);
+		}
 		if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
 			if (fds[0].revents & (POLLHUP | POLLERR) && !(fds[0].revents & POLLIN)) {
 				c->exit_code = 1; /* the terminal went away */
@@ -2663,8 +2736,14 @@ static int open_actions(struct console *c)
 		                       sizeof(c->audit_path), &err) != CUTOVER_OK)
 			c->audit_path[0] = '\0';
 	}
+	/* The audit page's reader; without it the page says why it is empty. */
+	if (c->audit_path[0] &&
+	    audit_reader_create(c->audit_path, on_audit_read, c, &c->ar, &err) != CUTOVER_OK)
+		c->ar = NULL;
 	/* Intents a crash left without an outcome: said at start, kept on the
-	 * audit page. */
+	 * audit page.  Read here, on this thread, once: this is startup, before
+	 * the first frame and the first key (as rollback_check_unfinished),
+	 * not the main loop, which reads the log only through c->ar. */
 	if (c->audit_path[0] &&
 	    audit_unresolved(c->audit_path, count_unresolved, c, &err) != CUTOVER_OK)
 		c->unresolved = 0;
@@ -2786,6 +2865,7 @@ out:
 		rollback_snapshot_free(&c->rsnap);
 	/* Before the engine: an acknowledgement in flight calls into it. */
 	action_queue_destroy(c->aq, 3000);
+	audit_reader_destroy(c->ar); /* before the pipe its thread writes */
 	for (int i = 0; i < 2; i++)
 		if (c->act_pipe[i] >= 0)
 			close(c->act_pipe[i]);

@@ -6,7 +6,10 @@
 #    the status line names who changed it and to what; nothing is written;
 #  - `A` acknowledges the alert banner through the audited path;
 #  - `L` shows the audit log live: rows written meanwhile by another
-#    process (`cutover note`) appear while it is shown.
+#    process (`cutover note`) appear while it is shown;
+#  - with the log held under an exclusive lock by another process the
+#    page says "reading", Esc and L answer at once, and the rows come
+#    once the lock is released.
 set -u
 . "$SRCDIR/tests/lib/assert.sh"
 . "$SRCDIR/tests/lib/tmux.sh"
@@ -68,4 +71,53 @@ tmux_wait_gone 'Audit log (live)' || fail "Esc closes it"
 tmux_keys q
 tmux_wait_for 'Quit the console? y/n' && tmux_keys y
 tmux_wait_exit 10 || fail "quits"
+tmux_kill
+
+# The page never waits on the log: another process holds it under an
+# exclusive lock (a fresh log, so no connection of the console's is open:
+# the executor opens its own at the first action).  The page says it is
+# reading, Esc and L answer at once, and the rows come once it is released.
+AUDIT2="$work/audit2.db"
+"$CUTOVER" note "$work/rb.json" "before the lock" --audit "$AUDIT2" >/dev/null 2>&1
+expect_rc 0 $? "cutover note on a fresh log"
+tmux_start 160 48 env AWS_ENDPOINT_URL="$SIM_URL" AWS_ACCESS_KEY_ID=AKIDALICE \
+	AWS_SECRET_ACCESS_KEY=alice-secret AWS_REGION=us-east-1 CUTOVER_OPERATOR=alice \
+	AWS_CONFIG_FILE="$work/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/no-aws-credentials" \
+	CUTOVER_THEMES="$SRCDIR/themes" "$CUTOVER" "$work/rb.json" --audit "$AUDIT2"
+tmux_wait_for 'hello' || fail "the second console is up"
+tmux_keys L
+tmux_wait_for 'before the lock' || fail "the page lists the fresh log"
+mkfifo "$work/lock.in"
+sqlite3 -batch "$AUDIT2" <"$work/lock.in" >"$work/lock.out" 2>&1 &
+locker=$!
+exec 7>"$work/lock.in"
+# In WAL mode only locking_mode=EXCLUSIVE keeps readers out.
+printf '.timeout 5000\nPRAGMA locking_mode=EXCLUSIVE;\nBEGIN EXCLUSIVE;\nSELECT %s, count(*) FROM events;\n' "'locked'" >&7
+for _ in $(seq 100); do
+	grep -q '^locked|' "$work/lock.out" && break
+	sleep 0.1
+done
+grep -q '^locked|' "$work/lock.out" || fail "the sqlite3 shell took the lock: $(cat "$work/lock.out")"
+tmux_keys Escape
+tmux_wait_gone 'Audit log (live)' 3 || fail "Esc closes the page at once while the log is locked"
+tmux_keys L
+tmux_wait_for 'Audit log (live)' 3 || fail "L opens it at once while the log is locked"
+tmux_wait_for 'reading' 5 || fail "the page says it is reading"
+expect_not_contains "$(tmux_screen)" 'before the lock' "no rows while the log is locked"
+tmux_keys Escape
+tmux_wait_gone 'Audit log (live)' 3 || fail "Esc still answers at once"
+tmux_keys L
+tmux_wait_for 'reading' 5 || fail "still reading"
+printf 'COMMIT;\n' >&7
+exec 7>&-
+wait $locker
+tmux_wait_for 'before the lock' 10 || fail "the rows come once the lock is released"
+tmux_wait_gone 'reading' 5 || fail "and the page stops saying it is reading"
+"$CUTOVER" note "$work/rb.json" "after the lock" --audit "$AUDIT2" >/dev/null 2>&1
+expect_rc 0 $? "cutover note after the lock"
+tmux_wait_for 'after the lock' 10 || fail "a new row still appears"
+tmux_keys Escape
+tmux_keys q
+tmux_wait_for 'Quit the console? y/n' && tmux_keys y
+tmux_wait_exit 10 || fail "the second console quits"
 finish
