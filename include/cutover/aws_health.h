@@ -22,6 +22,13 @@ struct aws_health {
  * initialised; free with aws_health_free. */
 enum cutover_status aws_health_check(struct aws_client *c, const char *url, size_t body_cap,
 				     struct aws_health *out, struct aws_error *err) CUTOVER_MUST_CHECK;
+/* aws_health_check bounded by timeout_ms: connect and the whole request
+ * (a rollback `http` step's timeout_s); 0: the client's own limits (15 s
+ * by default).  A timeout is ETIMEOUT with err's detail naming the limit. */
+enum cutover_status aws_health_check_within(struct aws_client *c, const char *url,
+					    size_t body_cap, long timeout_ms,
+					    struct aws_health *out,
+					    struct aws_error *err) CUTOVER_MUST_CHECK;
 void aws_health_free(struct aws_health *h);
 
 #endif

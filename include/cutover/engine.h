@@ -220,6 +220,15 @@ void engine_destroy(struct engine *e);
 enum cutover_status engine_poll_once(struct engine *e, enum runbook_source src,
                                      struct cutover_err *err) CUTOVER_MUST_CHECK;
 
+/* One poll of what one gauge needs, on the calling thread, then publish
+ * that gauge: a METRIC or EXPRESSION gauge's own queries in one
+ * GetMetricData, an ALARM gauge's alarm in one DescribeAlarms, an HTTP
+ * gauge's URL in one GET.  For a caller waiting on one gauge without the
+ * pollers (the headless rollback's gauge_ok).  Same thread rules as
+ * engine_poll_once.  ENOENT: no such gauge. */
+enum cutover_status engine_poll_gauge(struct engine *e, const char *gauge_id,
+                                      struct cutover_err *err) CUTOVER_MUST_CHECK;
+
 /* engine_poll_once for every used source whose bit (1u << source) is in
  * mask, each on a thread of its own, all at once; returns when all are
  * done.  For the headless command: a round costs the slowest source, not

@@ -53,6 +53,14 @@ enum cutover_status aws_client_get(struct aws_client *c, const char *url, size_t
 				   struct aws_reply *reply, int *truncated, long *latency_ms,
 				   struct aws_error *err) CUTOVER_MUST_CHECK;
 
+/* aws_client_get bounded by timeout_ms (connect and the whole request;
+ * the connect limit is the client's when that is shorter); 0: the
+ * client's own limits. */
+enum cutover_status aws_client_get_within(struct aws_client *c, const char *url,
+					  size_t body_cap, long timeout_ms,
+					  struct aws_reply *reply, int *truncated,
+					  long *latency_ms, struct aws_error *err) CUTOVER_MUST_CHECK;
+
 void aws_reply_free(struct aws_reply *r);
 
 /* aws_client_call for a body the caller built: takes ownership of body

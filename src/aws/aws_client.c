@@ -845,6 +845,16 @@ enum cutover_status aws_client_get(struct aws_client *c, const char *url, size_t
 				   struct aws_reply *reply, int *truncated, long *latency_ms,
 				   struct aws_error *err)
 {
+	return aws_client_get_within(c, url, body_cap, 0, reply, truncated, latency_ms, err);
+}
+
+enum cutover_status aws_client_get_within(struct aws_client *c, const char *url,
+					  size_t body_cap, long timeout_ms,
+					  struct aws_reply *reply, int *truncated,
+					  long *latency_ms, struct aws_error *err)
+{
+	long total_ms = timeout_ms > 0 ? timeout_ms : c->timeout_ms;
+	long connect_ms = c->connect_timeout_ms < total_ms ? c->connect_timeout_ms : total_ms;
 	struct aws_error scratch;
 	struct aws_error *e = err ? err : &scratch;
 	struct xfer x;
@@ -872,6 +882,12 @@ enum cutover_status aws_client_get(struct aws_client *c, const char *url, size_t
 	x.cap = body_cap;
 	curl_easy_reset(c->h);
 	rc = common_opts(c, url, &x);
+	/* The caller's bound (a rollback step's timeout_s) replaces the
+	 * client's: connect and the whole request. */
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(c->h, CURLOPT_TIMEOUT_MS, total_ms);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(c->h, CURLOPT_HTTPGET, 1L);
 	if (rc == CURLE_OK)
@@ -892,6 +908,10 @@ enum cutover_status aws_client_get(struct aws_client *c, const char *url, size_t
 		int retryable, is_timeout;
 
 		transport_error(e, c, rc, &retryable, &is_timeout);
+		if (is_timeout)
+			snprintf(e->detail, sizeof(e->detail),
+				 "timed out (no complete answer within %ld ms; connect limit %ld ms)",
+				 total_ms, connect_ms);
 		return e->status;
 	}
 	curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &http);

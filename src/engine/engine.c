@@ -824,6 +824,32 @@ enum cutover_status engine_poll_once(struct engine *e, enum runbook_source src,
 	return st;
 }
 
+enum cutover_status engine_poll_gauge(struct engine *e, const char *gauge_id,
+                                      struct cutover_err *err)
+{
+	struct aws_error aerr;
+	enum cutover_status st;
+	size_t gi;
+
+	for (gi = 0; gi < e->rb->ngauges; gi++)
+		if (gauge_id && strcmp(e->rb->gauges[gi].id, gauge_id) == 0)
+			break;
+	if (gi == e->rb->ngauges)
+		return cutover_errf(err, CUTOVER_ENOENT, "engine: no gauge \"%s\" in the runbook",
+		                    gauge_id ? gauge_id : "");
+	aws_error_clear(&aerr);
+	/* The source's freshness is not published: the other gauges of the
+	 * source were not read. */
+	st = engine_gauge_poll(e, gi, &aerr);
+	if (st != CUTOVER_OK) {
+		if (aerr.kind == AWS_ERR_NONE)
+			cutover_errf(err, st, "gauge %s: %s", gauge_id, cutover_status_str(st));
+		else
+			aws_error_to_err(&aerr, err);
+	}
+	return st;
+}
+
 /* --- threads -------------------------------------------------------------- */
 
 struct one_poll {

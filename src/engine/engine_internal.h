@@ -109,4 +109,8 @@ struct aws_error;
 enum cutover_status engine_source_poll(struct engine *e, enum runbook_source src,
                                        struct aws_error *aerr);
 
+/* One poll of gauge gi alone (< rb->ngauges): its own GetMetricData
+ * queries, its alarm or its URL, on its source's client. */
+enum cutover_status engine_gauge_poll(struct engine *e, size_t gi, struct aws_error *aerr);
+
 #endif

@@ -517,7 +517,9 @@ static void publish_gauges(struct engine *e, enum runbook_gauge_kind k1, enum ru
 	engine_unlock_publish(e);
 }
 
-static enum cutover_status poll_metrics(struct engine *e, struct aws_client *cl,
+/* The metric and expression gauges: all of them in one GetMetricData
+ * (only < 0), or gauge `only` alone (engine_poll_gauge). */
+static enum cutover_status poll_metrics(struct engine *e, struct aws_client *cl, long only,
                                         struct aws_error *aerr)
 {
 	const struct runbook *rb = e->rb;
@@ -528,7 +530,9 @@ static enum cutover_status poll_metrics(struct engine *e, struct aws_client *cl,
 	bool *fed = NULL;
 	double now = engine_now(e);
 
-	if ((st = metric_query_plan_build(rb, now, &plan, &err)) != CUTOVER_OK) {
+	st = only < 0 ? metric_query_plan_build(rb, now, &plan, &err)
+	              : metric_query_plan_build_gauge(rb, (size_t)only, now, &plan, &err);
+	if (st != CUTOVER_OK) {
 		aws_error_clear(aerr);
 		aerr->kind = AWS_ERR_INVALID;
 		aerr->status = st;
@@ -551,7 +555,7 @@ static enum cutover_status poll_metrics(struct engine *e, struct aws_client *cl,
 		const struct cw_result *res = &d.results[r];
 		struct engine_gauge_priv *p;
 
-		if (gi < 0 || (size_t)gi >= rb->ngauges)
+		if (gi < 0 || (size_t)gi >= rb->ngauges || (only >= 0 && gi != only))
 			continue;
 		p = &e->gauge_priv[gi];
 		gauge_eval_feed(&p->eval, &rb->gauges[gi], res->timestamps, res->values, res->count,
@@ -569,7 +573,7 @@ static enum cutover_status poll_metrics(struct engine *e, struct aws_client *cl,
 		const struct runbook_gauge *g = &rb->gauges[i];
 
 		if ((g->kind == RUNBOOK_GAUGE_METRIC || g->kind == RUNBOOK_GAUGE_EXPRESSION) &&
-		    !fed[i])
+		    !fed[i] && (only < 0 || (size_t)only == i))
 			gauge_eval_tick(&e->gauge_priv[i].eval, g, now);
 	}
 	publish_gauges(e, RUNBOOK_GAUGE_METRIC, RUNBOOK_GAUGE_EXPRESSION);
@@ -580,7 +584,8 @@ out:
 	return st;
 }
 
-static enum cutover_status poll_alarms(struct engine *e, struct aws_client *cl,
+/* The alarm gauges: all in one DescribeAlarms, or gauge `only`'s alarm. */
+static enum cutover_status poll_alarms(struct engine *e, struct aws_client *cl, long only,
                                        struct aws_error *aerr)
 {
 	const struct runbook *rb = e->rb;
@@ -593,7 +598,7 @@ static enum cutover_status poll_alarms(struct engine *e, struct aws_client *cl,
 	if (!names)
 		return oom(aerr);
 	for (size_t i = 0; i < rb->ngauges; i++)
-		if (rb->gauges[i].kind == RUNBOOK_GAUGE_ALARM)
+		if (rb->gauges[i].kind == RUNBOOK_GAUGE_ALARM && (only < 0 || (size_t)only == i))
 			names[n++] = rb->gauges[i].alarm;
 	if ((st = cw_describe_alarms(cl, names, n, NULL, 0, &l, aerr)) != CUTOVER_OK)
 		goto out;
@@ -604,7 +609,7 @@ static enum cutover_status poll_alarms(struct engine *e, struct aws_client *cl,
 		const struct cw_alarm *a = NULL;
 		char buf[640];
 
-		if (g->kind != RUNBOOK_GAUGE_ALARM)
+		if (g->kind != RUNBOOK_GAUGE_ALARM || (only >= 0 && (size_t)only != i))
 			continue;
 		for (size_t k = 0; k < l.count; k++)
 			if (str_eq(l.items[k].name, g->alarm))
@@ -629,7 +634,8 @@ out:
 	return st;
 }
 
-static enum cutover_status poll_health(struct engine *e, struct aws_client *cl,
+/* The HTTP gauges: every URL in turn, or gauge `only`'s. */
+static enum cutover_status poll_health(struct engine *e, struct aws_client *cl, long only,
                                        struct aws_error *aerr)
 {
 	const struct runbook *rb = e->rb;
@@ -644,7 +650,7 @@ static enum cutover_status poll_health(struct engine *e, struct aws_client *cl,
 		bool ok;
 		double now;
 
-		if (g->kind != RUNBOOK_GAUGE_HTTP)
+		if (g->kind != RUNBOOK_GAUGE_HTTP || (only >= 0 && (size_t)only != i))
 			continue;
 		aws_error_clear(&herr);
 		st = aws_health_check(cl, g->url, 4096, &h, &herr);
@@ -722,13 +728,30 @@ enum cutover_status engine_source_poll(struct engine *e, enum runbook_source src
 	case RUNBOOK_SRC_FLAGS:
 		return poll_flags(e, cl, aerr);
 	case RUNBOOK_SRC_METRICS:
-		return poll_metrics(e, cl, aerr);
+		return poll_metrics(e, cl, -1, aerr);
 	case RUNBOOK_SRC_ALARMS:
-		return poll_alarms(e, cl, aerr);
+		return poll_alarms(e, cl, -1, aerr);
 	case RUNBOOK_SRC_HEALTH:
-		return poll_health(e, cl, aerr);
+		return poll_health(e, cl, -1, aerr);
 	case RUNBOOK_SRC_IDENTITY:
 		return poll_identity(e, cl, aerr);
+	default:
+		return CUTOVER_EINVAL;
+	}
+}
+
+enum cutover_status engine_gauge_poll(struct engine *e, size_t gi, struct aws_error *aerr)
+{
+	const struct runbook_gauge *g = &e->rb->gauges[gi];
+
+	switch (g->kind) {
+	case RUNBOOK_GAUGE_METRIC:
+	case RUNBOOK_GAUGE_EXPRESSION:
+		return poll_metrics(e, e->src[RUNBOOK_SRC_METRICS].client, (long)gi, aerr);
+	case RUNBOOK_GAUGE_ALARM:
+		return poll_alarms(e, e->src[RUNBOOK_SRC_ALARMS].client, (long)gi, aerr);
+	case RUNBOOK_GAUGE_HTTP:
+		return poll_health(e, e->src[RUNBOOK_SRC_HEALTH].client, (long)gi, aerr);
 	default:
 		return CUTOVER_EINVAL;
 	}

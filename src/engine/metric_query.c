@@ -130,8 +130,9 @@ static enum cutover_status add_metric(struct metric_query_plan *p, const struct 
 	return CUTOVER_OK;
 }
 
-enum cutover_status metric_query_plan_build(const struct runbook *rb, double now,
-                                            struct metric_query_plan *out, struct cutover_err *err)
+/* The plan for every metric gauge (only < 0) or for gauge `only` alone. */
+static enum cutover_status build(const struct runbook *rb, long only, double now,
+                                 struct metric_query_plan *out, struct cutover_err *err)
 {
 	size_t nq = 0, nd = 0;
 	unsigned pmin = 0, pmax = 0;
@@ -142,7 +143,7 @@ enum cutover_status metric_query_plan_build(const struct runbook *rb, double now
 		const struct runbook_gauge *g = &rb->gauges[i];
 		unsigned per;
 
-		if (!is_metric_gauge(g))
+		if (!is_metric_gauge(g) || (only >= 0 && (size_t)only != i))
 			continue;
 		per = period_of(g);
 		if (g->kind == RUNBOOK_GAUGE_METRIC) {
@@ -181,6 +182,8 @@ enum cutover_status metric_query_plan_build(const struct runbook *rb, double now
 		const struct runbook_gauge *g = &rb->gauges[i];
 		unsigned per = period_of(g);
 
+		if (only >= 0 && (size_t)only != i)
+			continue;
 		if (g->kind == RUNBOOK_GAUGE_METRIC) {
 			const char *id = make_id(out, i, 0);
 
@@ -217,6 +220,23 @@ enum cutover_status metric_query_plan_build(const struct runbook *rb, double now
 		}
 	}
 	return CUTOVER_OK;
+}
+
+enum cutover_status metric_query_plan_build(const struct runbook *rb, double now,
+                                            struct metric_query_plan *out, struct cutover_err *err)
+{
+	return build(rb, -1, now, out, err);
+}
+
+enum cutover_status metric_query_plan_build_gauge(const struct runbook *rb, size_t gi, double now,
+                                                  struct metric_query_plan *out,
+                                                  struct cutover_err *err)
+{
+	if (gi >= rb->ngauges) {
+		memset(out, 0, sizeof(*out));
+		return cutover_errf(err, CUTOVER_EINVAL, "no gauge %zu in the runbook", gi);
+	}
+	return build(rb, (long)gi, now, out, err);
 }
 
 void metric_query_plan_free(struct metric_query_plan *p)

@@ -38,6 +38,12 @@ struct metric_query_plan {
 enum cutover_status metric_query_plan_build(const struct runbook *rb, double now,
                                             struct metric_query_plan *out,
                                             struct cutover_err *err) CUTOVER_MUST_CHECK;
+/* The same plan for gauge gi alone (its queries, its window): what a
+ * caller waiting on one gauge asks.  Empty when gi is not a METRIC or
+ * EXPRESSION gauge; CUTOVER_EINVAL when gi is out of range. */
+enum cutover_status metric_query_plan_build_gauge(const struct runbook *rb, size_t gi, double now,
+                                                  struct metric_query_plan *out,
+                                                  struct cutover_err *err) CUTOVER_MUST_CHECK;
 void metric_query_plan_free(struct metric_query_plan *p);
 
 /* The gauge a returned id belongs to: "m3_0" -> 3, "e7" -> 7; -1 for an

@@ -945,10 +945,16 @@ static void do_http(struct rollback_runner *r, size_t i, struct outcome *o)
 
 	set_detail(r, i, "GET %s", s->http.url);
 	aws_error_clear(&aerr);
-	if (aws_health_check(actions_client_get(r->actions), s->http.url, 4096, &h, &aerr) !=
-	    CUTOVER_OK) {
+	/* The step's own timeout_s, not the client's 15 s default. */
+	if (aws_health_check_within(actions_client_get(r->actions), s->http.url, 4096,
+	                            (long)s->http.timeout_s * 1000, &h, &aerr) != CUTOVER_OK) {
 		if (interrupted(r)) {
 			interrupted_outcome(r, o);
+		} else if (aerr.status == CUTOVER_ETIMEOUT) {
+			outcome_set(o, ROLLBACK_ITEM_FAILED,
+			            "GET %s: no answer within the step's timeout_s of %u s; check "
+			            "the service, or raise timeout_s in the runbook",
+			            s->http.url, s->http.timeout_s);
 		} else {
 			aws_error_render(&aerr, msg, sizeof(msg));
 			outcome_set(o, ROLLBACK_ITEM_FAILED, "GET %s: no answer: %s", s->http.url,
@@ -1009,7 +1015,8 @@ static bool gauge_now(struct rollback_runner *r, const struct runbook_gauge *g,
 			return false;
 		}
 		e = r->own_engine;
-		if (engine_poll_once(e, gauge_source(g), &err) != CUTOVER_OK) {
+		/* Only what this gauge needs, not its whole source. */
+		if (engine_poll_gauge(e, g->id, &err) != CUTOVER_OK) {
 			copy_trunc(why, why_len, err.msg);
 			return false;
 		}
