@@ -81,6 +81,47 @@ static void test_plan(void **state)
 	runbook_destroy(rb);
 }
 
+/* One gauge alone: its queries only, and the window it needs. */
+static void test_plan_one_gauge(void **state)
+{
+	struct runbook *rb = load();
+	struct metric_query_plan p;
+	struct cutover_err err;
+	double now = 1800000000.0 + 1234.5;
+
+	(void)state;
+	assert_int_equal(metric_query_plan_build_gauge(rb, 0, now, &p, &err), CUTOVER_OK);
+	assert_int_equal(p.nqueries, 1);
+	assert_string_equal(p.queries[0].id, "m0_0");
+	assert_string_equal(p.queries[0].metric_name, "ErrorRate");
+	/* errors alone: period 60, (3+3+1)*60 = 420 s back. */
+	assert_true(p.end == 1800001200.0);
+	assert_true(p.start == 1800001200.0 - 420.0);
+	metric_query_plan_free(&p);
+
+	assert_int_equal(metric_query_plan_build_gauge(rb, 1, now, &p, &err), CUTOVER_OK);
+	assert_int_equal(p.nqueries, 3);
+	assert_string_equal(p.queries[0].id, "m1_0");
+	assert_string_equal(p.queries[1].id, "m1_1");
+	assert_string_equal(p.queries[2].id, "e1");
+	assert_true(p.end == 1800001200.0); /* on a 300 s boundary already */
+	assert_true(p.start == 1799999700.0);
+	metric_query_plan_free(&p);
+
+	/* Not a metric gauge: nothing to ask; out of range: refused. */
+	for (size_t i = 2; i < rb->ngauges; i++) {
+		assert_int_equal(metric_query_plan_build_gauge(rb, i, now, &p, &err), CUTOVER_OK);
+		if (rb->gauges[i].kind != RUNBOOK_GAUGE_METRIC &&
+		    rb->gauges[i].kind != RUNBOOK_GAUGE_EXPRESSION)
+			assert_int_equal(p.nqueries, 0);
+		metric_query_plan_free(&p);
+	}
+	assert_int_equal(metric_query_plan_build_gauge(rb, rb->ngauges, now, &p, &err),
+	                 CUTOVER_EINVAL);
+	metric_query_plan_free(&p);
+	runbook_destroy(rb);
+}
+
 static void test_gauge_of(void **state)
 {
 	static const struct {
@@ -152,6 +193,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_plan),
+	    cmocka_unit_test(test_plan_one_gauge),
 	    cmocka_unit_test(test_gauge_of),
 	    cmocka_unit_test(test_rewrite),
 	    cmocka_unit_test(test_empty),
