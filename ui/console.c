@@ -1280,8 +1280,10 @@ static void audit_take(struct console *c)
 			audit_state_line(c, ROLE_NORMAL, "");
 		else if (b.status == CUTOVER_ENOENT)
 			audit_state_line(c, ROLE_DIM, b.message);
-		else
+		else {
+			audit_state_line(c, ROLE_WARN, b.message);
 			say(c, ROLE_WARN, "audit log: %s; trying again", b.message);
+		}
 		if (c->pager.n != before) {
 			if (follow && (int)c->pager.n > page)
 				c->pager.top = (int)c->pager.n - page;
