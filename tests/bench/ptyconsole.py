@@ -30,6 +30,14 @@ import argparse, fcntl, json, os, select, signal, struct, subprocess, sys, termi
 BURST_GAP = 0.004  # silence that ends one frame's output (ncurses writes a frame in a few ms)
 
 
+def cpu_s(pid, tick, tid=None):
+	path = "/proc/%d/stat" % pid if tid is None else "/proc/%d/task/%s/stat" % (pid, tid)
+	with open(path) as f:
+		v = f.read()
+	f = v[v.rindex(")") + 2:].split()
+	return (int(f[11]) + int(f[12])) / tick
+
+
 class Pty:
 	def __init__(self, cmd, cols, rows, env):
 		self.m, s = os.openpty()
@@ -37,6 +45,7 @@ class Pty:
 		self.p = subprocess.Popen(cmd, stdin=s, stdout=s, stderr=s, env=env, start_new_session=True,
 		                          preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
 		os.close(s)
+		self.t_start = time.monotonic()
 		self.chunks = []  # (monotonic, wall, bytes)
 		self.lock = threading.Lock()
 		self.done = False
@@ -92,7 +101,16 @@ class Pty:
 				k, _, v = l.partition(":")
 				if k in ("Rss", "Pss", "Private_Clean", "Private_Dirty", "Anonymous"):
 					st[k] = int(v.split()[0])
-		except OSError:
+			# CPU since the start, whole process and by thread name (seconds)
+			tick = os.sysconf("SC_CLK_TCK")
+			st["cpu_s"] = cpu_s(self.p.pid, tick)
+			st["elapsed_s"] = time.monotonic() - self.t_start
+			by = {}
+			for t in os.listdir("/proc/%d/task" % self.p.pid):
+				name = open("/proc/%d/task/%s/comm" % (self.p.pid, t)).read().strip()
+				by[name] = by.get(name, 0.0) + cpu_s(self.p.pid, tick, t)
+			st["threads_cpu_s"] = by
+		except (OSError, ValueError):
 			pass
 		return st
 

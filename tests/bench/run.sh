@@ -420,6 +420,9 @@ for s in k["samples"]:
         bykey.setdefault(s["key"], []).append(s["end_ms"])
 line("bykey", "; ".join("%s %d: p50 %.2f max %.2f" % (n, len(v), pct(v, 0.5), max(v)) for n, v in bykey.items()))
 p = k["proc"]
+th = p.get("threads_cpu_s", {})
+line("cpu", "%.2f s" % p.get("cpu_s", float("nan")), "%.0f s" % p.get("elapsed_s", float("nan")),
+     ", ".join("%s %.2f s" % kv for kv in sorted(th.items(), key=lambda kv: -kv[1]) if kv[1] > 0))
 line("mem", "%.1f MB" % (p.get("VmHWM", 0) / 1024.0), "RSS %.1f MB, PSS %.1f MB, USS %.1f MB, %s threads at the end" %
      (p.get("Rss", 0) / 1024.0, p.get("Pss", 0) / 1024.0, (p.get("Private_Clean", 0) + p.get("Private_Dirty", 0)) / 1024.0, p.get("Threads")))
 PY
@@ -434,6 +437,7 @@ else
 	v=missed; awk -v p="$(sget keyin 3)" 'BEGIN { exit !(p < 16) }' && v=met
 	res scale "keystroke to screen p99, inside (trace)" "$(sget keyin 3) ms" "< 16 ms" $v "KEY_MS: poll() returning with the key readable to doupdate() returning: p50 $(sget keyin 2) ms, max $(sget keyin 4) ms over $(sget keyin 5) key frames"
 	res scale "console peak RSS at scale" "$(sget mem)" "" info "VmHWM after the keys; $(sget mem 3)"
+	res scale "console CPU at scale (whole run)" "$(sget cpu)" "" info "utime+stime of the console over its $(sget cpu 3) (start, the first polls, 10 s settle, the keys; executions polled every 4 s); by thread: $(sget cpu 4)"
 fi
 kill "$SCALE_PID" 2>/dev/null
 
