@@ -651,7 +651,11 @@ if fuzz == "1" and os.path.exists(w + "/fuzz.out"):
     o.append("".join(fl[start:]).rstrip())
     o.append("```\n")
 soak = os.path.join(root, "tests/bench/last-soak.txt")
-if os.path.exists(soak):
+soak_md = os.path.join(root, "tests/bench/soak.md")
+if os.path.exists(soak_md):
+    # the soak's own write-up (it quotes last-soak.txt itself)
+    o.append(open(soak_md).read().rstrip() + "\n")
+elif os.path.exists(soak):
     o.append("## Last soak (`tests/bench/soak.sh`), quoted from tests/bench/last-soak.txt\n")
     o.append("```")
     o.append(open(soak).read().rstrip())
