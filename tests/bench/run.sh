@@ -7,7 +7,7 @@
 # --only poll,idle,scale,latency,audit runs those sections alone (with --out,
 # for development; the committed docs/performance.md is a whole run).
 #
-# Environment (the defaults make the whole run about 6-8 minutes):
+# Environment (the defaults make the whole run about 8-10 minutes):
 #   BENCH_BUILD      the build directory (default build/; built if missing)
 #   BENCH_N          `cutover status` runs per average (default 20; --quick 5)
 #   BENCH_AWS_N      AWS CLI rounds of three calls (default 5; --quick 2)
@@ -256,7 +256,7 @@ IDLE_LOAD0=$(load)
 python3 "$ROOT/tests/bench/idle.py" "$IDLE_S" "$W/idle.json" "${procs[@]}" --smaps console --md "$W/idle_smaps.md" |
 	sed 's/^/  /'
 IDLE_LOAD1=$(load)
-"${TM[@]}" capture-pane -p -t console >"$W/idle_console.screen" 2>/dev/null
+for n in console htop btop; do "${TM[@]}" capture-pane -p -t $n >"$W/idle_$n.screen" 2>/dev/null; done
 "${TM[@]}" kill-server 2>/dev/null
 [ -n "$FLOOR_PID" ] && kill "$FLOOR_PID" 2>/dev/null
 kill "$IDLE_PID" 2>/dev/null
@@ -281,7 +281,16 @@ f = p.get("curl_floor")
 if f:
     line("floor", mb(f["VmHWM"]), "a program that only links libcurl, calls curl_global_init and makes one GET to the sim (tests/bench/curl_floor.c): VmHWM; PSS %s, USS %s" % (mb(f["Pss"]), mb(f["USS"])))
 line("version", mb(int(ver)), "peak RSS of `cutover version` (every library loaded, libcurl initialised, nothing else)")
-line("peers", "%s; %s" % (hv, bv))
+# each program was really running its screen (not an error) at the end
+w = sys.argv[1].rsplit("/", 1)[0]
+seen = []
+for n, text in (("console", "1 Phases"), ("htop", "Load average"), ("btop", "cpu")):
+    try:
+        scr = open("%s/idle_%s.screen" % (w, n)).read()
+    except OSError:
+        scr = ""
+    seen.append("%s %s" % (n, "showed %r" % text if text in scr else "did NOT show %r" % text))
+line("peers", "%s; %s; screens at the end: %s" % (hv, bv, ", ".join(seen)))
 PY
 iget() { awk -F'\t' -v k="$1" '$1 == k { print $'"${2:-2}"' }' "$W/idle_res"; }
 if [ -s "$W/idle_res" ]; then
@@ -407,10 +416,14 @@ for f in fr:
         if ch != "-":
             causes[ch] = causes.get(ch, 0) + 1
 eng = [float(f[1]) for f in fr if "e" in f[2]]
+# after the first second: the frames of the running console, without the
+# first layout and the first snapshots
+steady = [float(f[1]) for f in fr if float(f[0]) >= 1000]
 slow = sorted(fr, key=lambda f: -float(f[1]))[:3]
 line("frame", "%.2f" % pct(draw, 0.5), "%.2f" % pct(draw, 0.99), "%.2f" % max(draw or [float("nan")]), len(draw),
      "frames with cause: " + ", ".join("%s %d" % ({"k": "key", "e": "engine", "a": "action", "t": "tick", "r": "resize"}[c], n) for c, n in sorted(causes.items())),
-     "%.2f" % pct(eng, 0.5) if eng else "nan", "; ".join("%s ms (%s)" % (f[1], f[2]) for f in slow))
+     "%.2f" % pct(eng, 0.5) if eng else "nan", "; ".join("%s ms (%s at %s ms)" % (f[1], f[2], f[0]) for f in slow),
+     "%.2f" % pct(steady, 0.99), "%.2f" % max(steady or [float("nan")]), len(steady))
 line("keyin", "%.2f" % pct(kin, 0.5), "%.2f" % pct(kin, 0.99), "%.2f" % max(kin or [float("nan")]), len(kin))
 line("keyout", "%.2f" % k["first_p50"], "%.2f" % k["first_p99"], "%.2f" % k["end_p50"], "%.2f" % k["end_p99"],
      "%.2f" % k["end_max"], k["n"], k["no_update"])
@@ -431,7 +444,7 @@ if [ -n "$(sget error)" ]; then
 	res scale "console at scale" "failed" "" missed "$(sget error)"
 else
 	v=missed; awk -v p="$(sget frame 3)" 'BEGIN { exit !(p < 4) }' && v=met
-	res scale "console frame time p99 (160x48)" "$(sget frame 3) ms" "< 4 ms" $v "redraw start to doupdate() return, from CUTOVER_FRAME_TRACE: p50 $(sget frame 2) ms, max $(sget frame 4) ms over $(sget frame 5) frames ($(sget frame 6)); engine frames p50 $(sget frame 7) ms; slowest: $(sget frame 8); load $(load)"
+	res scale "console frame time p99 (160x48)" "$(sget frame 3) ms" "< 4 ms" $v "redraw start to doupdate() return, from CUTOVER_FRAME_TRACE: p50 $(sget frame 2) ms, max $(sget frame 4) ms over $(sget frame 5) frames ($(sget frame 6)); engine frames p50 $(sget frame 7) ms; slowest: $(sget frame 8); after the first second (without the first layout and snapshots): p99 $(sget frame 9) ms, max $(sget frame 10) ms over $(sget frame 11) frames; load $(load)"
 	v=missed; awk -v p="$(sget keyout 5)" 'BEGIN { exit !(p < 16) }' && v=met
 	res scale "keystroke to screen p99, outside (pty)" "$(sget keyout 5) ms" "< 16 ms" $v "write() of the key on the pty master to the end of the screen update's bytes (last read before 4 ms of silence): p50 $(sget keyout 4) ms, max $(sget keyout 6) ms; first byte p50 $(sget keyout 2) ms, p99 $(sget keyout 3) ms; $(sget keyout 7) keys, $(sget keyout 8) without an update in 0.5 s; by key: $(sget bykey)"
 	v=missed; awk -v p="$(sget keyin 3)" 'BEGIN { exit !(p < 16) }' && v=met
