@@ -78,9 +78,9 @@ static void test_records_and_format(void **state)
 	assert_true(frame_trace_finish());
 	assert_false(frame_trace_on());
 	assert_string_equal(read_trace(), "250.000 3.906 t -\n"
-					  "1500.000 500.000 ke 1000.000\n"
-					  "2500.000 250.000 - -\n"
-					  "3000.000 125.000 keatr 125.000\n");
+	                                  "1500.000 500.000 ke 1000.000\n"
+	                                  "2500.000 250.000 - -\n"
+	                                  "3000.000 125.000 keatr 125.000\n");
 	unsetenv("CUTOVER_FRAME_TRACE");
 }
 
@@ -94,7 +94,7 @@ static void test_frame_before_wake(void **state)
 	frame_trace_frame(6.0, 6.25);
 	assert_true(frame_trace_finish());
 	assert_string_equal(read_trace(), "0.000 500.000 - -\n"
-					  "1000.000 250.000 a -\n");
+	                                  "1000.000 250.000 a -\n");
 }
 
 /* More frames than the first allocation (4096): the array grows, every
@@ -158,9 +158,12 @@ static void test_unwritable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_off_when_unset),   cmocka_unit_test(test_records_and_format),
-		cmocka_unit_test(test_frame_before_wake), cmocka_unit_test(test_many_frames),
-		cmocka_unit_test(test_empty),            cmocka_unit_test(test_unwritable),
+	    cmocka_unit_test(test_off_when_unset),
+	    cmocka_unit_test(test_records_and_format),
+	    cmocka_unit_test(test_frame_before_wake),
+	    cmocka_unit_test(test_many_frames),
+	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_unwritable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
