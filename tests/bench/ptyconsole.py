@@ -19,7 +19,11 @@ keys: presses N keys ~PACE s apart, each at t0 = just before write(): Tab
 burst (the last read before BURST_GAP of silence), in ms.  The console
 redraws its clock at every whole second: keys are only sent between 0.1 s
 and 0.85 s past a second so that redraw is not taken for the key's.  A key
-with no byte within 0.5 s counts as "no update".
+with no byte within 0.5 s counts as "no update".  Around each key the
+console's main thread (the one that draws) is read from
+/proc/PID/task/PID/schedstat: its time on a CPU and its time waiting on a
+run queue in that key's window, which tells a slow key that did work from
+one that waited for a core.
 
 banner: INC.json holds epoch times at which the sim's incidents start; for
 each, the time from that moment to the first read that holds the banner's
@@ -28,6 +32,17 @@ so the next incident raises it again."""
 import argparse, fcntl, json, os, select, signal, struct, subprocess, sys, termios, threading, time
 
 BURST_GAP = 0.004  # silence that ends one frame's output (ncurses writes a frame in a few ms)
+
+
+def schedstat(pid):
+	"""(ns on a CPU, ns waiting on a run queue) of the console's main thread,
+	the one that draws; (0, 0) when the kernel has no schedstats."""
+	try:
+		with open("/proc/%d/task/%d/schedstat" % (pid, pid)) as f:
+			v = f.read().split()
+		return int(v[0]), int(v[1])
+	except (OSError, ValueError, IndexError):
+		return 0, 0
 
 
 def cpu_s(pid, tick, tid=None):
@@ -110,6 +125,8 @@ class Pty:
 				name = open("/proc/%d/task/%s/comm" % (self.p.pid, t)).read().strip()
 				by[name] = by.get(name, 0.0) + cpu_s(self.p.pid, tick, t)
 			st["threads_cpu_s"] = by
+			run, wait = schedstat(self.p.pid)
+			st["ui_run_ms"], st["ui_wait_ms"] = run / 1e6, wait / 1e6
 		except (OSError, ValueError):
 			pass
 		return st
@@ -187,6 +204,7 @@ def run_keys(a):
 				break
 			time.sleep(0.002)
 		i0 = len(p.chunks)
+		run0, wait0 = schedstat(p.p.pid)
 		t0 = time.monotonic()
 		p.write(b)
 		first = last = None
@@ -204,17 +222,27 @@ def run_keys(a):
 				if time.monotonic() - last > BURST_GAP:
 					break
 			time.sleep(0.0005)
-		samples.append({"key": name, "first_ms": None if first is None else (first - t0) * 1e3,
+		run1, wait1 = schedstat(p.p.pid)
+		samples.append({"run_ms": (run1 - run0) / 1e6, "wait_ms": (wait1 - wait0) / 1e6, "key": name, "first_ms": None if first is None else (first - t0) * 1e3,
 		                "end_ms": None if last is None else (last - t0) * 1e3, "bytes": nbytes, "head": raw[:60].decode("utf-8", "replace")})
 		time.sleep(max(0.0, a.pace - (time.monotonic() - t0)))
 	stats = p.proc_stats()
 	rc = p.end()
+	# the UI thread's own time on a CPU in each key's window, and its time
+	# waiting for one (run queue: other threads and processes had the cores)
+	runs = [s["run_ms"] for s in samples if s["first_ms"] is not None]
+	waits = [s["wait_ms"] for s in samples if s["first_ms"] is not None]
 	firsts = [s["first_ms"] for s in samples if s["first_ms"] is not None]
 	ends = [s["end_ms"] for s in samples if s["end_ms"] is not None]
 	out = {"samples": samples, "proc": stats, "exit": rc, "n": len(samples),
 	       "no_update": sum(1 for s in samples if s["first_ms"] is None),
 	       "first_p50": pct(firsts, 0.5), "first_p99": pct(firsts, 0.99), "first_max": max(firsts or [float("nan")]),
-	       "end_p50": pct(ends, 0.5), "end_p99": pct(ends, 0.99), "end_max": max(ends or [float("nan")])}
+	       "end_p50": pct(ends, 0.5), "end_p99": pct(ends, 0.99), "end_max": max(ends or [float("nan")]),
+	       "run_p50": pct(runs, 0.5), "run_p99": pct(runs, 0.99), "run_max": max(runs or [float("nan")]),
+	       "wait_p50": pct(waits, 0.5), "wait_p99": pct(waits, 0.99), "wait_max": max(waits or [float("nan")])}
+	# the slowest keys: how much of each was waiting for a CPU
+	out["slowest"] = [[s["key"], s["end_ms"], s["run_ms"], s["wait_ms"]] for s in
+	                  sorted((s for s in samples if s["end_ms"] is not None), key=lambda s: -s["end_ms"])[:5]]
 	json.dump(out, open(a.out, "w"), indent=1)
 	print("keys %d (no update %d): first byte p50 %.2f p99 %.2f ms; end of burst p50 %.2f p99 %.2f max %.2f ms; VmHWM %s kB" %
 	      (out["n"], out["no_update"], out["first_p50"], out["first_p99"], out["end_p50"], out["end_p99"],

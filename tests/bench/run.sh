@@ -427,6 +427,10 @@ line("frame", "%.2f" % pct(draw, 0.5), "%.2f" % pct(draw, 0.99), "%.2f" % max(dr
 line("keyin", "%.2f" % pct(kin, 0.5), "%.2f" % pct(kin, 0.99), "%.2f" % max(kin or [float("nan")]), len(kin))
 line("keyout", "%.2f" % k["first_p50"], "%.2f" % k["first_p99"], "%.2f" % k["end_p50"], "%.2f" % k["end_p99"],
      "%.2f" % k["end_max"], k["n"], k["no_update"])
+line("sched", "%.2f" % k.get("run_p50", float("nan")), "%.2f" % k.get("run_p99", float("nan")), "%.2f" % k.get("run_max", float("nan")),
+     "%.2f" % k.get("wait_p50", float("nan")), "%.2f" % k.get("wait_p99", float("nan")), "%.2f" % k.get("wait_max", float("nan")),
+     "; ".join("%s %.2f ms (on a CPU %.2f, waiting %.2f)" % tuple(x) for x in k.get("slowest", [])),
+     "%.0f" % k["proc"].get("ui_run_ms", float("nan")), "%.0f" % k["proc"].get("ui_wait_ms", float("nan")))
 bykey = {}
 for s in k["samples"]:
     if s["end_ms"] is not None:
@@ -447,6 +451,7 @@ else
 	res scale "console frame time p99 (160x48)" "$(sget frame 3) ms" "< 4 ms" $v "redraw start to doupdate() return, from CUTOVER_FRAME_TRACE: p50 $(sget frame 2) ms, max $(sget frame 4) ms over $(sget frame 5) frames ($(sget frame 6)); engine frames p50 $(sget frame 7) ms; slowest: $(sget frame 8); after the first second (without the first layout and snapshots): p99 $(sget frame 9) ms, max $(sget frame 10) ms over $(sget frame 11) frames; load $(load)"
 	v=missed; awk -v p="$(sget keyout 5)" 'BEGIN { exit !(p < 16) }' && v=met
 	res scale "keystroke to screen p99, outside (pty)" "$(sget keyout 5) ms" "< 16 ms" $v "write() of the key on the pty master to the end of the screen update's bytes (last read before 4 ms of silence): p50 $(sget keyout 4) ms, max $(sget keyout 6) ms; first byte p50 $(sget keyout 2) ms, p99 $(sget keyout 3) ms; $(sget keyout 7) keys, $(sget keyout 8) without an update in 0.5 s; by key: $(sget bykey)"
+	res scale "UI thread per key: on a CPU / waiting, p99" "$(sget sched 3) / $(sget sched 6) ms" "" info "from /proc/PID/task/PID/schedstat of the drawing thread around each key: on a CPU p50 $(sget sched 2) ms, max $(sget sched 4) ms; waiting on a run queue (the cores were busy) p50 $(sget sched 5) ms, max $(sget sched 7) ms; the slowest keys: $(sget sched 8); over the whole run the drawing thread ran $(sget sched 9) ms and waited $(sget sched 10) ms for a core"
 	v=missed; awk -v p="$(sget keyin 3)" 'BEGIN { exit !(p < 16) }' && v=met
 	res scale "keystroke to screen p99, inside (trace)" "$(sget keyin 3) ms" "< 16 ms" $v "KEY_MS: poll() returning with the key readable to doupdate() returning: p50 $(sget keyin 2) ms, max $(sget keyin 4) ms over $(sget keyin 5) key frames"
 	res scale "console peak RSS at scale" "$(sget mem)" "" info "VmHWM after the keys; $(sget mem 3)"
