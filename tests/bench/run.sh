@@ -2,15 +2,20 @@
 # run.sh: the benchmark suite, one command.  Prints a table and writes
 # docs/performance.md (the machine, every figure, its target, met or missed).
 #
-#   tests/bench/run.sh [--quick] [--no-fuzz] [--no-setup] [--out FILE]
+#   tests/bench/run.sh [--quick] [--no-fuzz] [--no-setup] [--only LIST] [--out FILE]
 #
-# Environment (the defaults make the whole run about 6-8 minutes):
+# --only poll,idle,scale,latency,audit runs those sections alone (with --out,
+# for development; the committed docs/performance.md is a whole run).
+#
+# Environment (the defaults make the whole run about 8-10 minutes):
 #   BENCH_BUILD      the build directory (default build/; built if missing)
 #   BENCH_N          `cutover status` runs per average (default 20; --quick 5)
 #   BENCH_AWS_N      AWS CLI rounds of three calls (default 5; --quick 2)
 #   BENCH_AUDIT_N    intent+outcome pairs for the durable-append figure (default 1000)
 #   BENCH_AUDIT_ROWS rows for the verify figure (default 1000000; --quick 100000)
 #   BENCH_LAT_N      incidents for the trigger latency figure (default 6; --quick 3)
+#   BENCH_IDLE_S     seconds of the idle console/htop/btop window (default 60; --quick 15)
+#   BENCH_KEYS_N     keys sent to the console at scale (default 240; --quick 60)
 #   BENCH_FUZZ_S     seconds per fuzz target (default 30; --quick 5)
 #   BENCH_SOAK_MIN   minutes of soak inside the bench (default 0: run tests/bench/soak.sh
 #                    on its own for the 30-minute soak; its last report is quoted if present)
@@ -20,21 +25,23 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
-quick=0; fuzz=1; setup=1; out=$ROOT/docs/performance.md
+quick=0; fuzz=1; setup=1; only=; out=$ROOT/docs/performance.md
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
 	--no-fuzz) fuzz=0 ;;
 	--no-setup) setup=0 ;;
+	--only) only=,$2,; shift ;;
 	--out) out=$2; shift ;;
 	-h|--help) sed -n 2,20p "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
 done
-if [ $quick = 1 ]; then dN=5 dA=2 dR=100000 dL=3 dF=5; else dN=20 dA=5 dR=1000000 dL=6 dF=30; fi
+if [ $quick = 1 ]; then dN=5 dA=2 dR=100000 dL=3 dF=5 dI=15 dK=60; else dN=20 dA=5 dR=1000000 dL=6 dF=30 dI=60 dK=240; fi
 N=${BENCH_N:-$dN}; AWS_N=${BENCH_AWS_N:-$dA}; AUDIT_N=${BENCH_AUDIT_N:-1000}
 ROWS=${BENCH_AUDIT_ROWS:-$dR}; LAT_N=${BENCH_LAT_N:-$dL}; FUZZ_S=${BENCH_FUZZ_S:-$dF}
+IDLE_S=${BENCH_IDLE_S:-$dI}; KEYS_N=${BENCH_KEYS_N:-$dK}
 BUILD=${BENCH_BUILD:-$ROOT/build}
 CUTOVER=$BUILD/cutover
 
@@ -65,6 +72,7 @@ cleanup() {
 	local p
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	tmux -L "cutover-bench-$$" kill-server 2>/dev/null
 	[ -n "${KEEP:-}" ] || rm -rf "$W"
 }
 trap cleanup EXIT
@@ -74,6 +82,7 @@ RES=$W/results.tsv
 # res SECTION FIGURE VALUE TARGET VERDICT NOTE  (VERDICT: met, missed, info)
 res() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RES"; printf '  %-9s %-44s %-16s %s\n' "$1" "$2" "$3" "$5"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+want() { [ -z "$only" ] || [[ $only == *,$1,* ]]; }
 
 # The AWS CLI and the engine see only the sim: no profiles, no metadata.
 export HOME=$W AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
@@ -124,10 +133,13 @@ echo "cutover bench: $(date -u '+%F %T UTC'), load $(load), N=$N AWS_N=$AWS_N ro
 LOAD_START=$(load)
 T_START=$SECONDS
 
-# --- 1. cost of a poll ---------------------------------------------------------
-echo "== poll cost: cutover status --json vs the AWS CLI (subscriber-portal)"
+# the richest example: the demo's default
 EX=$ROOT/docs/examples
 RB=$EX/subscriber-portal.json
+
+# --- 1. poll cost -------------------------------------------------------------------------
+if want poll; then
+echo "== poll cost: cutover status --json vs the AWS CLI (subscriber-portal)"
 start_sim POLL --scenario "$EX/subscriber-portal.scenario.json" || exit 1
 (
 	. "$W/POLL.env"
@@ -196,7 +208,108 @@ else
 fi
 kill "$POLL_PID" 2>/dev/null
 
-# --- 2. scale ------------------------------------------------------------------------
+fi # poll
+
+# --- 2. the console idle, against htop and btop -----------------------------------------
+if want idle; then
+# Each in its own tmux session of one private server, at 160x48, sampled
+# together over the same window (tests/bench/idle.py).  The console watches
+# the richest example (the demo's default) through its own `cutover sim`
+# at the runbook's default poll intervals.  Next to them: curl_floor, a
+# program that only links libcurl, initialises it and makes one GET (the
+# floor any libcurl client pays here), and `cutover version`.
+echo "== idle: the console, htop and btop in tmux at 160x48 for ${IDLE_S} s"
+start_sim IDLE --scenario "$EX/subscriber-portal.scenario.json" || exit 1
+TM=(tmux -u -L "cutover-bench-$$" -f "$W/tmux.conf")
+cat >"$W/tmux.conf" <<'CONF'
+set -g status off
+set -g default-terminal tmux-256color
+set -g escape-time 0
+set -g history-limit 0
+CONF
+printf '#!/bin/sh\n. "%s"\nexec "%s" "%s"\n' "$W/IDLE.env" "$CUTOVER" "$RB" >"$W/idle_console.sh"
+chmod +x "$W/idle_console.sh"
+mkdir -p "$W/btop-config"
+"${TM[@]}" new-session -d -s console -x 160 -y 48 "$W/idle_console.sh"
+"${TM[@]}" new-session -d -s htop -x 160 -y 48 "exec htop"
+# btop writes its config on first start; it gets one of its own in $W
+"${TM[@]}" new-session -d -s btop -x 160 -y 48 "exec env XDG_CONFIG_HOME=$W/btop-config btop"
+pane_pid() { "${TM[@]}" list-panes -t "$1" -F '#{pane_pid}' 2>/dev/null; }
+for i in $(seq 1 300); do
+	"${TM[@]}" capture-pane -p -t console 2>/dev/null | grep -q "1 Phases" && break
+	sleep 0.1
+done
+cc -std=c11 -O2 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L "$ROOT/tests/bench/curl_floor.c" -lcurl \
+	-o "$W/curl_floor" 2>"$W/cf.err" || echo "curl_floor not built: $(head -3 "$W/cf.err")" >&2
+FLOOR_PID=
+if [ -x "$W/curl_floor" ]; then
+	"$W/curl_floor" "$IDLE_URL/health" >"$W/cf.out" 2>>"$W/cf.err" &
+	FLOOR_PID=$!; PIDS+=($FLOOR_PID)
+fi
+/usr/bin/time -o "$W/tver" -f '%M' "$CUTOVER" version >/dev/null 2>&1
+VER_RSS=$(tail -n 1 "$W/tver")
+sleep 5 # past the first polls and btop's start
+cpid=$(pane_pid console); hpid=$(pane_pid htop); bpid=$(pane_pid btop)
+procs=(console="$cpid" htop="$hpid" btop="$bpid")
+[ -n "$FLOOR_PID" ] && procs+=(curl_floor="$FLOOR_PID")
+IDLE_LOAD0=$(load)
+python3 "$ROOT/tests/bench/idle.py" "$IDLE_S" "$W/idle.json" "${procs[@]}" --smaps console --md "$W/idle_smaps.md" |
+	sed 's/^/  /'
+IDLE_LOAD1=$(load)
+for n in console htop btop; do "${TM[@]}" capture-pane -p -t $n >"$W/idle_$n.screen" 2>/dev/null; done
+"${TM[@]}" kill-server 2>/dev/null
+[ -n "$FLOOR_PID" ] && kill "$FLOOR_PID" 2>/dev/null
+kill "$IDLE_PID" 2>/dev/null
+python3 - "$W/idle.json" "$VER_RSS" "$IDLE_LOAD0" "$IDLE_LOAD1" "$(htop --version | head -1)" "$(btop --version 2>/dev/null | head -1)" >"$W/idle_res" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); ver, l0, l1, hv, bv = sys.argv[2:7]
+p = d["procs"]
+c, h, b = p.get("console"), p.get("htop"), p.get("btop")
+def mb(k):
+    return "%.1f MB" % (k / 1024.0)
+def line(*f):
+    print("\t".join(str(x) for x in f))
+secs = "%.0f s" % d["seconds"]
+load = "load %s at the start, %s at the end" % (l0, l1)
+line("cpu", "%.3f %%" % c["cpu_pct"], "%.3f" % c["cpu_pct"], "%.3f" % h["cpu_pct"],
+     "utime+stime from /proc/PID/stat over the same %s (%d, %d, %d ticks of 10 ms); htop %.3f %%, btop %.3f %% of one core; %s" %
+     (secs, c["cpu_ticks"], h["cpu_ticks"], b["cpu_ticks"], h["cpu_pct"], b["cpu_pct"], load))
+line("rss", mb(c["VmHWM"]), c["VmHWM"], "VmHWM; now RSS %s, PSS %s, USS %s (smaps_rollup); htop %s / PSS %s, btop %s / PSS %s; %d threads" %
+     (mb(c["Rss"]), mb(c["Pss"]), mb(c["USS"]), mb(h["VmHWM"]), mb(h["Pss"]), mb(b["VmHWM"]), mb(b["Pss"]), c["Threads"]))
+line("uss", mb(c["USS"]), "Private_Clean + Private_Dirty: the memory only the console holds; PSS %s" % mb(c["Pss"]))
+f = p.get("curl_floor")
+if f:
+    line("floor", mb(f["VmHWM"]), "a program that only links libcurl, calls curl_global_init and makes one GET to the sim (tests/bench/curl_floor.c): VmHWM; PSS %s, USS %s" % (mb(f["Pss"]), mb(f["USS"])))
+line("version", mb(int(ver)), "peak RSS of `cutover version` (every library loaded, libcurl initialised, nothing else)")
+# each program was really running its screen (not an error) at the end
+w = sys.argv[1].rsplit("/", 1)[0]
+seen = []
+for n, text in (("console", "1 Phases"), ("htop", "Load average"), ("btop", "cpu")):
+    try:
+        scr = open("%s/idle_%s.screen" % (w, n)).read()
+    except OSError:
+        scr = ""
+    seen.append("%s %s" % (n, "showed %r" % text if text in scr else "did NOT show %r" % text))
+line("peers", "%s; %s; screens at the end: %s" % (hv, bv, ", ".join(seen)))
+PY
+iget() { awk -F'\t' -v k="$1" '$1 == k { print $'"${2:-2}"' }' "$W/idle_res"; }
+if [ -s "$W/idle_res" ]; then
+	v=missed; awk -v c="$(iget cpu 3)" -v h="$(iget cpu 4)" 'BEGIN { exit !(c <= h) }' && v=met
+	res idle "console idle CPU (160x48, subscriber-portal)" "$(iget cpu)" "<= htop" $v "$(iget cpu 5)"
+	v=missed; awk -v k="$(iget rss 3)" 'BEGIN { exit !(k < 12288) }' && v=met
+	res idle "console idle peak RSS" "$(iget rss)" "< 12 MB" $v "$(iget rss 4)$( [ $v = missed ] && echo "; missed: libcurl alone is the floor below; see the breakdown after the table")"
+	res idle "console idle USS" "$(iget uss)" "" info "$(iget uss 3)"
+	[ -n "$(iget floor)" ] && res idle "floor: libcurl + init + one GET" "$(iget floor)" "" info "$(iget floor 3)"
+	res idle "floor: cutover version" "$(iget version)" "" info "$(iget version 3)"
+	res idle "peers" "see note" "" info "$(iget peers)"
+else
+	res idle "console idle" "failed" "" missed "idle.py did not report (console pid '$cpid', htop '$hpid', btop '$bpid')"
+fi
+
+fi # idle
+
+# --- 3. scale: the engine, then the console ------------------------------------------------
+if want scale; then
 echo "== scale: 50 phases, 500 flags, 200 gauges, 20,000 history events"
 python3 "$ROOT/tests/bench/gen_scale.py" "$W" >"$W/gen_scale.out"
 python3 - "$W/scale.json" <<'PY'
@@ -271,10 +384,86 @@ read -r sc_wall sc_cpu sc_rss sc_bad <"$W/ru.scale"
 res scale "status --json (scale): wall" "${sc_wall} s" "" info "mean of $N; all 50 phases succeeded: $(get phases_ok) (20,000-event history read in pages)"
 res scale "status --json (scale): CPU" "${sc_cpu} s" "" info "user+sys (wait4), mean of $N; $sc_bad runs failed"
 res scale "status --json (scale): peak RSS" "$((sc_rss / 1024)) MB" "" info "max ru_maxrss over $N runs: the engine with the whole scale runbook and 20,000 events"
+# The console on the same runbook and sim: 160x48 pty, CUTOVER_FRAME_TRACE,
+# $KEYS_N keys ~50 ms apart (tests/bench/ptyconsole.py), timed from outside
+# (bytes on the pty) and inside (the trace's KEY_MS); every frame's draw time.
+echo "== scale: the console at 160x48, $KEYS_N keys, frame trace"
+(
+	. "$W/SCALE.env"
+	export CUTOVER_FRAME_TRACE=$W/scale_frames.txt
+	python3 "$ROOT/tests/bench/ptyconsole.py" keys "$W/scale_keys.json" --n "$KEYS_N" --pace 0.05 --settle 10 \
+		-- "$CUTOVER" "$W/scale.json" 2>"$W/scale_keys.err" | sed 's/^/  /'
+)
+python3 - "$W" >"$W/scale_ui_res" <<'PY'
+import json, os, sys
+w = sys.argv[1]
+def pct(v, q):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(round(q * (len(v) - 1))))] if v else float("nan")
+def line(*f):
+    print("\t".join(str(x) for x in f))
+try:
+    k = json.load(open(w + "/scale_keys.json"))
+    fr = [l.split() for l in open(w + "/scale_frames.txt") if len(l.split()) == 4]
+except (OSError, ValueError) as e:
+    line("error", "no result: %s; %s" % (e, open(w + "/scale_keys.err").read()[-300:].replace("\n", " ")))
+    sys.exit(0)
+draw = [float(f[1]) for f in fr]
+kin = [float(f[3]) for f in fr if f[3] != "-"]
+causes = {}
+for f in fr:
+    for ch in f[2]:
+        if ch != "-":
+            causes[ch] = causes.get(ch, 0) + 1
+eng = [float(f[1]) for f in fr if "e" in f[2]]
+# after the first second: the frames of the running console, without the
+# first layout and the first snapshots
+steady = [float(f[1]) for f in fr if float(f[0]) >= 1000]
+slow = sorted(fr, key=lambda f: -float(f[1]))[:3]
+line("frame", "%.2f" % pct(draw, 0.5), "%.2f" % pct(draw, 0.99), "%.2f" % max(draw or [float("nan")]), len(draw),
+     "frames with cause: " + ", ".join("%s %d" % ({"k": "key", "e": "engine", "a": "action", "t": "tick", "r": "resize"}[c], n) for c, n in sorted(causes.items())),
+     "%.2f" % pct(eng, 0.5) if eng else "nan", "; ".join("%s ms (%s at %s ms)" % (f[1], f[2], f[0]) for f in slow),
+     "%.2f" % pct(steady, 0.99), "%.2f" % max(steady or [float("nan")]), len(steady))
+line("keyin", "%.2f" % pct(kin, 0.5), "%.2f" % pct(kin, 0.99), "%.2f" % max(kin or [float("nan")]), len(kin))
+line("keyout", "%.2f" % k["first_p50"], "%.2f" % k["first_p99"], "%.2f" % k["end_p50"], "%.2f" % k["end_p99"],
+     "%.2f" % k["end_max"], k["n"], k["no_update"])
+line("sched", "%.2f" % k.get("run_p50", float("nan")), "%.2f" % k.get("run_p99", float("nan")), "%.2f" % k.get("run_max", float("nan")),
+     "%.2f" % k.get("wait_p50", float("nan")), "%.2f" % k.get("wait_p99", float("nan")), "%.2f" % k.get("wait_max", float("nan")),
+     "; ".join("%s %.2f ms (on a CPU %.2f, waiting %.2f)" % tuple(x) for x in k.get("slowest", [])),
+     "%.0f" % k["proc"].get("ui_run_ms", float("nan")), "%.0f" % k["proc"].get("ui_wait_ms", float("nan")))
+bykey = {}
+for s in k["samples"]:
+    if s["end_ms"] is not None:
+        bykey.setdefault(s["key"], []).append(s["end_ms"])
+line("bykey", "; ".join("%s %d: p50 %.2f max %.2f" % (n, len(v), pct(v, 0.5), max(v)) for n, v in bykey.items()))
+p = k["proc"]
+th = p.get("threads_cpu_s", {})
+line("cpu", "%.2f s" % p.get("cpu_s", float("nan")), "%.0f s" % p.get("elapsed_s", float("nan")),
+     ", ".join("%s %.2f s" % kv for kv in sorted(th.items(), key=lambda kv: -kv[1]) if kv[1] > 0))
+line("mem", "%.1f MB" % (p.get("VmHWM", 0) / 1024.0), "RSS %.1f MB, PSS %.1f MB, USS %.1f MB, %s threads at the end" %
+     (p.get("Rss", 0) / 1024.0, p.get("Pss", 0) / 1024.0, (p.get("Private_Clean", 0) + p.get("Private_Dirty", 0)) / 1024.0, p.get("Threads")))
+PY
+sget() { awk -F'\t' -v k="$1" '$1 == k { print $'"${2:-2}"' }' "$W/scale_ui_res"; }
+if [ -n "$(sget error)" ]; then
+	res scale "console at scale" "failed" "" missed "$(sget error)"
+else
+	v=missed; awk -v p="$(sget frame 3)" 'BEGIN { exit !(p < 4) }' && v=met
+	res scale "console frame time p99 (160x48)" "$(sget frame 3) ms" "< 4 ms" $v "redraw start to doupdate() return, from CUTOVER_FRAME_TRACE: p50 $(sget frame 2) ms, max $(sget frame 4) ms over $(sget frame 5) frames ($(sget frame 6)); engine frames p50 $(sget frame 7) ms; slowest: $(sget frame 8); after the first second (without the first layout and snapshots): p99 $(sget frame 9) ms, max $(sget frame 10) ms over $(sget frame 11) frames; load $(load)"
+	v=missed; awk -v p="$(sget keyout 5)" 'BEGIN { exit !(p < 16) }' && v=met
+	res scale "keystroke to screen p99, outside (pty)" "$(sget keyout 5) ms" "< 16 ms" $v "write() of the key on the pty master to the end of the screen update's bytes (last read before 4 ms of silence): p50 $(sget keyout 4) ms, max $(sget keyout 6) ms; first byte p50 $(sget keyout 2) ms, p99 $(sget keyout 3) ms; $(sget keyout 7) keys, $(sget keyout 8) without an update in 0.5 s; by key: $(sget bykey)"
+	res scale "UI thread per key: on a CPU / waiting, p99" "$(sget sched 3) / $(sget sched 6) ms" "" info "from /proc/PID/task/PID/schedstat of the drawing thread around each key: on a CPU p50 $(sget sched 2) ms, max $(sget sched 4) ms; waiting on a run queue (the cores were busy) p50 $(sget sched 5) ms, max $(sget sched 7) ms; the slowest keys: $(sget sched 8); over the whole run the drawing thread ran $(sget sched 9) ms and waited $(sget sched 10) ms for a core"
+	v=missed; awk -v p="$(sget keyin 3)" 'BEGIN { exit !(p < 16) }' && v=met
+	res scale "keystroke to screen p99, inside (trace)" "$(sget keyin 3) ms" "< 16 ms" $v "KEY_MS: poll() returning with the key readable to doupdate() returning: p50 $(sget keyin 2) ms, max $(sget keyin 4) ms over $(sget keyin 5) key frames"
+	res scale "console peak RSS at scale" "$(sget mem)" "" info "VmHWM after the keys; $(sget mem 3)"
+	res scale "console CPU at scale (whole run)" "$(sget cpu)" "" info "utime+stime of the console over its $(sget cpu 3) (start, the first polls, 10 s settle, the keys; executions polled every 4 s); by thread: $(sget cpu 4)"
+fi
 kill "$SCALE_PID" 2>/dev/null
 
-# --- 4a. trigger latency ----------------------------------------------------------
-echo "== latency: incident start to trigger state (status --watch --json, health every 1 s)"
+fi # scale
+
+# --- 4. trigger latency: headless and the console banner ---------------------------------
+if want latency; then
+echo "== latency: incident start to trigger state (status --watch --json) and to the console banner, health every 1 s"
 python3 - "$W" "$LAT_N" <<'PY'
 import json, sys, time
 w, n = sys.argv[1], int(sys.argv[2])
@@ -316,9 +505,15 @@ python3 -c 'import json, sys; json.dump([float(sys.argv[2]) + a for a in json.lo
 for l in sys.stdin: print("%.4f %s" % (time.time(), l.strip()), flush=True)' >"$W/lat.jsonl") &
 	wp=$!
 	end=$(python3 -c "import json; print(int(max(json.load(open('$W/lat.inc'))) + 6))")
+	# The console on the same sim at the same time, in a 160x48 pty: the
+	# moment the banner's text reaches the terminal, then A acknowledges it.
+	python3 "$ROOT/tests/bench/ptyconsole.py" banner "$W/lat_banner.json" --inc "$W/lat.inc" --until "$end" \
+		--ready Gauges --settle 0.2 -- "$CUTOVER" "$W/lat.json" >"$W/lat_banner.out" 2>&1 &
+	bp=$!
 	while [ "$(date +%s)" -lt "$end" ]; do sleep 0.5; done
 	kill -INT "$wp"
 	wait $wp 2>/dev/null
+	wait $bp 2>/dev/null
 ) 2>/dev/null
 python3 - "$W" >"$W/lat_res" <<'PY'
 import json, sys
@@ -347,9 +542,27 @@ PY
 read -r lat_n lat_of lat_p50 lat_max lat_mean <"$W/lat_res"
 v=missed; awk -v m="$lat_max" 'BEGIN { exit !(m + 0 < 1100 && m != "nan") }' && [ "$lat_n" = "$lat_of" ] && v=met
 res latency "incident start to trigger (interval 1 s)" "max ${lat_max} ms" "<= 1100 ms" $v "p50 ${lat_p50} ms, mean ${lat_mean} ms over ${lat_n}/${lat_of} incidents; arrival of the first JSON line showing the trigger active vs the sim's listen time + the incident's at_s"
+python3 - "$W/lat_banner.json" >"$W/lat_banner_res" <<'PY'
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    print("0 ? nan nan nan"); sys.exit(0)
+lat = sorted(d["latency_ms"])
+if lat:
+    print("%d %d %.0f %.0f %.0f" % (len(lat), d["incidents"], lat[len(lat) // 2], lat[-1], sum(lat) / len(lat)))
+else:
+    print("0 %d nan nan nan" % d["incidents"])
+PY
+read -r bn_n bn_of bn_p50 bn_max bn_mean <"$W/lat_banner_res"
+v=missed; awk -v m="$bn_max" 'BEGIN { exit !(m + 0 < 1100 && m != "nan") }' && [ "$bn_n" = "$bn_of" ] && v=met
+res latency "incident start to console banner (1 s)" "max ${bn_max} ms" "<= 1100 ms" $v "p50 ${bn_p50} ms, mean ${bn_mean} ms over ${bn_n}/${bn_of} incidents; the console in a 160x48 pty (tests/bench/ptyconsole.py) on the same sim at the same time as the line above: arrival on the pty of the bytes holding 'TRIGGERED' vs the incident's start; A acknowledged each$( [ $v = missed ] && tr '\n' ' ' <"$W/lat_banner.out" | cut -c1-200)"
 kill "$LAT_PID" 2>/dev/null
 
-# --- 4b/5. audit --------------------------------------------------------------------
+fi # latency
+
+# --- 5. audit ----------------------------------------------------------------------------
+if want audit; then
 echo "== audit: durable appends, intent latency, verify of $ROWS rows"
 AB=$W/audit_bench
 if cc -std=c11 -O2 -Wall -Wextra -Werror -I"$ROOT/include" -I"$ROOT/src" "$ROOT/tests/bench/audit_bench.c" \
@@ -374,8 +587,10 @@ else
 	res audit "audit bench" "not built" "" missed "$(head -3 "$W/ab.err" | tr '\n' ' ')"
 fi
 
+fi # audit
+
 # --- 6. fuzz ---------------------------------------------------------------------------
-if [ $fuzz = 1 ]; then
+if [ $fuzz = 1 ] && want fuzz; then
 	echo "== fuzz: every target ${FUZZ_S} s (FUZZ_MERGE=0)"
 	FUZZ_MERGE=0 timeout $((FUZZ_S * 20 + 900)) tests/fuzz/run.sh "$FUZZ_S" >"$W/fuzz.out" 2>&1
 	frc=$?
@@ -439,7 +654,9 @@ for r in rows:
     r += [""] * (6 - len(r))
     o.append("| %s |" % " | ".join(cell(x) for x in r))
 o.append("")
-extra = os.path.join(w, "extra.md")
+for extra in ("idle_smaps.md",):
+    if os.path.exists(os.path.join(w, extra)):
+        o.append(open(os.path.join(w, extra)).read())
 notes = os.path.join(root, "tests/bench/notes.md")
 if os.path.exists(notes):
     o.append(open(notes).read())
@@ -452,7 +669,11 @@ if fuzz == "1" and os.path.exists(w + "/fuzz.out"):
     o.append("".join(fl[start:]).rstrip())
     o.append("```\n")
 soak = os.path.join(root, "tests/bench/last-soak.txt")
-if os.path.exists(soak):
+soak_md = os.path.join(root, "tests/bench/soak.md")
+if os.path.exists(soak_md):
+    # the soak's own write-up (it quotes last-soak.txt itself)
+    o.append(open(soak_md).read().rstrip() + "\n")
+elif os.path.exists(soak):
     o.append("## Last soak (`tests/bench/soak.sh`), quoted from tests/bench/last-soak.txt\n")
     o.append("```")
     o.append(open(soak).read().rstrip())
