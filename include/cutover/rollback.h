@@ -294,6 +294,7 @@ struct rollback_auto_view {
 	double remaining_s;
 	bool cancelled; /* cancelled for this firing (until the trigger clears) */
 	char cancelled_by[ROLLBACK_NAME_MAX];
+	bool cancelled_elsewhere; /* by another process (seen by rollback_auto_sync) */
 	bool fired; /* the plan was handed over to start */
 };
 
@@ -304,6 +305,12 @@ enum cutover_status rollback_auto_create(const struct runbook *rb, struct audit 
                                          struct cutover_err *err) CUTOVER_MUST_CHECK;
 void rollback_auto_destroy(struct rollback_auto *a);
 
+/* Give (or change) the handles later: a front end that opens the audit
+ * file only once it exists or is needed creates with NULL handles (every
+ * trigger disarmed), attaches, then calls rollback_auto_sync. */
+void rollback_auto_attach(struct rollback_auto *a, struct audit *audit,
+                          struct rollback_store *store);
+
 /* Arm or disarm gauge_id's auto trigger (audited).  EVALIDATE when the
  * gauge has no auto trigger.  Disarming cancels a running countdown. */
 enum cutover_status rollback_auto_arm(struct rollback_auto *a, const char *gauge_id, bool armed,
@@ -311,10 +318,23 @@ enum cutover_status rollback_auto_arm(struct rollback_auto *a, const char *gauge
                                       struct cutover_err *err) CUTOVER_MUST_CHECK;
 
 /* Cancel the running countdown of gauge_id (audited, with the reason).
- * ENOENT when none runs.  The trigger must clear before it can fire again. */
+ * The cancellation is kept in the store, so a countdown of the same firing
+ * that another process runs ends at its next rollback_auto_sync.  When no
+ * countdown runs here, one that another process runs (as the store says)
+ * is cancelled that way (the headless --cancel-auto).  ENOENT when none
+ * runs anywhere; EVALIDATE when the gauge has no auto trigger.  The
+ * trigger must clear before it can fire again. */
 enum cutover_status rollback_auto_cancel(struct rollback_auto *a, const char *gauge_id,
                                          const char *operator_name, const char *reason,
                                          struct cutover_err *err) CUTOVER_MUST_CHECK;
+
+/* See what other processes changed in the store: arming (`cutover
+ * rollback --arm` or another console; a disarm ends a countdown here) and
+ * cancellations of a countdown this process runs.  *changed (may be NULL)
+ * says whether a view changed.  Reads the store: call it off the UI
+ * thread, every second or two. */
+enum cutover_status rollback_auto_sync(struct rollback_auto *a, bool *changed,
+                                       struct cutover_err *err) CUTOVER_MUST_CHECK;
 
 /* Feed the trigger states: triggered[i] is whether rb->gauges[i] is
  * TRIGGERED now (the engine snapshot's gauges[i].state), at time now.
