@@ -2358,13 +2358,18 @@ static void auto_arm_key(struct console *c)
 	snprintf(c->intent.id, sizeof(c->intent.id), "%s", g->id);
 	if (a->armed)
 		snprintf(c->intent.what, sizeof(c->intent.what),
-		         "disarm the auto-rollback of %.100s (armed by %.60s)", g->id, a->armed_by);
+		         "disarm auto-rollback of %.100s (armed by %.60s)", g->id, a->armed_by);
 	else
 		snprintf(c->intent.what, sizeof(c->intent.what),
-		         "arm the auto-rollback of %.100s: plan %.60s starts by itself %us after "
-		         "its trigger fires",
+		         "arm auto-rollback of %.100s (plan %.60s, %us countdown)",
 		         g->id, g->trigger.plan ? g->trigger.plan->id : "-",
 		         g->trigger.auto_countdown_s);
+	if (!a->armed && c->snap.gauges[idx].state == GAUGE_TRIGGERED) {
+		size_t n = strlen(c->intent.what);
+
+		snprintf(c->intent.what + n, sizeof(c->intent.what) - n, "%s",
+		         " (firing now: counts down at once)");
+	}
 	begin_intent(c);
 }
 

@@ -312,7 +312,9 @@ void rollback_auto_attach(struct rollback_auto *a, struct audit *audit,
                           struct rollback_store *store);
 
 /* Arm or disarm gauge_id's auto trigger (audited).  EVALIDATE when the
- * gauge has no auto trigger.  Disarming cancels a running countdown. */
+ * gauge has no auto trigger.  Disarming cancels a running countdown;
+ * arming forgets an earlier cancel or fire of this firing, so a trigger
+ * still firing counts down again at the next update. */
 enum cutover_status rollback_auto_arm(struct rollback_auto *a, const char *gauge_id, bool armed,
                                       const char *operator_name,
                                       struct cutover_err *err) CUTOVER_MUST_CHECK;

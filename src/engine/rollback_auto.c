@@ -171,6 +171,11 @@ enum cutover_status rollback_auto_arm(struct rollback_auto *a, const char *gauge
 		return st;
 	t->armed = armed;
 	copy_trunc(t->armed_by, sizeof(t->armed_by), who);
+	if (armed && !t->counting) {
+		/* Arming is a fresh decision: a trigger still firing after an
+		 * earlier cancel (or fire) counts down again at the next update. */
+		t->cancelled = t->cancelled_elsewhere = t->fired = false;
+	}
 	snprintf(value, sizeof(value), "%s: plan %s after a %us countdown",
 	         armed ? "armed" : "disarmed", t->g->trigger.plan ? t->g->trigger.plan->id : "-",
 	         t->g->trigger.auto_countdown_s);

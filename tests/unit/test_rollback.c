@@ -595,6 +595,13 @@ static void test_auto_across_processes(void **state)
 	assert_null(rollback_auto_update(a, trig, 500, &g));
 	rollback_auto_views(a, 500, v, 4);
 	assert_false(v[0].counting);
+	/* Arming again is a fresh decision: the still-firing trigger counts
+	 * down again (ended when the trigger clears below). */
+	assert_int_equal(rollback_auto_arm(a, "errors", true, "alice", &err), CUTOVER_OK);
+	assert_null(rollback_auto_update(a, trig, 510, &g));
+	rollback_auto_views(a, 511, v, 4);
+	assert_true(v[0].counting);
+	assert_false(v[0].cancelled);
 
 	/* A new firing: a counts; b (which runs none now) cancels a's through
 	 * the store, as `cutover rollback --cancel-auto` does. */
@@ -633,8 +640,9 @@ static void test_auto_across_processes(void **state)
 	rollback_store_close(sa);
 	rollback_store_close(sb);
 	audit_close(log);
-	/* erin's, frank's (each once, by the canceller) and the disarm's. */
-	assert_int_equal(count_rows("rollback.auto.cancel", NULL) - cancels, 3);
+	/* erin's, the cleared trigger's, frank's (each once, by the
+	 * canceller) and the disarm's. */
+	assert_int_equal(count_rows("rollback.auto.cancel", NULL) - cancels, 4);
 	assert_int_equal(count_rows("rollback.auto.cancel' AND new_value LIKE 'countdown cancelled "
 	                            "(it runs in pid%",
 	                            NULL),

@@ -448,7 +448,8 @@ static void gauges_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 				snprintf(badge, sizeof(badge), "auto off");
 				gr.badge_role = ROLE_DIM;
 			}
-			gr.badge = a ? badge : NULL;
+			/* Rows without one keep the columns aligned. */
+			gr.badge = a ? badge : v->nautos ? "" : NULL;
 			gauge_row_render(&gr, width, v->tflags, cells);
 		}
 		put_row(w, v, y++, cells, width, row - 1 == sel);
