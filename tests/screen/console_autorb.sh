@@ -54,6 +54,14 @@ tmux_wait_for 'Public endpoint p95 latency: auto armed by alice · 10s' || fail 
 tmux_wait_for 'auto armed│' || fail "the gauge row shows it armed"
 expect_contains "$(audit)" 'rollback.auto.arm,endpoint_latency_p95,,armed: plan emergency after a 10s countdown' \
 	"cutover audit has the arming"
+# Reachable at 80x24: the gauges tab (2) and the rollback tab (4) show it.
+tmux_resize 80 24 || fail "resize to 80x24"
+tmux_keys 2
+tmux_wait_for 'auto armed│' || fail "at 80x24 the gauges tab shows it armed"
+tmux_keys 4
+tmux_wait_for 'Public endpoint p95 latency: auto armed by alice' || fail "and the rollback tab"
+tmux_resize 160 48 || fail "resize back"
+tmux_keys 2 g
 
 # The trigger fires: the banner counts down.
 tmux_wait_for 'AUTO-ROLLBACK: plan emergency starts in 0:' 60 || fail "the countdown banner shows"
@@ -128,4 +136,6 @@ tmux_keys q
 tmux_wait_for 'A rollback is running: quitting interrupts it' || fail "q asks while the rollback runs"
 tmux_keys y
 tmux_wait_exit 15 || fail "y quits"
+expect_not_contains "$(tmux_screen)" "Sanitizer" "no sanitizer report"
+expect_rc 0 "$(tmux_exit_status)" "the console exits 0"
 finish
