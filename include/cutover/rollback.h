@@ -282,7 +282,7 @@ const struct runbook_plan *rollback_recommended_plan(const struct runbook *rb,
  * and firing are audited (rollback.auto.arm, .disarm, .countdown, .cancel,
  * .fire) and the armed state is kept in the audit file across restarts.
  * One struct rollback_auto per front end; its functions are called from one
- * thread (the console's main thread, or a test). */
+ * thread (the console's rollback worker, a command, or a test). */
 struct rollback_auto;
 
 struct rollback_auto_view {

@@ -57,9 +57,9 @@ struct rollback_worker_options {
 	 * and must outlive the worker.  plan_id, confirm, reason, resume and
 	 * abandon come from each request. */
 	struct rollback_options runner;
-	const char *audit_path; /* resolved (audit_default_path); required */
-	bool read_only;         /* every request refused; no countdown runs here */
-	double sync_s;          /* how often the store is read again; 0: 2 s */
+	const char *audit_path;    /* resolved (audit_default_path); required */
+	bool read_only;            /* every request refused; no countdown runs here */
+	double sync_s;             /* how often the store is read again; 0: 2 s */
 	void (*notify)(void *ctx); /* worker thread, after publishing; may be NULL */
 	void *notify_ctx;
 };
@@ -77,14 +77,14 @@ struct rollback_worker_request {
 struct rollback_worker_result {
 	uint64_t id; /* submit's id; 0 for a start by a countdown */
 	enum rollback_worker_op op;
-	bool automatic;              /* START by a countdown that ran out */
-	enum cutover_status status;  /* CUTOVER_OK, or why not (EREFUSED: read-only,
-	                              * production name, or the lock is held: message
-	                              * says who and where; ECONFLICT: an unfinished
-	                              * run, offer resume or abandon; ENOENT ...) */
+	bool automatic;             /* START by a countdown that ran out */
+	enum cutover_status status; /* CUTOVER_OK, or why not (EREFUSED: read-only,
+	                             * production name, or the lock is held: message
+	                             * says who and where; ECONFLICT: an unfinished
+	                             * run, offer resume or abandon; ENOENT ...) */
 	char gauge[128];
 	char plan[128];
-	char message[1024];            /* for a person */
+	char message[1024];             /* for a person */
 	struct rollback_runner *runner; /* START ok: started; the caller owns it */
 };
 
@@ -111,8 +111,8 @@ enum cutover_status rollback_worker_submit(struct rollback_worker *w,
  * returns how many there are.  *generation (may be NULL) changes with each
  * publication.  *error (may be NULL, size error_len) gets why the audit file
  * cannot be used, or "".  Any thread. */
-size_t rollback_worker_views(struct rollback_worker *w, struct rollback_auto_view *out,
-                             size_t cap, uint64_t *generation, char *error, size_t error_len);
+size_t rollback_worker_views(struct rollback_worker *w, struct rollback_auto_view *out, size_t cap,
+                             uint64_t *generation, char *error, size_t error_len);
 
 /* Take the oldest result; false when none.  Any thread. */
 bool rollback_worker_poll(struct rollback_worker *w, struct rollback_worker_result *out);

@@ -177,7 +177,8 @@ static void start_runner(struct rollback_worker *w, const char *plan_id, const c
 	o.resume = resume;
 	o.abandon = abandon;
 	res->status = rollback_runner_create(&o, &r, &err);
-	if (res->status == CUTOVER_OK && (res->status = rollback_runner_start(r, &err)) != CUTOVER_OK) {
+	if (res->status == CUTOVER_OK &&
+	    (res->status = rollback_runner_start(r, &err)) != CUTOVER_OK) {
 		rollback_runner_destroy(r);
 		r = NULL;
 	}
@@ -228,8 +229,8 @@ static void handle(struct rollback_worker *w, struct req_item *it)
 		goto out;
 	}
 	if (q->op == ROLLBACK_WORKER_CANCEL)
-		res.status = rollback_auto_cancel(w->au, q->gauge_id, w->ro.operator_name, q->reason,
-		                                  &err);
+		res.status =
+		    rollback_auto_cancel(w->au, q->gauge_id, w->ro.operator_name, q->reason, &err);
 	else
 		res.status = rollback_auto_arm(w->au, q->gauge_id, q->op == ROLLBACK_WORKER_ARM,
 		                               w->ro.operator_name, &err);
@@ -389,18 +390,18 @@ static void *worker(void *arg)
 				res.op = ROLLBACK_WORKER_START;
 				res.automatic = true;
 				copy_trunc(res.gauge, sizeof(res.gauge), g->id);
-				snprintf(reason, sizeof(reason), "auto: %.128s (armed by %.200s)", g->id,
-				         by);
+				snprintf(reason, sizeof(reason), "auto: %.128s (armed by %.200s)",
+				         g->id, by);
 				start_runner(w, p->id, reason,
-				             w->rb->production ? w->rb->environment : NULL, false, false,
-				             &res);
+				             w->rb->production ? w->rb->environment : NULL, false,
+				             false, &res);
 				if (res.status != CUTOVER_OK) {
 					char why[sizeof(res.message)];
 
 					copy_trunc(why, sizeof(why), res.message);
 					snprintf(res.message, sizeof(res.message),
-					         "auto-rollback: plan %.60s not started: %.900s", p->id,
-					         why);
+					         "auto-rollback: plan %.60s not started: %.900s",
+					         p->id, why);
 				}
 				push_result(w, &res);
 				tell = true;
@@ -577,8 +578,8 @@ enum cutover_status rollback_worker_submit(struct rollback_worker *w,
 	return CUTOVER_OK;
 }
 
-size_t rollback_worker_views(struct rollback_worker *w, struct rollback_auto_view *out,
-                             size_t cap, uint64_t *generation, char *error, size_t error_len)
+size_t rollback_worker_views(struct rollback_worker *w, struct rollback_auto_view *out, size_t cap,
+                             uint64_t *generation, char *error, size_t error_len)
 {
 	double now = wall_now();
 	size_t n;

@@ -35,14 +35,16 @@ static struct runbook *rb, *rb_prod;
 	"  \"gauges\": [\n"                                                                        \
 	"    { \"id\": \"errors\", \"metric\": { \"namespace\": \"N\", \"name\": \"E\" },\n"       \
 	"      \"warn\": 1, \"critical\": 5,\n"                                                    \
-	"      \"trigger\": { \"above\": 5, \"plan\": \"short\", \"auto\": { \"countdown_s\": 2 } "  \
+	"      \"trigger\": { \"above\": 5, \"plan\": \"short\", \"auto\": { \"countdown_s\": 2 "  \
+	"} "                                                                                       \
 	"} },\n"                                                                                   \
 	"    { \"id\": \"latency\", \"metric\": { \"namespace\": \"N\", \"name\": \"L\" },\n"      \
-	"      \"warn\": 1, \"critical\": 2, \"trigger\": { \"above\": 2, \"plan\": \"short\" } } "  \
+	"      \"warn\": 1, \"critical\": 2, \"trigger\": { \"above\": 2, \"plan\": \"short\" } "  \
+	"} "                                                                                       \
 	"],\n"                                                                                     \
 	"  \"rollback\": {\n"                                                                      \
 	"    \"short\": { \"title\": \"Short\", \"estimate_min\": 1, \"steps\": [\n"               \
-	"      { \"title\": \"Pause\", \"wait\": 600 } ] },\n"                                   \
+	"      { \"title\": \"Pause\", \"wait\": 600 } ] },\n"                                     \
 	"    \"other\": { \"title\": \"Other\", \"estimate_min\": 1, \"steps\": [\n"               \
 	"      { \"title\": \"Pause\", \"wait\": 600 } ] } } }\n"
 
@@ -179,10 +181,22 @@ static bool wait_view(struct rollback_worker *w, bool (*want)(const struct rollb
 	return false;
 }
 
-static bool is_armed(const struct rollback_auto_view *v) { return v->armed; }
-static bool is_disarmed(const struct rollback_auto_view *v) { return !v->armed; }
-static bool is_counting(const struct rollback_auto_view *v) { return v->counting; }
-static bool is_cancelled(const struct rollback_auto_view *v) { return v->cancelled; }
+static bool is_armed(const struct rollback_auto_view *v)
+{
+	return v->armed;
+}
+static bool is_disarmed(const struct rollback_auto_view *v)
+{
+	return !v->armed;
+}
+static bool is_counting(const struct rollback_auto_view *v)
+{
+	return v->counting;
+}
+static bool is_cancelled(const struct rollback_auto_view *v)
+{
+	return v->cancelled;
+}
 
 static void test_arm_refusals_and_start(void **state)
 {
@@ -316,9 +330,10 @@ static void test_countdown_fire_and_cancel_elsewhere(void **state)
 	assert_int_equal(count_rows("kind='rollback.auto.countdown'"), 2);
 	assert_int_equal(count_rows("kind='rollback.auto.cancel'"), 1);
 	assert_int_equal(count_rows("kind='rollback.auto.fire'"), 1);
-	assert_int_equal(count_rows("kind='rollback.start' AND detail LIKE '%auto: errors (armed by "
-	                            "bob)%'"),
-	                 1);
+	assert_int_equal(
+	    count_rows("kind='rollback.start' AND detail LIKE '%auto: errors (armed by "
+	               "bob)%'"),
+	    1);
 }
 
 int main(void)
