@@ -1073,7 +1073,7 @@ static enum cutover_status rollback_lines(struct console *c)
 
 		view_auto_text(&c->autos[i], wall_now(), c->tflags, text, sizeof(text));
 		if ((st = pager_add(pg,
-		                    c->autos[i].counting ? ROLE_TRIGGERED
+		                    c->autos[i].counting || c->autos[i].remote ? ROLE_TRIGGERED
 		                    : c->autos[i].armed  ? ROLE_WARN
 		                                         : ROLE_DIM,
 		                    "%s: %s", c->autos[i].gauge->title, text)) != CUTOVER_OK)
@@ -1356,6 +1356,20 @@ static unsigned changed_panels(const struct engine_snapshot *old, const struct e
 	return d;
 }
 
+/* The auto-rollback countdown due first, here or in another front end. */
+static const struct rollback_auto_view *first_countdown(const struct console *c)
+{
+	const struct rollback_auto_view *cd = NULL;
+	double best = 0, d;
+
+	for (size_t i = 0; c->autos && i < c->nautos; i++)
+		if (view_auto_counting(&c->autos[i], &d) && (!cd || d < best)) {
+			cd = &c->autos[i];
+			best = d;
+		}
+	return cd;
+}
+
 /* The banner: an auto-rollback countdown (it goes before everything:
  * the plan starts by itself at zero), else the first unacknowledged
  * trigger.  Relayouts when it appears or goes. */
@@ -1363,25 +1377,32 @@ static void banner_update(struct console *c)
 {
 	char text[sizeof(c->banner_text)];
 	const char *gid = view_banner_text(&c->snap, text, sizeof(text));
-	const struct rollback_auto_view *cd = NULL;
+	const struct rollback_auto_view *cd = first_countdown(c);
 	bool banner;
 
-	for (size_t i = 0; c->autos && i < c->nautos; i++)
-		if (c->autos[i].counting && (!cd || c->autos[i].deadline < cd->deadline))
-			cd = &c->autos[i];
 	c->countdown = cd != NULL;
 	if (cd) {
-		double left = cd->deadline - wall_now();
-		long secs = left > 0 ? (long)ceil(left) : 0;
-		char key[32];
+		double deadline, left;
+		long secs;
+		char key[32], who[400];
 
+		view_auto_counting(cd, &deadline);
+		left = deadline - wall_now();
+		secs = left > 0 ? (long)ceil(left) : 0;
 		keymap_keys_text(&c->km, ACT_AUTO_CANCEL, " or ", key, sizeof(key));
+		if (cd->remote)
+			snprintf(who, sizeof(who), "counted by pid %ld on %.100s", cd->remote_pid,
+			         cd->remote_host);
+		else
+			snprintf(who, sizeof(who), "armed by %.100s", cd->armed_by);
 		snprintf(text, sizeof(text),
-		         "AUTO-ROLLBACK: plan %.60s starts in %ld:%02ld %s press %s to cancel (%.80s, "
-		         "armed by %.60s)",
+		         "AUTO-ROLLBACK: plan %.60s starts in %ld:%02ld %s %s%s%s (%.80s, %.200s)",
 		         cd->gauge->trigger.plan ? cd->gauge->trigger.plan->id : "-", secs / 60,
 		         secs % 60, c->tflags & SAFE_TEXT_ASCII ? "-" : "\xe2\x80\x94",
-		         key[0] ? key : ":", cd->gauge->title, cd->armed_by);
+		         c->o.read_only ? "read-only here: cancel with cutover rollback --cancel-auto"
+		                        : "press ",
+		         c->o.read_only ? "" : (key[0] ? key : ":"),
+		         c->o.read_only ? "" : " to cancel", cd->gauge->title, who);
 	}
 	banner = gid != NULL || cd != NULL;
 	if (banner != c->banner) {
@@ -2377,14 +2398,11 @@ static void auto_arm_key(struct console *c)
  * optional note for the audit log). */
 static void auto_cancel_key(struct console *c)
 {
-	const struct rollback_auto_view *cd = NULL;
+	const struct rollback_auto_view *cd = first_countdown(c);
 	struct rollback_worker_request q = {0};
 	struct cutover_err err = {0};
 	uint64_t id;
 
-	for (size_t i = 0; c->autos && i < c->nautos; i++)
-		if (c->autos[i].counting && (!cd || c->autos[i].deadline < cd->deadline))
-			cd = &c->autos[i];
 	if (!cd) {
 		say(c, ROLE_NORMAL, "no auto-rollback countdown runs");
 		return;

@@ -295,6 +295,13 @@ struct rollback_auto_view {
 	bool cancelled; /* cancelled for this firing (until the trigger clears) */
 	char cancelled_by[ROLLBACK_NAME_MAX];
 	bool cancelled_elsewhere; /* by another process (seen by rollback_auto_sync) */
+	/* A countdown another front end on the file runs while none runs
+	 * here (seen by rollback_auto_sync): its deadline on the wall clock
+	 * (epoch seconds), host and pid.  rollback_auto_cancel cancels it. */
+	bool remote;
+	double remote_deadline;
+	char remote_host[ROLLBACK_NAME_MAX];
+	long remote_pid;
 	bool fired; /* the plan was handed over to start */
 };
 
@@ -331,8 +338,9 @@ enum cutover_status rollback_auto_cancel(struct rollback_auto *a, const char *ga
                                          struct cutover_err *err) CUTOVER_MUST_CHECK;
 
 /* See what other processes changed in the store: arming (`cutover
- * rollback --arm` or another console; a disarm ends a countdown here) and
- * cancellations of a countdown this process runs.  *changed (may be NULL)
+ * rollback --arm` or another console; a disarm ends a countdown here),
+ * cancellations of a countdown this process runs, and a countdown another
+ * front end runs (the view's remote_*).  *changed (may be NULL)
  * says whether a view changed.  Reads the store: call it off the UI
  * thread, every second or two. */
 enum cutover_status rollback_auto_sync(struct rollback_auto *a, bool *changed,

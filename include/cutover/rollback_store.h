@@ -154,22 +154,24 @@ struct rollback_auto_countdown {
 	int64_t ended_ms;                /* fired, cleared or cancelled; 0: open */
 	char host[ROLLBACK_NAME_MAX];
 	long pid;
+	char owner[64];       /* the counting front end (rollback_auto's instance id) */
 	bool same_host, ours; /* this host; this process */
 	int64_t cancelled_ms; /* 0: never cancelled */
 	char cancelled_by[ROLLBACK_NAME_MAX];
 	char cancel_reason[ROLLBACK_NOTE_MAX];
 };
 
-/* Record that this process counts down (started, deadline: UTC ms); keeps
- * the latest cancellation. */
+/* Record that owner (a front end's id) counts down in this process
+ * (started, deadline: UTC ms); keeps the latest cancellation. */
 enum cutover_status rollback_store_auto_countdown_begin(struct rollback_store *s,
                                                         const char *runbook, const char *gauge,
-                                                        int64_t started_ms, int64_t deadline_ms,
+                                                        const char *owner, int64_t started_ms,
+                                                        int64_t deadline_ms,
                                                         struct cutover_err *err) CUTOVER_MUST_CHECK;
-/* This process's countdown ended (fired, cleared, cancelled); a row
- * another process wrote since is left alone. */
+/* owner's countdown ended (fired, cleared, cancelled); a row another
+ * front end wrote since is left alone. */
 enum cutover_status rollback_store_auto_countdown_end(struct rollback_store *s, const char *runbook,
-                                                      const char *gauge,
+                                                      const char *gauge, const char *owner,
                                                       struct cutover_err *err) CUTOVER_MUST_CHECK;
 /* Record a cancellation now, by whom and why (reason may be NULL). */
 enum cutover_status rollback_store_auto_cancel_set(struct rollback_store *s, const char *runbook,

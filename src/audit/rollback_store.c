@@ -44,8 +44,8 @@ static const char schema_sql[] =
     " since_ms INTEGER, PRIMARY KEY (runbook, gauge));"
     "CREATE TABLE IF NOT EXISTS rollback_auto_countdowns ("
     " runbook TEXT NOT NULL, gauge TEXT NOT NULL, started_ms INTEGER, deadline_ms INTEGER,"
-    " ended_ms INTEGER, host TEXT, pid INTEGER, cancelled_ms INTEGER, cancelled_by TEXT,"
-    " cancel_reason TEXT, PRIMARY KEY (runbook, gauge));";
+    " ended_ms INTEGER, host TEXT, pid INTEGER, owner TEXT, cancelled_ms INTEGER,"
+    " cancelled_by TEXT, cancel_reason TEXT, PRIMARY KEY (runbook, gauge));";
 
 static int64_t now_ms(void)
 {
@@ -675,7 +675,8 @@ out:
 
 enum cutover_status rollback_store_auto_countdown_begin(struct rollback_store *s,
                                                         const char *runbook, const char *gauge,
-                                                        int64_t started_ms, int64_t deadline_ms,
+                                                        const char *owner, int64_t started_ms,
+                                                        int64_t deadline_ms,
                                                         struct cutover_err *err)
 {
 	/* The cancellation columns are kept: a cancel made while another
@@ -683,19 +684,20 @@ enum cutover_status rollback_store_auto_countdown_begin(struct rollback_store *s
 	return countdown_write(
 	    s,
 	    "INSERT INTO rollback_auto_countdowns (runbook, gauge, started_ms, deadline_ms,"
-	    " ended_ms, host, pid, cancelled_ms) VALUES (?1, ?2, ?3, ?4, 0, ?9, ?8, 0)"
+	    " ended_ms, host, pid, owner, cancelled_ms) VALUES (?1, ?2, ?3, ?4, 0, ?9, ?8, ?6, 0)"
 	    " ON CONFLICT (runbook, gauge) DO UPDATE SET started_ms = ?3, deadline_ms = ?4,"
-	    " ended_ms = 0, host = ?9, pid = ?8",
-	    runbook, gauge, started_ms, deadline_ms, 0, NULL, NULL, err);
+	    " ended_ms = 0, host = ?9, pid = ?8, owner = ?6",
+	    runbook, gauge, started_ms, deadline_ms, 0, owner, NULL, err);
 }
 
 enum cutover_status rollback_store_auto_countdown_end(struct rollback_store *s, const char *runbook,
-                                                      const char *gauge, struct cutover_err *err)
+                                                      const char *gauge, const char *owner,
+                                                      struct cutover_err *err)
 {
 	return countdown_write(s,
 	                       "UPDATE rollback_auto_countdowns SET ended_ms = ?3 WHERE runbook = ?1"
-	                       " AND gauge = ?2 AND pid = ?8 AND host = ?9 AND ended_ms = 0",
-	                       runbook, gauge, now_ms(), 0, 0, NULL, NULL, err);
+	                       " AND gauge = ?2 AND owner = ?6 AND ended_ms = 0",
+	                       runbook, gauge, now_ms(), 0, 0, owner, NULL, err);
 }
 
 enum cutover_status rollback_store_auto_cancel_set(struct rollback_store *s, const char *runbook,
@@ -724,7 +726,7 @@ enum cutover_status rollback_store_auto_countdown_get(struct rollback_store *s,
 	memset(out, 0, sizeof(*out));
 	if (sqlite3_prepare_v2(s->db,
 	                       "SELECT started_ms, deadline_ms, ended_ms, host, pid, cancelled_ms,"
-	                       " cancelled_by, cancel_reason FROM rollback_auto_countdowns"
+	                       " cancelled_by, cancel_reason, owner FROM rollback_auto_countdowns"
 	                       " WHERE runbook = ? AND gauge = ?",
 	                       -1, &q, NULL) != SQLITE_OK)
 		return fail(err, s->db, "reading an auto-rollback countdown", s->path);
@@ -740,6 +742,7 @@ enum cutover_status rollback_store_auto_countdown_get(struct rollback_store *s,
 		out->cancelled_ms = sqlite3_column_int64(q, 5);
 		cp(out->cancelled_by, sizeof(out->cancelled_by), sqlite3_column_text(q, 6));
 		cp(out->cancel_reason, sizeof(out->cancel_reason), sqlite3_column_text(q, 7));
+		cp(out->owner, sizeof(out->owner), sqlite3_column_text(q, 8));
 		out->same_host = strcmp(out->host, s->host) == 0;
 		out->ours = out->same_host && out->pid == (long)getpid();
 	} else if (rc != SQLITE_DONE) {

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cutover/audit.h"
 #include "cutover/rollback.h"
@@ -26,6 +28,12 @@ struct auto_trigger {
 	char cancelled_by[ROLLBACK_NAME_MAX];
 	bool cancelled_elsewhere;
 	bool fired;
+	/* A countdown another front end runs (seen by sync while none runs
+	 * here): shown, and cancellable through the store. */
+	bool remote;
+	double remote_deadline; /* wall clock, epoch seconds */
+	char remote_host[ROLLBACK_NAME_MAX];
+	long remote_pid;
 };
 
 struct rollback_auto {
@@ -34,6 +42,7 @@ struct rollback_auto {
 	struct rollback_store *store;
 	struct auto_trigger *t; /* one per gauge with an auto trigger */
 	size_t n;
+	char owner[64]; /* this front end's id in the countdown rows */
 };
 
 static int64_t wall_ms(void)
@@ -61,7 +70,8 @@ static void countdown_end(struct rollback_auto *a, const struct auto_trigger *t)
 	cutover_err_clear(&err);
 	if (a->store)
 		store_warn("end", t,
-		           rollback_store_auto_countdown_end(a->store, a->rb->name, t->g->id, &err),
+		           rollback_store_auto_countdown_end(a->store, a->rb->name, t->g->id,
+		                                             a->owner, &err),
 		           &err);
 }
 
@@ -118,6 +128,14 @@ enum cutover_status rollback_auto_create(const struct runbook *rb, struct audit 
 	a->rb = rb;
 	a->audit = audit;
 	a->store = store;
+	{
+		/* Unique among the front ends sharing the file: two in one
+		 * process (a console's worker and a test) differ by address. */
+		static atomic_uint serial;
+
+		snprintf(a->owner, sizeof(a->owner), "%ld-%lld-%u", (long)getpid(),
+		         (long long)wall_ms(), atomic_fetch_add(&serial, 1u));
+	}
 	for (size_t i = 0; i < rb->ngauges; i++) {
 		const struct runbook_gauge *g = &rb->gauges[i];
 
@@ -274,11 +292,25 @@ enum cutover_status rollback_auto_sync(struct rollback_auto *a, bool *changed,
 				countdown_end(a, t);
 			}
 		}
-		if (!t->counting)
-			continue;
 		if ((st = rollback_store_auto_countdown_get(a->store, a->rb->name, t->g->id, &cd,
 		                                            err)) != CUTOVER_OK)
 			return st;
+		if (!t->counting) {
+			bool remote = cd.started_ms > 0 && cd.ended_ms == 0 &&
+			              cd.cancelled_ms < cd.started_ms && wall_ms() < cd.deadline_ms &&
+			              strcmp(cd.owner, a->owner) != 0;
+			double dl = remote ? (double)cd.deadline_ms / 1000.0 : 0;
+
+			if (remote != t->remote || dl != t->remote_deadline) {
+				t->remote = remote;
+				t->remote_deadline = dl;
+				copy_trunc(t->remote_host, sizeof(t->remote_host), remote ? cd.host : "");
+				t->remote_pid = remote ? cd.pid : 0;
+				if (changed)
+					*changed = true;
+			}
+			continue;
+		}
 		if (cd.cancelled_ms > 0 && cd.cancelled_ms >= t->since_ms) {
 			/* The canceller wrote the audit row. */
 			t->counting = false;
@@ -323,13 +355,14 @@ const struct runbook_plan *rollback_auto_update(struct rollback_auto *a, const b
 			struct cutover_err err;
 
 			t->counting = true;
+			t->remote = false;
 			t->deadline = now + t->g->trigger.auto_countdown_s;
 			t->since_ms = wall_ms();
 			cutover_err_clear(&err);
 			if (a->store)
 				store_warn("countdown", t,
 				           rollback_store_auto_countdown_begin(
-				               a->store, a->rb->name, t->g->id, t->since_ms,
+				               a->store, a->rb->name, t->g->id, a->owner, t->since_ms,
 				               t->since_ms + (int64_t)t->g->trigger.auto_countdown_s * 1000,
 				               &err),
 				           &err);
@@ -372,6 +405,10 @@ size_t rollback_auto_views(const struct rollback_auto *a, double now,
 		v->remaining_s = t->counting ? (t->deadline > now ? t->deadline - now : 0) : 0;
 		v->cancelled = t->cancelled;
 		v->cancelled_elsewhere = t->cancelled_elsewhere;
+		v->remote = !t->counting && t->remote;
+		v->remote_deadline = v->remote ? t->remote_deadline : 0;
+		copy_trunc(v->remote_host, sizeof(v->remote_host), v->remote ? t->remote_host : "");
+		v->remote_pid = v->remote ? t->remote_pid : 0;
 		copy_trunc(v->cancelled_by, sizeof(v->cancelled_by), t->cancelled_by);
 		v->fired = t->fired;
 	}

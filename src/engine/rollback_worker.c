@@ -251,6 +251,7 @@ static bool views_same(const struct rollback_auto_view *a, const struct rollback
 	return a->gauge == b->gauge && a->armed == b->armed && a->counting == b->counting &&
 	       a->deadline == b->deadline && a->cancelled == b->cancelled &&
 	       a->cancelled_elsewhere == b->cancelled_elsewhere && a->fired == b->fired &&
+	       a->remote == b->remote && a->remote_deadline == b->remote_deadline &&
 	       strcmp(a->armed_by, b->armed_by) == 0 &&
 	       strcmp(a->cancelled_by, b->cancelled_by) == 0;
 }

@@ -612,7 +612,20 @@ static void test_auto_across_processes(void **state)
 	assert_null(rollback_auto_update(a, trig, 601, &g));
 	rollback_auto_views(a, 602, v, 4);
 	assert_true(v[0].counting);
+	assert_false(v[0].remote);
+	/* b sees a's countdown (remote: it runs none itself). */
+	assert_int_equal(rollback_auto_sync(b, &changed, &err), CUTOVER_OK);
+	assert_true(changed);
+	rollback_auto_views(b, 602, v, 4);
+	assert_false(v[0].counting);
+	assert_true(v[0].remote);
+	assert_int_equal(v[0].remote_pid, (long)getpid());
+	assert_true(v[0].remote_deadline > (double)time(NULL) + 50 &&
+	            v[0].remote_deadline < (double)time(NULL) + 61);
 	assert_int_equal(rollback_auto_cancel(b, "errors", "frank", NULL, &err), CUTOVER_OK);
+	assert_int_equal(rollback_auto_sync(b, NULL, &err), CUTOVER_OK);
+	rollback_auto_views(b, 603, v, 4);
+	assert_false(v[0].remote);
 	assert_int_equal(rollback_auto_sync(a, NULL, &err), CUTOVER_OK);
 	rollback_auto_views(a, 603, v, 4);
 	assert_false(v[0].counting);

@@ -193,6 +193,14 @@ static bool is_counting(const struct rollback_auto_view *v)
 {
 	return v->counting;
 }
+static bool is_remote(const struct rollback_auto_view *v)
+{
+	return v->remote;
+}
+static bool is_not_remote(const struct rollback_auto_view *v)
+{
+	return !v->remote;
+}
 static bool is_cancelled(const struct rollback_auto_view *v)
 {
 	return v->cancelled;
@@ -294,6 +302,22 @@ static void test_countdown_fire_and_cancel_elsewhere(void **state)
 	assert_true(wait_view(w, is_armed, v, 5));
 	assert_string_equal(v[0].armed_by, "bob");
 
+	/* A read-only console runs no countdown of its own but shows the one
+	 * another front end runs, until that one ends. */
+	{
+		struct rollback_worker *ro = make(rb, true);
+
+		assert_null(rollback_auto_update(other, trig, 1000, NULL));
+		assert_true(wait_view(ro, is_remote, v, 5));
+		assert_false(v[0].counting);
+		assert_int_equal(v[0].remote_pid, (long)getpid());
+		assert_true(v[0].remote_deadline > (double)time(NULL) && v[0].remote_deadline <
+		                                                          (double)time(NULL) + 3);
+		assert_null(rollback_auto_update(other, clear, 1001, NULL));
+		assert_true(wait_view(ro, is_not_remote, v, 5));
+		rollback_worker_destroy(ro);
+	}
+
 	/* It fires: a countdown; cancelled by the other front end. */
 	rollback_worker_triggers(w, trig, 2);
 	assert_true(wait_view(w, is_counting, v, 5));
@@ -327,8 +351,8 @@ static void test_countdown_fire_and_cancel_elsewhere(void **state)
 	rollback_auto_destroy(other);
 	rollback_store_close(st);
 	audit_close(log);
-	assert_int_equal(count_rows("kind='rollback.auto.countdown'"), 2);
-	assert_int_equal(count_rows("kind='rollback.auto.cancel'"), 1);
+	assert_int_equal(count_rows("kind='rollback.auto.countdown'"), 3);
+	assert_int_equal(count_rows("kind='rollback.auto.cancel'"), 2); /* carol's; the cleared one */
 	assert_int_equal(count_rows("kind='rollback.auto.fire'"), 1);
 	assert_int_equal(
 	    count_rows("kind='rollback.start' AND detail LIKE '%auto: errors (armed by "

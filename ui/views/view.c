@@ -367,6 +367,16 @@ const struct rollback_auto_view *view_auto_of(const struct view_ctx *v,
 	return NULL;
 }
 
+bool view_auto_counting(const struct rollback_auto_view *a, double *deadline)
+{
+	if (a->counting || a->remote) {
+		*deadline = a->counting ? a->deadline : a->remote_deadline;
+		return true;
+	}
+	*deadline = 0;
+	return false;
+}
+
 static void countdown_text(double left, char *buf, size_t cap)
 {
 	int s = left > 0 ? (left < 359999 ? (int)ceil(left) : 359999) : 0;
@@ -379,11 +389,17 @@ void view_auto_text(const struct rollback_auto_view *a, double wall, unsigned tf
 {
 	const char *dot = tflags & SAFE_TEXT_ASCII ? "-" : "\xc2\xb7";
 	char left[32];
+	double deadline;
 
-	if (a->counting) {
-		countdown_text(a->deadline - wall, left, sizeof(left));
-		snprintf(buf, cap, "AUTO-ROLLBACK in %s (plan %s)", left,
-		         a->gauge->trigger.plan ? a->gauge->trigger.plan->id : "-");
+	if (view_auto_counting(a, &deadline)) {
+		countdown_text(deadline - wall, left, sizeof(left));
+		if (a->remote)
+			snprintf(buf, cap, "AUTO-ROLLBACK in %s (plan %s, counted by pid %ld on %s)",
+			         left, a->gauge->trigger.plan ? a->gauge->trigger.plan->id : "-",
+			         a->remote_pid, a->remote_host);
+		else
+			snprintf(buf, cap, "AUTO-ROLLBACK in %s (plan %s)", left,
+			         a->gauge->trigger.plan ? a->gauge->trigger.plan->id : "-");
 	} else if (a->fired) {
 		snprintf(buf, cap, "auto fired %s plan %s started", dot,
 		         a->gauge->trigger.plan ? a->gauge->trigger.plan->id : "-");
@@ -436,9 +452,10 @@ static void gauges_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 		{
 			const struct rollback_auto_view *a = view_auto_of(v, g->def);
 			char badge[64], left[32];
+			double deadline;
 
-			if (a && a->counting) {
-				countdown_text(a->deadline - v->wall, left, sizeof(left));
+			if (a && view_auto_counting(a, &deadline)) {
+				countdown_text(deadline - v->wall, left, sizeof(left));
 				snprintf(badge, sizeof(badge), "AUTO %s", left);
 				gr.badge_role = ROLE_TRIGGERED;
 			} else if (a && a->armed) {
@@ -671,7 +688,7 @@ static size_t rollback_lines(const struct view_ctx *v, struct rb_line *l)
 
 		view_auto_text(a, v->wall, v->tflags, text, sizeof(text));
 		n = add_line(l, n, RB_LINES,
-		             a->counting ? ROLE_TRIGGERED
+		             a->counting || a->remote ? ROLE_TRIGGERED
 		             : a->armed  ? ROLE_WARN
 		                         : ROLE_DIM,
 		             "%s: %s", a->gauge->title, text);

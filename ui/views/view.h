@@ -51,6 +51,10 @@ struct view_ctx {
 const struct rollback_auto_view *view_auto_of(const struct view_ctx *v,
                                               const struct runbook_gauge *g);
 
+/* Whether a countdown of a runs, here or in another front end (remote),
+ * and until when (wall clock, epoch seconds).  Pure. */
+bool view_auto_counting(const struct rollback_auto_view *a, double *deadline);
+
 /* A gauge's auto-rollback state in words: "auto armed by alice · 120s",
  * "auto off", "AUTO-ROLLBACK in 1:47", "auto cancelled by bob".  Pure. */
 void view_auto_text(const struct rollback_auto_view *a, double wall, unsigned tflags, char *buf,
