@@ -40,6 +40,7 @@ left() { tmux_screen | sed -n 's/.*AUTO-ROLLBACK: plan emergency starts in 0:\([
 
 tmux_start 160 48 env CUTOVER_AUDIT="$AUDIT" HOME="$work" CUTOVER_THEMES="$SRCDIR/themes" \
 	CUTOVER_OPERATOR=alice "$CUTOVER" demo "$RB" --speed 20
+trap cleanup EXIT # tmux_start set its own
 tmux_wait_for 'Public endpoint p95 latency: auto off' || fail "the rollback panel shows the trigger off"
 tmux_wait_for 'auto off  │' || fail "the gauge rows show auto off"
 
