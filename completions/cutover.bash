@@ -80,7 +80,7 @@ _cutover() {
 		elif [ "$cword" -eq 3 ]; then COMPREPLY=($(compgen -f -X '!*.json' -- "$cur")); fi ;;
 	approve | reject | rollback)
 		if [[ "$cur" == -* ]]; then
-			COMPREPLY=($(compgen -W "--confirm --yes --comment --operator --audit --profile --region --list --resume --abandon --assume-done --rerun --on-failure --status --arm --disarm" -- "$cur"))
+			COMPREPLY=($(compgen -W "--confirm --yes --comment --operator --audit --profile --region --list --resume --abandon --assume-done --rerun --on-failure --status --arm --disarm --cancel-auto --reason" -- "$cur"))
 		elif [ "$cword" -eq 2 ]; then COMPREPLY=($(compgen -f -X '!*.json' -- "$cur")); fi ;;
 	*)
 		# cutover RUNBOOK [console options]

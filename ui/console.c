@@ -40,6 +40,7 @@
 #include "cutover/audit_reader.h"
 #include "cutover/rollback.h"
 #include "cutover/rollback_store.h"
+#include "cutover/rollback_worker.h"
 #include "cutover/diag.h"
 #include "cutover/engine.h"
 #include "cutover/runbook.h"
@@ -97,6 +98,9 @@ struct intent {
 	char confirm[256]; /* the typed environment name */
 	bool dangerous;
 	bool rollback; /* starting c->rb_plan, not an action */
+	bool auto_req; /* an auto-rollback request to the rollback worker */
+	enum rollback_worker_op auto_op;
+	char note_lead[200]; /* NOTE: what the note is about ("auto-rollback of X cancelled") */
 };
 
 /* What must be redrawn before the next doupdate. */
@@ -168,6 +172,14 @@ struct console {
 	char rb_reason[256];                  /* the reason the run was started with */
 	const struct runbook_plan *rb_resume; /* an unfinished run's plan found at start */
 	char rb_notice[600];       /* what the start found: an unfinished or foreign run */
+	struct rollback_worker *rw; /* runner creation and auto-rollback, off this thread */
+	char rw_error[512];         /* why there is none */
+	struct rollback_auto_view *autos; /* the worker's published views, copied */
+	size_t nautos;
+	uint64_t autos_gen;
+	bool *trig;        /* per runbook gauge: TRIGGERED in the snapshot, fed to the worker */
+	bool rb_starting;  /* a start is with the worker */
+	bool countdown;    /* an auto-rollback countdown runs: the banner says so */
 	char unresolved_text[512]; /* the first of them, for the status line */
 	char input[256];
 	size_t input_len;
@@ -264,6 +276,9 @@ static void view_ctx_fill(const struct console *c, struct view_ctx *v, bool focu
 	v->focused = focused;
 	v->utc = c->prefs.utc;
 	v->flag_pending = c->snap.nflags == c->rb->nflags ? c->fpend_on : NULL;
+	v->autos = c->autos;
+	v->nautos = c->autos ? c->nautos : 0;
+	v->wall = wall_now();
 }
 
 static bool any_running(const struct console *c)
@@ -584,9 +599,12 @@ static void draw_chrome(struct console *c)
 	if (!layout_rect_empty(c->lay.banner)) {
 		static const struct key_hint hints[] = {{ACT_ACKNOWLEDGE, "acknowledge"},
 		                                        {ACT_ROLLBACK, "plan"}};
+		static const struct key_hint cd_hints[] = {{ACT_AUTO_CANCEL, "cancel"},
+		                                           {ACT_ROLLBACK, "plan"}};
 		int bw = c->lay.banner.w < ROW_CELLS ? c->lay.banner.w : ROW_CELLS;
 
-		banner_render(c->banner_text, &c->km, hints, 2, bw, c->tflags, cells);
+		banner_render(c->banner_text, &c->km, c->countdown ? cd_hints : hints, 2, bw,
+		              c->tflags, cells);
 		draw_cells(stdscr, c->lay.banner.y, c->lay.banner.x, cells, bw, &c->pal);
 	}
 	if (c->mode != MODE_MAIN) {
@@ -889,63 +907,39 @@ static void rollback_open(struct console *c)
 		say(c, ROLE_WARN, "this runbook has no rollback plan");
 }
 
-/* Create and start the runner for c->rb_plan. */
+/* Ask the rollback worker to create and start the runner for c->rb_plan
+ * (the lock row and the run's rows are written there, not here); the
+ * runner comes back through worker_result. */
 static void rollback_begin(struct console *c, const char *reason, bool resume, bool abandon)
 {
-	struct rollback_options o = {0};
+	struct rollback_worker_request q = {0};
 	struct cutover_err err = {0};
-	char dir[PATH_MAX];
-	const char *slash = strrchr(c->o.path, '/');
-	enum cutover_status st;
+	uint64_t id;
 
 	if (c->rr || !c->rb_plan)
 		return;
+	if (c->rb_starting) {
+		say(c, ROLE_NORMAL, "rollback %s: already starting", c->rb_plan->id);
+		return;
+	}
 	if (reason != c->rb_reason)
 		snprintf(c->rb_reason, sizeof(c->rb_reason), "%s", reason ? reason : "");
-	if (slash)
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - c->o.path), c->o.path);
-	else
-		snprintf(dir, sizeof(dir), ".");
-	o.rb = c->rb;
-	o.plan_id = c->rb_plan->id;
-	o.runbook_dir = dir[0] ? dir : "/";
-	o.audit_path = c->o.audit;
-	o.profile = c->o.profile;
-	o.region = c->o.region;
-	o.operator_name = c->o.operator_name;
-	o.confirm = c->intent.confirm[0] ? c->intent.confirm : NULL;
-	o.reason = c->rb_reason[0] ? c->rb_reason : NULL;
-	o.resume = resume;
-	o.abandon = abandon;
-	o.engine = c->eng;
-	if (c->launch && c->launch->now) {
-		o.now = c->launch->now;
-		o.now_ctx = c->launch->now_ctx;
-	}
-	o.notify = rollback_notify;
-	o.notify_ctx = c;
-	st = rollback_runner_create(&o, &c->rr, &err);
-	if (st == CUTOVER_ECONFLICT && !resume && !abandon) {
-		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
-		         "r resumes it, n starts anew (it is marked aborted), Esc cancels: %.300s",
-		         err.msg);
-		start_prompt(c, PROMPT_RESUME, "");
+	if (!c->rw) {
+		say(c, ROLE_WARN, "rollback not started: %s", c->rw_error);
 		return;
 	}
-	if (st != CUTOVER_OK) {
+	q.op = ROLLBACK_WORKER_START;
+	q.plan_id = c->rb_plan->id;
+	q.confirm = c->intent.confirm[0] ? c->intent.confirm : NULL;
+	q.reason = c->rb_reason[0] ? c->rb_reason : NULL;
+	q.resume = resume;
+	q.abandon = abandon;
+	if (rollback_worker_submit(c->rw, &q, &id, &err) != CUTOVER_OK) {
 		say(c, ROLE_WARN, "rollback not started: %s", err.msg);
 		return;
 	}
-	if (rollback_runner_start(c->rr, &err) != CUTOVER_OK) {
-		say(c, ROLE_WARN, "rollback not started: %s", err.msg);
-		rollback_runner_destroy(c->rr);
-		c->rr = NULL;
-		return;
-	}
-	say(c, ROLE_OK, "rollback %s %s", c->rb_plan->id, resume ? "resumed" : "started");
-	c->rb_resume = NULL;
-	c->rb_notice[0] = '\0';
-	rollback_refresh(c);
+	c->rb_starting = true;
+	say(c, ROLE_NORMAL, "rollback %s: starting", c->rb_plan->id);
 	c->dirty |= D_OVERLAY;
 }
 
@@ -1077,6 +1071,24 @@ static enum cutover_status rollback_lines(struct console *c)
 
 	pager_clear(pg);
 	snprintf(pg->title, sizeof(pg->title), "Rollback");
+	for (size_t i = 0; c->autos && i < c->nautos; i++) {
+		char text[400];
+
+		view_auto_text(&c->autos[i], wall_now(), c->tflags, text, sizeof(text));
+		if ((st = pager_add(pg,
+		                    c->autos[i].counting || c->autos[i].remote ? ROLE_TRIGGERED
+		                    : c->autos[i].armed  ? ROLE_WARN
+		                                         : ROLE_DIM,
+		                    "%s: %s", c->autos[i].gauge->title, text)) != CUTOVER_OK)
+			return st;
+	}
+	if (c->rw_error[0] && (st = pager_add(pg, ROLE_WARN, "auto-rollback unavailable: %s",
+	                                      c->rw_error)) != CUTOVER_OK)
+		return st;
+	if (c->nautos && (st = pager_add(pg, ROLE_NORMAL, "%s", "")) != CUTOVER_OK)
+		return st;
+	if (!c->rr && c->rb_starting)
+		return pager_add(pg, ROLE_NORMAL, "starting the rollback...");
 	if (!c->rr) {
 		struct rollback_preview_item items[256];
 		size_t n;
@@ -1407,15 +1419,55 @@ static unsigned changed_panels(const struct engine_snapshot *old, const struct e
 	return d;
 }
 
-/* Recompute what depends on the snapshot and say what must be redrawn. */
-static void snapshot_changed(struct console *c, unsigned panels)
+/* The auto-rollback countdown due first, here or in another front end. */
+static const struct rollback_auto_view *first_countdown(const struct console *c)
+{
+	const struct rollback_auto_view *cd = NULL;
+	double best = 0, d;
+
+	for (size_t i = 0; c->autos && i < c->nautos; i++)
+		if (view_auto_counting(&c->autos[i], &d) && (!cd || d < best)) {
+			cd = &c->autos[i];
+			best = d;
+		}
+	return cd;
+}
+
+/* The banner: an auto-rollback countdown (it goes before everything:
+ * the plan starts by itself at zero), else the first unacknowledged
+ * trigger.  Relayouts when it appears or goes. */
+static void banner_update(struct console *c)
 {
 	char text[sizeof(c->banner_text)];
 	const char *gid = view_banner_text(&c->snap, text, sizeof(text));
-	bool banner = gid != NULL;
-	struct view_ctx v;
+	const struct rollback_auto_view *cd = first_countdown(c);
+	bool banner;
 
-	c->dirty |= panels | D_HEADER | D_STATUS;
+	c->countdown = cd != NULL;
+	if (cd) {
+		double deadline, left;
+		long secs;
+		char key[32], who[400];
+
+		view_auto_counting(cd, &deadline);
+		left = deadline - wall_now();
+		secs = left > 0 ? (long)ceil(left) : 0;
+		keymap_keys_text(&c->km, ACT_AUTO_CANCEL, " or ", key, sizeof(key));
+		if (cd->remote)
+			snprintf(who, sizeof(who), "counted by pid %ld on %.100s", cd->remote_pid,
+			         cd->remote_host);
+		else
+			snprintf(who, sizeof(who), "armed by %.100s", cd->armed_by);
+		snprintf(text, sizeof(text),
+		         "AUTO-ROLLBACK: plan %.60s starts in %ld:%02ld %s %s%s%s (%.80s, %.200s)",
+		         cd->gauge->trigger.plan ? cd->gauge->trigger.plan->id : "-", secs / 60,
+		         secs % 60, c->tflags & SAFE_TEXT_ASCII ? "-" : "\xe2\x80\x94",
+		         c->o.read_only ? "read-only here: cancel with cutover rollback --cancel-auto"
+		                        : "press ",
+		         c->o.read_only ? "" : (key[0] ? key : ":"),
+		         c->o.read_only ? "" : " to cancel", cd->gauge->title, who);
+	}
+	banner = gid != NULL || cd != NULL;
 	if (banner != c->banner) {
 		c->banner = banner;
 		snprintf(c->banner_text, sizeof(c->banner_text), "%s", text);
@@ -1425,6 +1477,15 @@ static void snapshot_changed(struct console *c, unsigned panels)
 		c->dirty |= D_CHROME;
 	}
 	snprintf(c->banner_gauge, sizeof(c->banner_gauge), "%s", gid ? gid : "");
+}
+
+/* Recompute what depends on the snapshot and say what must be redrawn. */
+static void snapshot_changed(struct console *c, unsigned panels)
+{
+	struct view_ctx v;
+
+	c->dirty |= panels | D_HEADER | D_STATUS;
+	banner_update(c);
 	view_ctx_fill(c, &v, false);
 	for (int p = 0; p < LAYOUT_PANEL_COUNT; p++) {
 		char t[sizeof(c->titles[p])];
@@ -1762,7 +1823,10 @@ static bool actions_usable(struct console *c, enum key_action a)
 static void cancel_intent(struct console *c)
 {
 	c->prompt = PROMPT_NONE;
-	say(c, ROLE_NORMAL, "cancelled: %s not done, nothing changed", c->intent.what);
+	if (c->intent.note_lead[0])
+		say(c, ROLE_NORMAL, "%s; no reason noted", c->intent.note_lead);
+	else
+		say(c, ROLE_NORMAL, "cancelled: %s not done, nothing changed", c->intent.what);
 }
 
 /* Queue the confirmed intent; the result comes back through act_pipe. */
@@ -1773,12 +1837,37 @@ static void submit_intent(struct console *c, const char *reason)
 	struct intent *in = &c->intent;
 	uint64_t id = 0;
 
+	char note[600];
+
 	if (in->rollback) {
 		rollback_begin(c, reason, false, false);
 		return;
 	}
+	if (in->auto_req) {
+		struct rollback_worker_request q = {0};
+
+		q.op = in->auto_op;
+		q.gauge_id = in->id;
+		q.confirm = in->confirm[0] ? in->confirm : NULL;
+		q.reason = reason && *reason ? reason : NULL;
+		if (!c->rw)
+			say(c, ROLE_WARN, "%s: not sent: %s", in->what, c->rw_error);
+		else if (rollback_worker_submit(c->rw, &q, &id, &err) != CUTOVER_OK)
+			say(c, ROLE_WARN, "%s: not sent: %s", in->what, err.msg);
+		else
+			say(c, ROLE_NORMAL, "%s: sent", in->what);
+		return;
+	}
 	r.kind = in->kind;
 	r.comment = reason && *reason ? reason : NULL;
+	if (in->kind == ACTION_NOTE && in->note_lead[0]) {
+		if (!r.comment) {
+			cancel_intent(c);
+			return;
+		}
+		snprintf(note, sizeof(note), "%.200s: %.390s", in->note_lead, r.comment);
+		r.comment = note;
+	}
 	r.confirm = in->confirm[0] ? in->confirm : NULL;
 	/* Only reached through the dialogs begin_intent chose. */
 	r.confirmed = true;
@@ -1818,7 +1907,17 @@ static void ask_reason(struct console *c)
 {
 	const char *word = c->intent.kind == ACTION_FLAG_SET ? "reason" : "comment";
 
-	if (c->intent.kind == ACTION_NOTE)
+	if (c->intent.auto_req) {
+		/* Arming is its own record; the y/n (or the typed name) was the
+		 * confirmation. */
+		submit_intent(c, NULL);
+		return;
+	}
+	if (c->intent.kind == ACTION_NOTE && c->intent.note_lead[0])
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "%.200s. Why? (optional note for the audit log; Enter saves, Esc skips): ",
+		         c->intent.note_lead);
+	else if (c->intent.kind == ACTION_NOTE)
 		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
 		         "note for the audit log (Enter saves, Esc cancels): ");
 	else
@@ -1838,13 +1937,13 @@ static void begin_intent(struct console *c)
 		         "PRODUCTION: %s%s. Type the environment's name '%s' to confirm (Esc "
 		         "cancels): ",
 		         c->intent.dangerous && c->intent.kind == ACTION_FLAG_SET &&
-		                 !c->intent.rollback
+		                 !c->intent.rollback && !c->intent.auto_req
 		             ? "dangerous: "
 		             : "",
 		         c->intent.what, c->rb->environment);
 		start_prompt(c, PROMPT_ENV, "");
 	} else if (c->intent.dangerous) {
-		if (c->intent.kind == ACTION_FLAG_SET)
+		if (c->intent.kind == ACTION_FLAG_SET && !c->intent.auto_req)
 			snprintf(c->prompt_lead, sizeof(c->prompt_lead),
 			         "%.120s is dangerous: %.250s? y/n ", c->intent.id, c->intent.what);
 		else
@@ -2102,6 +2201,87 @@ static void handle_result(struct console *c, const struct action_result *r)
 	}
 }
 
+/* A result of the rollback worker: a runner handed over (the R path or a
+ * countdown that ran out), or what became of an arm / disarm / cancel. */
+static void worker_result(struct console *c, struct rollback_worker_result *r)
+{
+	if (r->op != ROLLBACK_WORKER_START) {
+		say(c, r->status == CUTOVER_OK ? ROLE_OK : ROLE_WARN, "%s", r->message);
+		return;
+	}
+	if (!r->automatic)
+		c->rb_starting = false;
+	if (r->status == CUTOVER_OK && r->runner) {
+		if (c->rr && rollback_runner_finished(c->rr)) {
+			/* A run that ended keeps nothing on disk to release. */
+			rollback_runner_destroy(c->rr);
+			c->rr = NULL;
+			if (c->rsnap_ok)
+				rollback_snapshot_free(&c->rsnap);
+			c->rsnap_ok = false;
+		}
+		if (c->rr) {
+			/* Cannot happen (the lock is per runbook): never lose one. */
+			rollback_runner_destroy(r->runner);
+			say(c, ROLE_CRIT, "a second rollback came back; it was stopped (resumable)");
+			return;
+		}
+		c->rr = r->runner;
+		c->rb_plan = runbook_plan_find(c->rb, r->plan);
+		c->rb_resume = NULL;
+		c->rb_notice[0] = '\0';
+		if (r->automatic) {
+			say(c, ROLE_CRIT, "AUTO-ROLLBACK: plan %s started (trigger %s)", r->plan,
+			    r->gauge);
+			c->message_until = mono_now() + 30.0;
+		} else {
+			say(c, ROLE_OK, "%s", r->message);
+		}
+		/* The rollback panel shows the progress. */
+		if (c->mode != MODE_ROLLBACK && (r->automatic || c->mode == MODE_MAIN))
+			open_mode(c, MODE_ROLLBACK);
+		rollback_refresh(c);
+		c->dirty |= D_OVERLAY;
+		return;
+	}
+	if (r->status == CUTOVER_ECONFLICT && !r->automatic) {
+		snprintf(c->prompt_lead, sizeof(c->prompt_lead),
+		         "r resumes it, n starts anew (it is marked aborted), Esc cancels: %.300s",
+		         r->message);
+		start_prompt(c, PROMPT_RESUME, "");
+		return;
+	}
+	if (r->automatic) {
+		say(c, ROLE_CRIT, "%s", r->message);
+		c->message_until = mono_now() + 60.0;
+	} else {
+		say(c, ROLE_WARN, "rollback not started: %s", r->message);
+	}
+	c->dirty |= D_OVERLAY;
+}
+
+/* The worker's results, and its views when they changed. */
+static void worker_results(struct console *c)
+{
+	struct rollback_worker_result r;
+	uint64_t gen = 0;
+
+	if (!c->rw)
+		return;
+	while (rollback_worker_poll(c->rw, &r))
+		worker_result(c, &r);
+	if (!c->autos)
+		return;
+	rollback_worker_views(c->rw, c->autos, c->nautos, &gen, c->rw_error, sizeof(c->rw_error));
+	if (gen == c->autos_gen)
+		return;
+	c->autos_gen = gen;
+	banner_update(c);
+	c->dirty |= D_PANEL(LAYOUT_GAUGES) | D_PANEL(LAYOUT_ROLLBACK) | D_CHROME;
+	if (c->mode == MODE_ROLLBACK)
+		c->dirty |= D_OVERLAY;
+}
+
 static void take_results(struct console *c)
 {
 	struct action_result *r = malloc(sizeof(*r));
@@ -2116,6 +2296,7 @@ static void take_results(struct console *c)
 	while (c->aq && action_queue_poll(c->aq, r))
 		handle_result(c, r);
 	free(r);
+	worker_results(c);
 	rollback_refresh(c);
 }
 
@@ -2219,6 +2400,103 @@ static void acknowledge(struct console *c)
 	snprintf(c->intent.id, sizeof(c->intent.id), "%s", c->banner_gauge);
 	snprintf(c->intent.what, sizeof(c->intent.what), "acknowledge %s", c->banner_gauge);
 	submit_intent(c, NULL);
+}
+
+/* Whether the rollback worker can take an auto-rollback request; says why not. */
+static bool auto_usable(struct console *c, enum key_action a)
+{
+	if (c->o.read_only) {
+		say(c, ROLE_WARN,
+		    "%s: refused: the console was started with --read-only; restart it without "
+		    "--read-only to act",
+		    key_action_help(a));
+		return false;
+	}
+	if (!c->rw) {
+		say(c, ROLE_WARN, "%s: unavailable: %s", key_action_help(a), c->rw_error);
+		return false;
+	}
+	return true;
+}
+
+/* m on a gauge: arm or disarm its auto-rollback, after confirmation. */
+static void auto_arm_key(struct console *c)
+{
+	struct view_ctx v;
+	const struct rollback_auto_view *a;
+	const struct runbook_gauge *g;
+	int idx;
+
+	view_ctx_fill(c, &v, true);
+	idx = view_row_index(LAYOUT_GAUGES, &v, c->sel[LAYOUT_GAUGES]);
+	if (c->mode != MODE_MAIN || c->active != LAYOUT_GAUGES || idx < 0 ||
+	    (size_t)idx >= c->snap.ngauges) {
+		say(c, ROLE_NORMAL, "%s: select a gauge (2) first", key_action_help(ACT_AUTO_ARM));
+		return;
+	}
+	g = c->snap.gauges[idx].def;
+	a = view_auto_of(&v, g);
+	if (!a) {
+		say(c, ROLE_NORMAL,
+		    "%s has no auto-rollback: its trigger needs \"auto\": {\"countdown_s\": N} in "
+		    "the runbook",
+		    g->id);
+		return;
+	}
+	if (!auto_usable(c, ACT_AUTO_ARM))
+		return;
+	memset(&c->intent, 0, sizeof(c->intent));
+	c->intent.auto_req = true;
+	c->intent.auto_op = a->armed ? ROLLBACK_WORKER_DISARM : ROLLBACK_WORKER_ARM;
+	c->intent.dangerous = true;
+	snprintf(c->intent.id, sizeof(c->intent.id), "%s", g->id);
+	if (a->armed)
+		snprintf(c->intent.what, sizeof(c->intent.what),
+		         "disarm auto-rollback of %.100s (armed by %.60s)", g->id, a->armed_by);
+	else
+		snprintf(c->intent.what, sizeof(c->intent.what),
+		         "arm auto-rollback of %.100s (plan %.60s, %us countdown)",
+		         g->id, g->trigger.plan ? g->trigger.plan->id : "-",
+		         g->trigger.auto_countdown_s);
+	if (!a->armed && c->snap.gauges[idx].state == GAUGE_TRIGGERED) {
+		size_t n = strlen(c->intent.what);
+
+		snprintf(c->intent.what + n, sizeof(c->intent.what) - n, "%s",
+		         " (firing now: counts down at once)");
+	}
+	begin_intent(c);
+}
+
+/* C anywhere: cancel the running countdown at once, then ask why (an
+ * optional note for the audit log). */
+static void auto_cancel_key(struct console *c)
+{
+	const struct rollback_auto_view *cd = first_countdown(c);
+	struct rollback_worker_request q = {0};
+	struct cutover_err err = {0};
+	uint64_t id;
+
+	if (!cd) {
+		say(c, ROLE_NORMAL, "no auto-rollback countdown runs");
+		return;
+	}
+	if (!auto_usable(c, ACT_AUTO_CANCEL))
+		return;
+	q.op = ROLLBACK_WORKER_CANCEL;
+	q.gauge_id = cd->gauge->id;
+	if (rollback_worker_submit(c->rw, &q, &id, &err) != CUTOVER_OK) {
+		say(c, ROLE_WARN, "auto-rollback not cancelled: %s", err.msg);
+		return;
+	}
+	say(c, ROLE_OK, "cancelling the auto-rollback of %s", cd->gauge->id);
+	if (!c->aq)
+		return;
+	memset(&c->intent, 0, sizeof(c->intent));
+	c->intent.kind = ACTION_NOTE;
+	snprintf(c->intent.what, sizeof(c->intent.what), "note");
+	snprintf(c->intent.note_lead, sizeof(c->intent.note_lead),
+	         "auto-rollback of %.100s cancelled", cd->gauge->id);
+	ask_reason(c);
 }
 
 static void quit_asking(struct console *c)
@@ -2362,6 +2640,12 @@ static void action(struct console *c, enum key_action a)
 	case ACT_RB_SKIP:
 	case ACT_RB_ABORT:
 		rollback_key(c, a);
+		break;
+	case ACT_AUTO_ARM:
+		auto_arm_key(c);
+		break;
+	case ACT_AUTO_CANCEL:
+		auto_cancel_key(c);
 		break;
 	default:
 		break;
@@ -2583,6 +2867,11 @@ static void take_snapshot(struct console *c)
 	c->snap = s;
 	snapshot_changed(c, panels);
 	flags_confirm(c);
+	if (c->rw && c->trig && c->snap.ngauges == c->rb->ngauges) {
+		for (size_t i = 0; i < c->snap.ngauges; i++)
+			c->trig[i] = c->snap.gauges[i].state == GAUGE_TRIGGERED;
+		rollback_worker_triggers(c->rw, c->trig, c->snap.ngauges);
+	}
 }
 
 static int main_loop(struct console *c)
@@ -2644,6 +2933,10 @@ static int main_loop(struct console *c)
 				audit_fetch(c);
 			if (c->mode == MODE_ROLLBACK)
 				c->dirty |= D_OVERLAY;
+			if (c->countdown) {
+				banner_update(c);
+				c->dirty |= D_CHROME | D_PANEL(LAYOUT_ROLLBACK);
+			}
 		}
 		if (frame_trace_on())
 			frame_trace_wake((tick ? FRAME_TICK : 0u) |
@@ -2752,6 +3045,57 @@ static int open_actions(struct console *c)
 	return 0;
 }
 
+/* The rollback worker: runner creation and auto-rollback off this thread.
+ * Failing to make it leaves the console watching; R and m say why. */
+static void open_rollback_worker(struct console *c)
+{
+	struct rollback_worker_options wo;
+	struct cutover_err err = {0};
+	char dir[PATH_MAX];
+	const char *slash = strrchr(c->o.path, '/');
+	size_t n;
+
+	memset(&wo, 0, sizeof(wo));
+	if (!c->audit_path[0]) {
+		snprintf(c->rw_error, sizeof(c->rw_error),
+		         "no audit log path (give --audit FILE or set CUTOVER_AUDIT)");
+		return;
+	}
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - c->o.path), c->o.path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	wo.runner.rb = c->rb;
+	wo.runner.runbook_dir = dir[0] ? dir : "/";
+	wo.runner.audit_path = c->o.audit;
+	wo.runner.profile = c->o.profile;
+	wo.runner.region = c->o.region;
+	wo.runner.operator_name = c->o.operator_name;
+	wo.runner.engine = c->eng;
+	if (c->launch && c->launch->now) {
+		wo.runner.now = c->launch->now;
+		wo.runner.now_ctx = c->launch->now_ctx;
+	}
+	wo.runner.notify = rollback_notify;
+	wo.runner.notify_ctx = c;
+	wo.audit_path = c->audit_path;
+	wo.read_only = c->o.read_only;
+	wo.notify = rollback_notify;
+	wo.notify_ctx = c;
+	c->trig = calloc(c->rb->ngauges + 1, sizeof(*c->trig));
+	if (!c->trig || rollback_worker_create(&wo, &c->rw, &err) != CUTOVER_OK) {
+		snprintf(c->rw_error, sizeof(c->rw_error), "%.500s",
+		         c->trig ? err.msg : "out of memory");
+		return;
+	}
+	n = rollback_worker_views(c->rw, NULL, 0, NULL, NULL, 0);
+	c->autos = calloc(n + 1, sizeof(*c->autos));
+	if (c->autos) {
+		c->nautos = n;
+		rollback_worker_views(c->rw, c->autos, n, &c->autos_gen, NULL, 0);
+	}
+}
+
 int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 {
 	struct console *c = calloc(1, sizeof(*c));
@@ -2795,6 +3139,7 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 		rc = CLI_EXIT_FAIL;
 		goto out;
 	}
+	open_rollback_worker(c);
 	if (pipe(winch_pipe) != 0) {
 		fprintf(stderr, "cutover: cannot create a pipe: %s\n", strerror(errno));
 		rc = CLI_EXIT_FAIL;
@@ -2861,7 +3206,11 @@ int console_run(int argc, char **argv, const struct cli_console_launch *launch)
 		        getenv("CUTOVER_FRAME_TRACE"), strerror(errno));
 out:
 	/* Before the engine: the runner's gauge_ok reads it.  A run not
-	 * ended stays resumable. */
+	 * ended stays resumable.  The worker first: a runner it made and
+	 * never handed over is stopped with it. */
+	rollback_worker_destroy(c->rw);
+	free(c->autos);
+	free(c->trig);
 	rollback_runner_destroy(c->rr);
 	if (c->rsnap_ok)
 		rollback_snapshot_free(&c->rsnap);

@@ -16,6 +16,7 @@
 #define BAR_MIN 4
 #define BAR_MAX 40
 #define SPARK_MAX 24
+#define BADGE_W 10 /* "auto armed", "auto 10:00" */
 
 static int blank(struct cell *out, int at, int n)
 {
@@ -40,7 +41,7 @@ int gauge_row_render(const struct gauge_row *g, int width, unsigned flags, struc
 	bool ascii = flags & SAFE_TEXT_ASCII;
 	char value[32], held[32];
 	int title_w, bar_w = 0, spark_w = 0, held_w = 0, word_w = WORD_W, rest, at = 0;
-	int title_cols;
+	int title_cols, badge_w = 0;
 
 	if (width <= 0)
 		return 0;
@@ -49,6 +50,10 @@ int gauge_row_render(const struct gauge_row *g, int width, unsigned flags, struc
 	/* The value and the state glyph always show; the rest share the
 	 * remainder in order of importance. */
 	rest = width - (VALUE_W + 3); /* blank, value, blank, glyph */
+	if (g->badge && rest >= BADGE_W + 1 + TITLE_MIN) {
+		badge_w = BADGE_W;
+		rest -= badge_w + 1;
+	}
 	if (rest >= 30 + word_w + 1)
 		rest -= word_w + 1;            /* the state word */
 	else
@@ -105,6 +110,11 @@ int gauge_row_render(const struct gauge_row *g, int width, unsigned flags, struc
 		at = blank(out, at, 1);
 		at = right(out, at, held_w, fmt_duration(held, sizeof(held), g->held_s, flags),
 			   ROLE_DIM, flags);
+	}
+	if (badge_w) {
+		at = blank(out, at, 1);
+		cells_from_text(out + at, badge_w, g->badge, g->badge_role, flags);
+		at += badge_w;
 	}
 	/* Whatever the arithmetic left (or overflowed), exactly width cells. */
 	if (at < width)

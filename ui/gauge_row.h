@@ -5,8 +5,8 @@
  *   SFN error rate  ██████▌····|····|    6.1%  ▁▂▃▅▆▇  ▲ warn       3m
  *
  * The columns adapt to the width: the sparkline goes first, then the held
- * time, the state word, then the bar; the value and the state glyph always
- * stay.  The input
+ * time, the state word, then the bar; the value, the state glyph and the
+ * badge (auto-rollback's state) always stay.  The input
  * is a view of the engine's gauge that the console fills in.  Pure. */
 #ifndef CUTOVER_GAUGE_ROW_H
 #define CUTOVER_GAUGE_ROW_H
@@ -27,6 +27,9 @@ struct gauge_row {
 	enum glyph_id state;      /* GLYPH_GAUGE_* */
 	double held_s;            /* seconds in this state; NaN: unknown */
 	bool stale;               /* the value is old: shown in ROLE_STALE */
+	const char *badge;        /* a short tag kept at the row's end ("auto off",
+				   * "auto armed", "auto 1:47"), or NULL */
+	enum theme_role badge_role;
 };
 
 /* Render g into exactly width cells of out (0 when width <= 0).  flags:

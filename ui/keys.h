@@ -75,7 +75,9 @@
 	_(RB_RETRY,    "rollback-retry", ROLLBACK, "r",      KEYS_CHANGES, "Rollback view: retry the failed step") \
 	_(RB_FAIL,     "rollback-fail", ROLLBACK, "f",       KEYS_CHANGES, "Rollback view: the manual step or the check failed (with a note)") \
 	_(RB_SKIP,     "rollback-skip", ROLLBACK, "S",       KEYS_CHANGES, "Rollback view: skip the failed step (with a reason)") \
-	_(RB_ABORT,    "rollback-abort", ROLLBACK, "X",      KEYS_CHANGES, "Rollback view: abort the run (asks first)")
+	_(RB_ABORT,    "rollback-abort", ROLLBACK, "X",      KEYS_CHANGES, "Rollback view: abort the run (asks first)") \
+	_(AUTO_ARM,    "auto-arm",    ROLLBACK, "m",         KEYS_CHANGES, "Arm or disarm the selected gauge's auto-rollback (audited; asks first)") \
+	_(AUTO_CANCEL, "auto-cancel", ROLLBACK, "C",         KEYS_CHANGES, "Cancel the auto-rollback countdown (audited; a reason is optional)")
 
 enum key_group {
 #define KEY_GROUP_ENUM(name, title) KEY_GROUP_##name,

@@ -282,7 +282,7 @@ const struct runbook_plan *rollback_recommended_plan(const struct runbook *rb,
  * and firing are audited (rollback.auto.arm, .disarm, .countdown, .cancel,
  * .fire) and the armed state is kept in the audit file across restarts.
  * One struct rollback_auto per front end; its functions are called from one
- * thread (the console's main thread, or a test). */
+ * thread (the console's rollback worker, a command, or a test). */
 struct rollback_auto;
 
 struct rollback_auto_view {
@@ -294,6 +294,14 @@ struct rollback_auto_view {
 	double remaining_s;
 	bool cancelled; /* cancelled for this firing (until the trigger clears) */
 	char cancelled_by[ROLLBACK_NAME_MAX];
+	bool cancelled_elsewhere; /* by another process (seen by rollback_auto_sync) */
+	/* A countdown another front end on the file runs while none runs
+	 * here (seen by rollback_auto_sync): its deadline on the wall clock
+	 * (epoch seconds), host and pid.  rollback_auto_cancel cancels it. */
+	bool remote;
+	double remote_deadline;
+	char remote_host[ROLLBACK_NAME_MAX];
+	long remote_pid;
 	bool fired; /* the plan was handed over to start */
 };
 
@@ -304,17 +312,39 @@ enum cutover_status rollback_auto_create(const struct runbook *rb, struct audit 
                                          struct cutover_err *err) CUTOVER_MUST_CHECK;
 void rollback_auto_destroy(struct rollback_auto *a);
 
+/* Give (or change) the handles later: a front end that opens the audit
+ * file only once it exists or is needed creates with NULL handles (every
+ * trigger disarmed), attaches, then calls rollback_auto_sync. */
+void rollback_auto_attach(struct rollback_auto *a, struct audit *audit,
+                          struct rollback_store *store);
+
 /* Arm or disarm gauge_id's auto trigger (audited).  EVALIDATE when the
- * gauge has no auto trigger.  Disarming cancels a running countdown. */
+ * gauge has no auto trigger.  Disarming cancels a running countdown;
+ * arming forgets an earlier cancel or fire of this firing, so a trigger
+ * still firing counts down again at the next update. */
 enum cutover_status rollback_auto_arm(struct rollback_auto *a, const char *gauge_id, bool armed,
                                       const char *operator_name,
                                       struct cutover_err *err) CUTOVER_MUST_CHECK;
 
 /* Cancel the running countdown of gauge_id (audited, with the reason).
- * ENOENT when none runs.  The trigger must clear before it can fire again. */
+ * The cancellation is kept in the store, so a countdown of the same firing
+ * that another process runs ends at its next rollback_auto_sync.  When no
+ * countdown runs here, one that another process runs (as the store says)
+ * is cancelled that way (the headless --cancel-auto).  ENOENT when none
+ * runs anywhere; EVALIDATE when the gauge has no auto trigger.  The
+ * trigger must clear before it can fire again. */
 enum cutover_status rollback_auto_cancel(struct rollback_auto *a, const char *gauge_id,
                                          const char *operator_name, const char *reason,
                                          struct cutover_err *err) CUTOVER_MUST_CHECK;
+
+/* See what other processes changed in the store: arming (`cutover
+ * rollback --arm` or another console; a disarm ends a countdown here),
+ * cancellations of a countdown this process runs, and a countdown another
+ * front end runs (the view's remote_*).  *changed (may be NULL)
+ * says whether a view changed.  Reads the store: call it off the UI
+ * thread, every second or two. */
+enum cutover_status rollback_auto_sync(struct rollback_auto *a, bool *changed,
+                                       struct cutover_err *err) CUTOVER_MUST_CHECK;
 
 /* Feed the trigger states: triggered[i] is whether rb->gauges[i] is
  * TRIGGERED now (the engine snapshot's gauges[i].state), at time now.

@@ -9,6 +9,10 @@
  *   rollback_locks   one row per runbook while a run holds it (holder, pid,
  *                    host, since): one rollback at a time per runbook
  *   rollback_auto    armed / disarmed per auto trigger (gauge)
+ *   rollback_auto_countdowns  the latest countdown per auto trigger (who
+ *                    runs it, until when) and the latest cancellation, so
+ *                    a cancel in one process reaches a countdown another
+ *                    process runs
  * The tables are created with IF NOT EXISTS on open and do not touch the
  * audit module's schema version.  Only src/audit/ includes sqlite3.h.
  *
@@ -141,6 +145,44 @@ enum cutover_status rollback_store_auto_get(struct rollback_store *s, const char
 enum cutover_status rollback_store_auto_set(struct rollback_store *s, const char *runbook,
                                             const char *gauge, bool armed, const char *by,
                                             struct cutover_err *err) CUTOVER_MUST_CHECK;
+
+/* The latest auto-rollback countdown of (runbook, gauge) and the latest
+ * cancellation.  A countdown that started at or before cancelled_ms is
+ * cancelled, whichever process runs it. */
+struct rollback_auto_countdown {
+	int64_t started_ms, deadline_ms; /* UTC ms; 0: none recorded */
+	int64_t ended_ms;                /* fired, cleared or cancelled; 0: open */
+	char host[ROLLBACK_NAME_MAX];
+	long pid;
+	char owner[64];       /* the counting front end (rollback_auto's instance id) */
+	bool same_host, ours; /* this host; this process */
+	int64_t cancelled_ms; /* 0: never cancelled */
+	char cancelled_by[ROLLBACK_NAME_MAX];
+	char cancel_reason[ROLLBACK_NOTE_MAX];
+};
+
+/* Record that owner (a front end's id) counts down in this process
+ * (started, deadline: UTC ms); keeps the latest cancellation. */
+enum cutover_status rollback_store_auto_countdown_begin(struct rollback_store *s,
+                                                        const char *runbook, const char *gauge,
+                                                        const char *owner, int64_t started_ms,
+                                                        int64_t deadline_ms,
+                                                        struct cutover_err *err) CUTOVER_MUST_CHECK;
+/* owner's countdown ended (fired, cleared, cancelled); a row another
+ * front end wrote since is left alone. */
+enum cutover_status rollback_store_auto_countdown_end(struct rollback_store *s, const char *runbook,
+                                                      const char *gauge, const char *owner,
+                                                      struct cutover_err *err) CUTOVER_MUST_CHECK;
+/* Record a cancellation now, by whom and why (reason may be NULL). */
+enum cutover_status rollback_store_auto_cancel_set(struct rollback_store *s, const char *runbook,
+                                                   const char *gauge, const char *by,
+                                                   const char *reason,
+                                                   struct cutover_err *err) CUTOVER_MUST_CHECK;
+/* Read the row; all zero when none. */
+enum cutover_status rollback_store_auto_countdown_get(struct rollback_store *s,
+                                                      const char *runbook, const char *gauge,
+                                                      struct rollback_auto_countdown *out,
+                                                      struct cutover_err *err) CUTOVER_MUST_CHECK;
 
 /* What another console shows: the lock (who, where, since, alive) and the
  * newest run of runbook with its progress.  Opens path read-only; a file

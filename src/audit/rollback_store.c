@@ -41,7 +41,11 @@ static const char schema_sql[] =
     " since_ms INTEGER);"
     "CREATE TABLE IF NOT EXISTS rollback_auto ("
     " runbook TEXT NOT NULL, gauge TEXT NOT NULL, armed INTEGER NOT NULL, by TEXT,"
-    " since_ms INTEGER, PRIMARY KEY (runbook, gauge));";
+    " since_ms INTEGER, PRIMARY KEY (runbook, gauge));"
+    "CREATE TABLE IF NOT EXISTS rollback_auto_countdowns ("
+    " runbook TEXT NOT NULL, gauge TEXT NOT NULL, started_ms INTEGER, deadline_ms INTEGER,"
+    " ended_ms INTEGER, host TEXT, pid INTEGER, owner TEXT, cancelled_ms INTEGER,"
+    " cancelled_by TEXT, cancel_reason TEXT, PRIMARY KEY (runbook, gauge));";
 
 static int64_t now_ms(void)
 {
@@ -634,6 +638,118 @@ enum cutover_status rollback_store_auto_set(struct rollback_store *s, const char
 out:
 	sqlite3_finalize(q);
 	return commit(s, st, err);
+}
+
+/* One write of the countdown row: sql is run with ?1 runbook, ?2 gauge,
+ * ?3..?5 the numbers, ?6 and ?7 the texts, ?8 our pid, ?9 our host.  A
+ * statement need not use them all (binding an unused one is ignored). */
+static enum cutover_status countdown_write(struct rollback_store *s, const char *sql,
+                                           const char *runbook, const char *gauge, int64_t a,
+                                           int64_t b, int64_t c, const char *text1,
+                                           const char *text2, struct cutover_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	enum cutover_status st;
+
+	if ((st = begin(s, err)) != CUTOVER_OK)
+		return st;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		st = fail(err, s->db, "writing an auto-rollback countdown", s->path);
+		goto out;
+	}
+	bind_text(q, 1, runbook);
+	bind_text(q, 2, gauge);
+	sqlite3_bind_int64(q, 3, a);
+	sqlite3_bind_int64(q, 4, b);
+	sqlite3_bind_int64(q, 5, c);
+	bind_text(q, 6, text1);
+	bind_text(q, 7, text2);
+	sqlite3_bind_int64(q, 8, (sqlite3_int64)getpid());
+	sqlite3_bind_text(q, 9, s->host, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		st = fail(err, s->db, "writing an auto-rollback countdown", s->path);
+out:
+	sqlite3_finalize(q);
+	return commit(s, st, err);
+}
+
+enum cutover_status rollback_store_auto_countdown_begin(struct rollback_store *s,
+                                                        const char *runbook, const char *gauge,
+                                                        const char *owner, int64_t started_ms,
+                                                        int64_t deadline_ms,
+                                                        struct cutover_err *err)
+{
+	/* The cancellation columns are kept: a cancel made while another
+	 * process's countdown ran must still reach that process. */
+	return countdown_write(
+	    s,
+	    "INSERT INTO rollback_auto_countdowns (runbook, gauge, started_ms, deadline_ms,"
+	    " ended_ms, host, pid, owner, cancelled_ms) VALUES (?1, ?2, ?3, ?4, 0, ?9, ?8, ?6, 0)"
+	    " ON CONFLICT (runbook, gauge) DO UPDATE SET started_ms = ?3, deadline_ms = ?4,"
+	    " ended_ms = 0, host = ?9, pid = ?8, owner = ?6",
+	    runbook, gauge, started_ms, deadline_ms, 0, owner, NULL, err);
+}
+
+enum cutover_status rollback_store_auto_countdown_end(struct rollback_store *s, const char *runbook,
+                                                      const char *gauge, const char *owner,
+                                                      struct cutover_err *err)
+{
+	return countdown_write(s,
+	                       "UPDATE rollback_auto_countdowns SET ended_ms = ?3 WHERE runbook = ?1"
+	                       " AND gauge = ?2 AND owner = ?6 AND ended_ms = 0",
+	                       runbook, gauge, now_ms(), 0, 0, owner, NULL, err);
+}
+
+enum cutover_status rollback_store_auto_cancel_set(struct rollback_store *s, const char *runbook,
+                                                   const char *gauge, const char *by,
+                                                   const char *reason, struct cutover_err *err)
+{
+	return countdown_write(
+	    s,
+	    "INSERT INTO rollback_auto_countdowns (runbook, gauge, started_ms, deadline_ms,"
+	    " ended_ms, host, pid, cancelled_ms, cancelled_by, cancel_reason)"
+	    " VALUES (?1, ?2, 0, 0, 0, '', 0, ?3, ?6, ?7)"
+	    " ON CONFLICT (runbook, gauge) DO UPDATE SET cancelled_ms = ?3, cancelled_by = ?6,"
+	    " cancel_reason = ?7",
+	    runbook, gauge, now_ms(), 0, 0, by, reason, err);
+}
+
+enum cutover_status rollback_store_auto_countdown_get(struct rollback_store *s,
+                                                      const char *runbook, const char *gauge,
+                                                      struct rollback_auto_countdown *out,
+                                                      struct cutover_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	enum cutover_status st = CUTOVER_OK;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT started_ms, deadline_ms, ended_ms, host, pid, cancelled_ms,"
+	                       " cancelled_by, cancel_reason, owner FROM rollback_auto_countdowns"
+	                       " WHERE runbook = ? AND gauge = ?",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return fail(err, s->db, "reading an auto-rollback countdown", s->path);
+	bind_text(q, 1, runbook);
+	bind_text(q, 2, gauge);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		out->started_ms = sqlite3_column_int64(q, 0);
+		out->deadline_ms = sqlite3_column_int64(q, 1);
+		out->ended_ms = sqlite3_column_int64(q, 2);
+		cp(out->host, sizeof(out->host), sqlite3_column_text(q, 3));
+		out->pid = (long)sqlite3_column_int64(q, 4);
+		out->cancelled_ms = sqlite3_column_int64(q, 5);
+		cp(out->cancelled_by, sizeof(out->cancelled_by), sqlite3_column_text(q, 6));
+		cp(out->cancel_reason, sizeof(out->cancel_reason), sqlite3_column_text(q, 7));
+		cp(out->owner, sizeof(out->owner), sqlite3_column_text(q, 8));
+		out->same_host = strcmp(out->host, s->host) == 0;
+		out->ours = out->same_host && out->pid == (long)getpid();
+	} else if (rc != SQLITE_DONE) {
+		st = fail(err, s->db, "reading an auto-rollback countdown", s->path);
+	}
+	sqlite3_finalize(q);
+	return st;
 }
 
 static bool has_table(sqlite3 *db, const char *name)

@@ -44,7 +44,7 @@ struct args {
 	const char *runbook, *plan;
 	const char *confirm, *audit, *operator_name, *profile, *region, *reason;
 	const char *assume_done, *rerun, *on_failure;
-	const char *sim_clock, *arm, *disarm;
+	const char *sim_clock, *arm, *disarm, *cancel_auto;
 	bool yes, resume, abandon, status, list_only, help;
 	long timeout_ms;
 };
@@ -59,6 +59,8 @@ static void help(void)
 	    "                        [--timeout SECONDS] [--sim-clock EPOCH,SPEED] [--list]\n"
 	    "       cutover rollback RUNBOOK --status [--audit FILE]\n"
 	    "       cutover rollback RUNBOOK --arm GAUGE | --disarm GAUGE [--operator NAME] "
+	    "[--audit FILE]\n"
+	    "       cutover rollback RUNBOOK --cancel-auto GAUGE [--reason TEXT] [--operator NAME] "
 	    "[--audit FILE]\n\n"
 	    "Run a rollback plan of the runbook step by step, as the console's rollback panel\n"
 	    "does, printing each step's progress; then ask for each verification checklist\n"
@@ -77,6 +79,8 @@ static void help(void)
 	    "  --status           who runs a rollback of this runbook, and where it is, and\n"
 	    "                     which auto-rollback triggers are armed\n"
 	    "  --arm G/--disarm G arm or disarm gauge G's auto-rollback trigger (audited)\n"
+	    "  --cancel-auto G    cancel the auto-rollback countdown of gauge G that a console\n"
+	    "                     on this audit file runs (audited, with --reason)\n"
 	    "  --sim-clock E,S    rehearsal against `cutover sim --speed S` whose scenario\n"
 	    "                     clock started at epoch E (its start_epoch, at wall time E)\n"
 	    "Exit: 0 completed, 1 aborted or failed, 2 usage, 3 not confirmed / lock held /\n"
@@ -130,6 +134,8 @@ static int parse(int argc, char **argv, struct args *a)
 			val = &a->arm;
 		} else if (strcmp(s, "--disarm") == 0) {
 			val = &a->disarm;
+		} else if (strcmp(s, "--cancel-auto") == 0) {
+			val = &a->cancel_auto;
 		} else if (strcmp(s, "--timeout") == 0) {
 			char *end;
 			double t;
@@ -171,7 +177,7 @@ static int parse(int argc, char **argv, struct args *a)
 			*val = argv[i];
 		}
 	}
-	if (!a->runbook || (!a->plan && !a->status && !a->arm && !a->disarm)) {
+	if (!a->runbook || (!a->plan && !a->status && !a->arm && !a->disarm && !a->cancel_auto)) {
 		fprintf(stderr, "cutover rollback: give RUNBOOK and PLAN (try --help)\n");
 		return -1;
 	}
@@ -667,10 +673,15 @@ static int arm(const struct args *a, const struct runbook *rb, const char *dir)
 	    audit_open(path, &who, &log, &err) != CUTOVER_OK ||
 	    rollback_store_open(path, &st, &err) != CUTOVER_OK ||
 	    rollback_auto_create(rb, log, st, &au, &err) != CUTOVER_OK ||
-	    rollback_auto_arm(au, a->arm ? a->arm : a->disarm, a->arm != NULL, a->operator_name,
-	                      &err) != CUTOVER_OK) {
+	    (a->cancel_auto
+	         ? rollback_auto_cancel(au, a->cancel_auto, a->operator_name, a->reason, &err)
+	         : rollback_auto_arm(au, a->arm ? a->arm : a->disarm, a->arm != NULL,
+	                             a->operator_name, &err)) != CUTOVER_OK) {
 		fprintf(stderr, "cutover rollback: %s\n", err.msg);
 		code = err.status == CUTOVER_EVALIDATE ? RB_USAGE : RB_FAILED;
+	} else if (a->cancel_auto) {
+		/* The console counting down sees it at its next sync (2 s). */
+		printf("auto-rollback countdown of %s cancelled\n", a->cancel_auto);
 	} else {
 		show_auto(rb, st);
 	}
@@ -942,7 +953,7 @@ int cmd_rollback(int argc, char **argv)
 		code = show_status(&a, rb, dir);
 		goto out;
 	}
-	if (a.arm || a.disarm) {
+	if (a.arm || a.disarm || a.cancel_auto) {
 		code = arm(&a, rb, dir);
 		goto out;
 	}

@@ -541,6 +541,127 @@ static void test_auto(void **state)
 	assert_int_equal(count_rows("rollback.auto.fire", NULL), 1);
 }
 
+/* Two front ends on one audit file (two consoles, or a console and
+ * `cutover rollback --arm/--cancel-auto`): arming made by one is seen by
+ * the other's sync; a cancel in one ends the countdown the other runs;
+ * a front end that runs no countdown cancels the one another runs
+ * through the store; nothing runs: ENOENT. */
+static void test_auto_across_processes(void **state)
+{
+	struct audit *log = NULL;
+	struct rollback_store *sa = NULL, *sb = NULL;
+	struct rollback_auto *a = NULL, *b = NULL;
+	struct rollback_auto_view v[4];
+	struct audit_session_info who = {"alice", NULL, NULL, "rb-unit", NULL, "staging"};
+	struct cutover_err err;
+	const struct runbook_gauge *g;
+	bool trig[2] = {true, false}, changed = false;
+	int cancels;
+
+	(void)state;
+	cutover_err_clear(&err);
+	cancels = count_rows("rollback.auto.cancel", NULL);
+	assert_int_equal(audit_open(audit_path, &who, &log, &err), CUTOVER_OK);
+	assert_int_equal(rollback_store_open(audit_path, &sa, &err), CUTOVER_OK);
+	assert_int_equal(rollback_store_open(audit_path, &sb, &err), CUTOVER_OK);
+	assert_int_equal(rollback_auto_create(rb, log, sa, &a, &err), CUTOVER_OK);
+	assert_int_equal(rollback_auto_create(rb, log, sb, &b, &err), CUTOVER_OK);
+
+	/* b arms; a sees it at its sync. */
+	assert_int_equal(rollback_auto_arm(b, "errors", true, "dave", &err), CUTOVER_OK);
+	rollback_auto_views(a, 0, v, 4);
+	assert_false(v[0].armed);
+	assert_int_equal(rollback_auto_sync(a, &changed, &err), CUTOVER_OK);
+	assert_true(changed);
+	rollback_auto_views(a, 0, v, 4);
+	assert_true(v[0].armed);
+	assert_string_equal(v[0].armed_by, "dave");
+	assert_int_equal(rollback_auto_sync(a, &changed, &err), CUTOVER_OK);
+	assert_false(changed);
+
+	/* Both count down the same firing; b cancels; a's sync ends its own. */
+	assert_int_equal(rollback_auto_sync(b, NULL, &err), CUTOVER_OK);
+	assert_null(rollback_auto_update(a, trig, 100, &g));
+	assert_null(rollback_auto_update(b, trig, 101, &g));
+	assert_int_equal(rollback_auto_cancel(b, "errors", "erin", "known blip", &err), CUTOVER_OK);
+	assert_int_equal(rollback_auto_sync(a, &changed, &err), CUTOVER_OK);
+	assert_true(changed);
+	rollback_auto_views(a, 110, v, 4);
+	assert_false(v[0].counting);
+	assert_true(v[0].cancelled);
+	assert_true(v[0].cancelled_elsewhere);
+	assert_string_equal(v[0].cancelled_by, "erin");
+	/* Still triggered: it does not fire, nor count again. */
+	assert_null(rollback_auto_update(a, trig, 500, &g));
+	rollback_auto_views(a, 500, v, 4);
+	assert_false(v[0].counting);
+	/* Arming again is a fresh decision: the still-firing trigger counts
+	 * down again (ended when the trigger clears below). */
+	assert_int_equal(rollback_auto_arm(a, "errors", true, "alice", &err), CUTOVER_OK);
+	assert_null(rollback_auto_update(a, trig, 510, &g));
+	rollback_auto_views(a, 511, v, 4);
+	assert_true(v[0].counting);
+	assert_false(v[0].cancelled);
+
+	/* A new firing: a counts; b (which runs none now) cancels a's through
+	 * the store, as `cutover rollback --cancel-auto` does. */
+	trig[0] = false;
+	assert_null(rollback_auto_update(a, trig, 600, &g));
+	assert_null(rollback_auto_update(b, trig, 600, &g));
+	trig[0] = true;
+	assert_null(rollback_auto_update(a, trig, 601, &g));
+	rollback_auto_views(a, 602, v, 4);
+	assert_true(v[0].counting);
+	assert_false(v[0].remote);
+	/* b sees a's countdown (remote: it runs none itself). */
+	assert_int_equal(rollback_auto_sync(b, &changed, &err), CUTOVER_OK);
+	assert_true(changed);
+	rollback_auto_views(b, 602, v, 4);
+	assert_false(v[0].counting);
+	assert_true(v[0].remote);
+	assert_int_equal(v[0].remote_pid, (long)getpid());
+	assert_true(v[0].remote_deadline > (double)time(NULL) + 50 &&
+	            v[0].remote_deadline < (double)time(NULL) + 61);
+	assert_int_equal(rollback_auto_cancel(b, "errors", "frank", NULL, &err), CUTOVER_OK);
+	assert_int_equal(rollback_auto_sync(b, NULL, &err), CUTOVER_OK);
+	rollback_auto_views(b, 603, v, 4);
+	assert_false(v[0].remote);
+	assert_int_equal(rollback_auto_sync(a, NULL, &err), CUTOVER_OK);
+	rollback_auto_views(a, 603, v, 4);
+	assert_false(v[0].counting);
+	assert_string_equal(v[0].cancelled_by, "frank");
+	/* Nothing counts anywhere now. */
+	assert_int_equal(rollback_auto_cancel(b, "errors", "frank", NULL, &err), CUTOVER_ENOENT);
+	assert_int_equal(rollback_auto_cancel(b, "latency", "frank", NULL, &err),
+	                 CUTOVER_EVALIDATE);
+
+	/* A disarm elsewhere ends a running countdown here. */
+	trig[0] = false;
+	assert_null(rollback_auto_update(a, trig, 700, &g));
+	trig[0] = true;
+	assert_null(rollback_auto_update(a, trig, 701, &g));
+	assert_int_equal(rollback_auto_arm(b, "errors", false, "gina", &err), CUTOVER_OK);
+	assert_int_equal(rollback_auto_sync(a, &changed, &err), CUTOVER_OK);
+	assert_true(changed);
+	rollback_auto_views(a, 702, v, 4);
+	assert_false(v[0].armed);
+	assert_false(v[0].counting);
+	assert_null(rollback_auto_update(a, trig, 2000, &g));
+
+	rollback_auto_destroy(a);
+	rollback_auto_destroy(b);
+	rollback_store_close(sa);
+	rollback_store_close(sb);
+	audit_close(log);
+	/* erin's, the cleared trigger's, frank's (each once, by the
+	 * canceller) and the disarm's. */
+	assert_int_equal(count_rows("rollback.auto.cancel", NULL) - cancels, 4);
+	assert_int_equal(count_rows("rollback.auto.cancel' AND new_value LIKE 'countdown cancelled "
+	                            "(it runs in pid%",
+	                            NULL),
+	                 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -549,6 +670,7 @@ int main(void)
 	    cmocka_unit_test(test_abort_interrupt_resume_and_lock),
 	    cmocka_unit_test(test_stale_lock),
 	    cmocka_unit_test(test_auto),
+	    cmocka_unit_test(test_auto_across_processes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

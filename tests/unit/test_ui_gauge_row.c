@@ -26,7 +26,7 @@ static void render(const struct gauge_row *g, int width, unsigned flags, char *b
 static struct gauge_row sfn(void)
 {
 	struct gauge_row g = { "SFN error rate", 6.1, "%", 0, 16, 11, 16, &hist, GLYPH_GAUGE_WARN,
-			       185, false };
+			       185, false, NULL, ROLE_NORMAL };
 	return g;
 }
 
@@ -95,6 +95,32 @@ static void test_states(void **state)
 	assert_int_equal(cells[47].role, ROLE_STALE);
 }
 
+/* The auto-rollback badge stays at the row's end while the optional
+ * columns give way; too narrow a row drops it rather than the value. */
+static void test_badge(void **state)
+{
+	struct gauge_row g = sfn();
+	char buf[4096];
+	struct cell cells[80];
+	(void)state;
+
+	g.badge = "auto armed";
+	g.badge_role = ROLE_WARN;
+	render(&g, 80, SAFE_TEXT_ASCII, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), 80);
+	assert_string_equal(buf + 69, " auto armed");
+	assert_non_null(strstr(buf, "6.1%"));
+	gauge_row_render(&g, 80, 0, cells);
+	assert_int_equal(cells[70].role, ROLE_WARN);
+	g.badge = "AUTO 1:47";
+	render(&g, 40, SAFE_TEXT_ASCII, buf, sizeof(buf));
+	assert_string_equal(buf + 29, " AUTO 1:47 ");
+	assert_non_null(strstr(buf, "6.1% !"));
+	render(&g, 20, SAFE_TEXT_ASCII, buf, sizeof(buf));
+	assert_null(strstr(buf, "AUTO"));
+	assert_non_null(strstr(buf, "6.1%"));
+}
+
 /* Any width gives exactly that many cells and never writes past them. */
 static void test_every_width(void **state)
 {
@@ -119,6 +145,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_widths),
 		cmocka_unit_test(test_states),
+		cmocka_unit_test(test_badge),
 		cmocka_unit_test(test_every_width),
 	};
 

@@ -358,6 +358,62 @@ static void gauge_scale(const struct engine_gauge_view *g, double *lo, double *h
 		*hi = 100;
 }
 
+const struct rollback_auto_view *view_auto_of(const struct view_ctx *v,
+                                              const struct runbook_gauge *g)
+{
+	for (size_t i = 0; v->autos && i < v->nautos; i++)
+		if (v->autos[i].gauge == g)
+			return &v->autos[i];
+	return NULL;
+}
+
+bool view_auto_counting(const struct rollback_auto_view *a, double *deadline)
+{
+	if (a->counting || a->remote) {
+		*deadline = a->counting ? a->deadline : a->remote_deadline;
+		return true;
+	}
+	*deadline = 0;
+	return false;
+}
+
+static void countdown_text(double left, char *buf, size_t cap)
+{
+	int s = left > 0 ? (left < 359999 ? (int)ceil(left) : 359999) : 0;
+
+	snprintf(buf, cap, "%d:%02d", s / 60, s % 60);
+}
+
+void view_auto_text(const struct rollback_auto_view *a, double wall, unsigned tflags, char *buf,
+                    size_t cap)
+{
+	const char *dot = tflags & SAFE_TEXT_ASCII ? "-" : "\xc2\xb7";
+	char left[32];
+	double deadline;
+
+	if (view_auto_counting(a, &deadline)) {
+		countdown_text(deadline - wall, left, sizeof(left));
+		if (a->remote)
+			snprintf(buf, cap, "AUTO-ROLLBACK in %s (plan %s, counted by pid %ld on %s)",
+			         left, a->gauge->trigger.plan ? a->gauge->trigger.plan->id : "-",
+			         a->remote_pid, a->remote_host);
+		else
+			snprintf(buf, cap, "AUTO-ROLLBACK in %s (plan %s)", left,
+			         a->gauge->trigger.plan ? a->gauge->trigger.plan->id : "-");
+	} else if (a->fired) {
+		snprintf(buf, cap, "auto fired %s plan %s started", dot,
+		         a->gauge->trigger.plan ? a->gauge->trigger.plan->id : "-");
+	} else if (a->armed && a->cancelled) {
+		snprintf(buf, cap, "auto armed by %s %s countdown cancelled by %s", a->armed_by, dot,
+		         a->cancelled_by[0] ? a->cancelled_by : "?");
+	} else if (a->armed) {
+		snprintf(buf, cap, "auto armed by %s %s %us", a->armed_by, dot,
+		         a->gauge->trigger.auto_countdown_s);
+	} else {
+		snprintf(buf, cap, "auto off");
+	}
+}
+
 static void gauges_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 {
 	const struct engine_snapshot *s = v->snap;
@@ -393,7 +449,26 @@ static void gauges_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 		gr.state = gauge_glyph(g->state);
 		gr.held_s = g->since > 0 ? v->now - g->since : NAN;
 		gr.stale = s->sources[gauge_source(g->def)].stale;
-		gauge_row_render(&gr, width, v->tflags, cells);
+		{
+			const struct rollback_auto_view *a = view_auto_of(v, g->def);
+			char badge[64], left[32];
+			double deadline;
+
+			if (a && view_auto_counting(a, &deadline)) {
+				countdown_text(deadline - v->wall, left, sizeof(left));
+				snprintf(badge, sizeof(badge), "AUTO %s", left);
+				gr.badge_role = ROLE_TRIGGERED;
+			} else if (a && a->armed) {
+				snprintf(badge, sizeof(badge), "auto armed");
+				gr.badge_role = ROLE_WARN;
+			} else {
+				snprintf(badge, sizeof(badge), "auto off");
+				gr.badge_role = ROLE_DIM;
+			}
+			/* Rows without one keep the columns aligned. */
+			gr.badge = a ? badge : v->nautos ? "" : NULL;
+			gauge_row_render(&gr, width, v->tflags, cells);
+		}
 		put_row(w, v, y++, cells, width, row - 1 == sel);
 	}
 }
@@ -606,6 +681,21 @@ static size_t rollback_lines(const struct view_ctx *v, struct rb_line *l)
 		                                                         : ROLE_NORMAL,
 		             "trigger: %s %s x%u", g->title, th, g->trigger.for_n);
 	}
+	/* Every auto trigger, armed or not: always in sight. */
+	for (size_t i = 0; v->autos && i < v->nautos; i++) {
+		const struct rollback_auto_view *a = &v->autos[i];
+		char text[400];
+
+		view_auto_text(a, v->wall, v->tflags, text, sizeof(text));
+		n = add_line(l, n, RB_LINES,
+		             a->counting || a->remote ? ROLE_TRIGGERED
+		             : a->armed  ? ROLE_WARN
+		                         : ROLE_DIM,
+		             "%s: %s", a->gauge->title, text);
+	}
+	if (v->nautos && first_key(v->km, ACT_AUTO_ARM, key, sizeof(key)))
+		n = add_line(l, n, RB_LINES, ROLE_HINT,
+		             "[%s] on a gauge (2) arms or disarms its auto-rollback", key);
 	n = add_line(l, n, RB_LINES, ROLE_NORMAL, "%s", "");
 	n = plan_steps(l, n, p, 0);
 	if (p->nverify) {

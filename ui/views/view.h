@@ -15,6 +15,7 @@
 #include <curses.h>
 
 #include "cutover/engine.h"
+#include "cutover/rollback.h"
 #include "keys.h"
 #include "layout.h"
 #include "palette.h"
@@ -40,7 +41,24 @@ struct view_ctx {
 	bool focused;             /* the selection is shown */
 	bool utc;                 /* clocks in UTC rather than local time */
 	const bool *flag_pending; /* per snapshot flag: a change is in flight; NULL: none */
+	const struct rollback_auto_view *autos; /* the auto-rollback triggers, published by
+	                                         * the rollback worker; NULL: none */
+	size_t nautos;
+	double wall; /* the wall clock, for a countdown's time left */
 };
+
+/* The auto-rollback view of gauge g, or NULL when it has no auto trigger. */
+const struct rollback_auto_view *view_auto_of(const struct view_ctx *v,
+                                              const struct runbook_gauge *g);
+
+/* Whether a countdown of a runs, here or in another front end (remote),
+ * and until when (wall clock, epoch seconds).  Pure. */
+bool view_auto_counting(const struct rollback_auto_view *a, double *deadline);
+
+/* A gauge's auto-rollback state in words: "auto armed by alice · 120s",
+ * "auto off", "AUTO-ROLLBACK in 1:47", "auto cancelled by bob".  Pure. */
+void view_auto_text(const struct rollback_auto_view *a, double wall, unsigned tflags, char *buf,
+                    size_t cap);
 
 struct view_ops {
 	const char *name;
