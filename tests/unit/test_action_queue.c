@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -49,12 +50,20 @@ static void sim_start(struct sim *s, const char *scenario)
 	char buf[512];
 	size_t used = 0;
 	double deadline = now_s() + 20;
+	pid_t parent;
 
 	assert_int_equal(pipe(fds), 0);
+	parent = getpid();
 	s->pid = fork();
 	assert_true(s->pid >= 0);
 	if (s->pid == 0) {
 		int devnull = open("/dev/null", O_WRONLY);
+
+		/* A test that fails or is killed by ctest's timeout must not
+		 * leave its sim running: the sim goes with this process. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(127);
 
 		dup2(fds[1], 1);
 		if (devnull >= 0)
