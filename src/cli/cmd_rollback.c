@@ -78,7 +78,8 @@ static void help(void)
 	    "  --list             show the plan and exit\n"
 	    "  --status           who runs a rollback of this runbook, and where it is, and\n"
 	    "                     which auto-rollback triggers are armed\n"
-	    "  --arm G/--disarm G arm or disarm gauge G's auto-rollback trigger (audited)\n"
+	    "  --arm G/--disarm G arm or disarm gauge G's auto-rollback trigger (audited;\n"
+	    "                     arming in production takes --confirm ENV)\n"
 	    "  --cancel-auto G    cancel the auto-rollback countdown of gauge G that a console\n"
 	    "                     on this audit file runs (audited, with --reason)\n"
 	    "  --sim-clock E,S    rehearsal against `cutover sim --speed S` whose scenario\n"
@@ -666,6 +667,30 @@ static int arm(const struct args *a, const struct runbook *rb, const char *dir)
 	int code = RB_OK;
 
 	cutover_err_clear(&err);
+	/* Arming lets a rollback start by itself: in production it takes the
+	 * environment's name, as starting one does.  Disarming and cancelling
+	 * only hold a rollback back, and must stay one command away. */
+	if (a->arm && rb->production && !(a->confirm && strcmp(a->confirm, rb->environment) == 0)) {
+		char typed[256];
+
+		if (a->confirm || !isatty(STDIN_FILENO)) {
+			fprintf(stderr,
+			        "cutover rollback: refused: this is %s; arming auto-rollback takes "
+			        "--confirm %s%s. Nothing was done.\n",
+			        rb->environment, rb->environment,
+			        a->confirm ? " (the name given does not match)" : " (no terminal to type it)");
+			return RB_REFUSED;
+		}
+		if (!read_line("This is PRODUCTION. Type the environment's name to arm: ", typed,
+		               sizeof(typed)) ||
+		    strcmp(typed, rb->environment) != 0) {
+			fprintf(stderr,
+			        "cutover rollback: not armed (the name typed does not match '%s'). "
+			        "Nothing was done.\n",
+			        rb->environment);
+			return RB_REFUSED;
+		}
+	}
 	who.operator_name = a->operator_name;
 	who.runbook = rb->name;
 	who.environment = rb->environment;

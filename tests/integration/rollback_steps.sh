@@ -112,6 +112,25 @@ expect_contains "$("$CUTOVER" rollback "$RB" --status --audit "$AUDIT" 2>&1)" \
 expect_rc 2 $? "a gauge without an auto trigger cannot be armed"
 expect_eq "$(sqlite3 "$AUDIT" "SELECT operator || ' ' || kind FROM events WHERE kind LIKE 'rollback.auto.%' ORDER BY id" | tr '\n' ';')" \
 	"carol rollback.auto.arm;dave rollback.auto.disarm;" "arming and disarming audited"
+
+# In production, arming (a rollback that may start by itself) takes the
+# environment's name; disarming does not.
+PROD=$W/prod.json
+sed 's/"environment": "staging"/"environment": "production"/' "$RB" >"$PROD"
+PAUDIT=$W/prod.db
+out=$("$CUTOVER" rollback "$PROD" --arm endpoint_latency_p95 --audit "$PAUDIT" </dev/null 2>&1)
+expect_rc 3 $? "production arm without --confirm refused"
+expect_contains "$out" "arming auto-rollback takes --confirm production" "says what to type: $out"
+out=$("$CUTOVER" rollback "$PROD" --arm endpoint_latency_p95 --confirm prod --audit "$PAUDIT" </dev/null 2>&1)
+expect_rc 3 $? "production arm with the wrong name refused"
+expect_eq "$(sqlite3 "$PAUDIT" "SELECT count(*) FROM events WHERE kind LIKE 'rollback.auto.%'" 2>/dev/null || echo 0)" "0" "nothing armed or audited"
+out=$("$CUTOVER" rollback "$PROD" --arm endpoint_latency_p95 --confirm production --operator erin --audit "$PAUDIT" </dev/null 2>&1)
+expect_rc 0 $? "production arm with --confirm production: $out"
+"$CUTOVER" rollback "$PROD" --disarm endpoint_latency_p95 --operator erin --audit "$PAUDIT" </dev/null >/dev/null 2>&1
+expect_rc 0 $? "disarming needs no confirmation"
+expect_eq "$(sqlite3 "$PAUDIT" "SELECT kind FROM events WHERE kind LIKE 'rollback.auto.%' ORDER BY id" | tr '\n' ';')" \
+	"rollback.auto.arm;rollback.auto.disarm;" "production arm and disarm audited"
+
 "$CUTOVER" audit verify --db "$AUDIT" >/dev/null 2>&1
 expect_rc 0 $? "audit verify"
 finish
