@@ -73,9 +73,53 @@ struct phase_view {
 };
 
 /* Derive ph's view from ex (NULL: the execution is not known yet, so the
- * phase is PENDING).  Borrowed strings in out point into ex's events. */
+ * phase is PENDING).  Borrowed strings in out point into ex's events.
+ * Reads the whole history: phase_walk_init + phase_walk_feed(all) +
+ * phase_walk_view. */
 void phase_eval(const struct runbook_phase *ph, const struct exec_view *ex, double now,
 		struct phase_view *out);
+
+/* The same evaluation, resumable: a history only grows (events are
+ * appended by id), so a poller keeps one walk per phase, feeds it only the
+ * events appended since its last poll, and asks for the view with the
+ * execution's current status and `now` (the time-based fields, elapsed and
+ * stuck, are derived there, cheaply, at every call).  Feeding the events in
+ * any number of slices gives the view phase_eval gives on all of them.
+ *
+ * A walk is a plain value owned by its caller, used by one thread at a
+ * time.  It borrows the fed events' strings (state names, tokens, errors):
+ * they must outlive the walk or its next phase_walk_init, and a walk must
+ * be re-initialised whenever the history it was fed is replaced rather
+ * than appended to.  A walk is always fed and viewed with the same phase. */
+#define PHASE_WALK_MAX_OPEN 32 /* parallel branches open at once; more loses the oldest */
+
+struct phase_walk_open {
+	const char *name;
+	double since;
+	const char *token;        /* a pending waitForTaskToken task in it */
+	double token_since;
+	bool ours;                /* one of the phase's states */
+};
+
+struct phase_walk {
+	struct phase_walk_open open[PHASE_WALK_MAX_OPEN]; /* entered, not yet exited */
+	size_t nopen;
+	const char *last_state;   /* the most recently entered state */
+	bool last_state_ours;
+	const char *last_error, *last_cause;
+	bool entered_ours, left_ours;
+	double started, ended;
+	size_t nevents;           /* events fed so far */
+};
+
+void phase_walk_init(struct phase_walk *w);
+/* Feed the n events that follow those already fed (ascending by id). */
+void phase_walk_feed(struct phase_walk *w, const struct runbook_phase *ph,
+		     const struct exec_event *events, size_t n);
+/* ph's view after the events fed so far; ex gives the execution's status
+ * and stop time only (its events are not read; NULL: PENDING). */
+void phase_walk_view(const struct phase_walk *w, const struct runbook_phase *ph,
+		     const struct exec_view *ex, double now, struct phase_view *out);
 
 const char *phase_status_name(enum phase_status s);
 const char *phase_status_glyph(enum phase_status s);

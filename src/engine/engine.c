@@ -1009,6 +1009,7 @@ static void exec_cache_free(struct engine_exec_cache *c)
 	}
 	free(c->events);
 	free(c->arn);
+	free(c->walks);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -30,6 +30,12 @@ struct engine_exec_cache {
 	size_t nevents, cap;
 	long long last_id;
 	bool ended_seen; /* an Execution{Succeeded,Failed,...} event is in */
+	/* One walk per runbook phase of this execution, in runbook order,
+	 * fed events[0..walked): a poll evaluates only what was appended
+	 * (phase_eval.h).  They borrow the events' strings, so whatever
+	 * frees events resets them.  NULL until the first poll. */
+	struct phase_walk *walks;
+	size_t nwalks, walked;
 };
 
 /* The gauge pollers' memory of one gauge (each gauge belongs to exactly one

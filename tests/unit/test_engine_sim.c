@@ -23,6 +23,7 @@
 #include "cutover/aws_credentials_provider.h"
 #include "cutover/aws_sfn.h"
 #include "cutover/engine.h"
+#include "engine/phase_eval_test.h"
 #include "sim/sim_server.h"
 
 #define SPEED 4.0
@@ -250,6 +251,153 @@ static void test_incremental_history_agrees(void **state)
 	aws_client_destroy(cl);
 }
 
+/* --- the phases' incremental evaluation ---------------------------------- */
+
+static long long newest_id(const struct engine_snapshot *s, size_t x)
+{
+	const struct engine_execution_view *v = &s->executions[x];
+
+	return v->nevents ? v->events[v->nevents - 1].id : 0;
+}
+
+static unsigned long long phases_of(size_t x)
+{
+	unsigned long long n = 0;
+
+	for (size_t p = 0; p < rb->nphases; p++)
+		n += rb->phases[p].execution == &rb->executions[x];
+	return n;
+}
+
+/* Poll e's executions and check the phases read exactly the events that
+ * arrived: history ids run 1..N without gaps (assert_agrees), so the
+ * newest id counts them; a new execution followed is read from its start. */
+static void poll_exec_counted(struct engine *e, struct engine_snapshot *s)
+{
+	struct engine_snapshot old = *s;
+	unsigned long long before = phase_eval_events_walked(), want = 0;
+
+	memset(s, 0, sizeof(*s)); /* old owns what s held */
+	poll_exec(e);
+	assert_int_equal(engine_snapshot_take(e, s), CUTOVER_OK);
+	for (size_t x = 0; x < rb->nexecutions; x++) {
+		long long was = old.executions && same(old.executions[x].arn, s->executions[x].arn)
+		                    ? newest_id(&old, x)
+		                    : 0;
+
+		want += (unsigned long long)(newest_id(s, x) - was) * phases_of(x);
+	}
+	assert_int_equal(phase_eval_events_walked() - before, want);
+	engine_snapshot_free(&old);
+}
+
+/* Phases of the long-lived engine (fed only what each poll appended) equal
+ * a fresh engine's (one full read), whenever both saw the same history. */
+static bool phases_agree(const struct engine_snapshot *a, const struct engine_snapshot *b)
+{
+	for (size_t x = 0; x < rb->nexecutions; x++)
+		if (!same(a->executions[x].arn, b->executions[x].arn) ||
+		    newest_id(a, x) != newest_id(b, x))
+			return false; /* the fresh one read later: nothing to compare */
+	for (size_t p = 0; p < rb->nphases; p++) {
+		const struct engine_phase_view *u = &a->phases[p], *v = &b->phases[p];
+
+		assert_int_equal(u->status, v->status);
+		assert_true(same(u->current_state, v->current_state));
+		assert_true(same(u->task_token, v->task_token));
+		assert_true(same(u->error, v->error));
+		assert_true(same(u->cause, v->cause));
+		assert_true(u->started == v->started && u->ended == v->ended);
+		assert_true(u->state_since == v->state_since);
+		assert_true(u->waiting_since == v->waiting_since);
+		if (u->ended > 0)
+			assert_true(u->elapsed_s == v->elapsed_s);
+	}
+	return true;
+}
+
+/* A scenario run of its own (the other tests share the first sim's clock):
+ * from the start to the end, every poll of a long-lived engine evaluates
+ * only the new events, agrees with a fresh engine, and once the execution
+ * ended its polls read nothing. */
+static void test_phases_read_only_new_events(void **state)
+{
+	struct sim_server_options o = {0};
+	struct cutover_err err = {CUTOVER_OK, ""};
+	struct sim_server *own = NULL;
+	struct engine *e = NULL;
+	struct engine_snapshot s = {0}, f = {0};
+	char url[64], *saved = strdup(getenv("AWS_ENDPOINT_URL"));
+	char *token = NULL;
+	int compared = 0, polls = 0;
+
+	(void)state;
+	assert_non_null(saved);
+	o.speed = SPEED;
+	o.seed = 11;
+	if (sim_server_create(SRCDIR "/tests/data/status_sim.scenario.json", &o, &own, &err) !=
+	        CUTOVER_OK ||
+	    sim_server_start(own, &err) != CUTOVER_OK)
+		fail_msg("sim: %s", err.msg);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u", sim_server_port(own));
+	setenv("AWS_ENDPOINT_URL", url, 1);
+	e = make();
+	for (int i = 0; i < 400 && !(s.nphases == 3 && s.phases[2].status == PHASE_SUCCEEDED);
+	     i++, polls++) {
+		struct engine *fresh = make();
+
+		poll_exec_counted(e, &s);
+		poll_exec(fresh);
+		assert_int_equal(engine_snapshot_take(fresh, &f), CUTOVER_OK);
+		compared += phases_agree(&s, &f);
+		engine_snapshot_free(&f);
+		engine_destroy(fresh);
+		if (!token && s.napprovals) {
+			struct aws_credentials_provider *prov = NULL;
+			struct aws_client_config cc = {0};
+			struct aws_client *cl = NULL;
+			struct sfn_task_result r;
+			struct aws_error aerr;
+
+			token = strdup(s.approvals[0].task_token);
+			assert_non_null(token);
+			assert_int_equal(aws_credentials_provider_create(&prov, NULL, &err),
+			                 CUTOVER_OK);
+			cc.region = "eu-west-1";
+			cc.endpoints[AWS_SVC_SFN] = url;
+			cc.credentials = aws_credentials_provider_get;
+			cc.credentials_ctx = prov;
+			assert_int_equal(aws_client_create(&cc, &cl, &err), CUTOVER_OK);
+			aws_error_clear(&aerr);
+			if (sfn_send_task_success(cl, token, "{}", &r, &aerr) != CUTOVER_OK)
+				fail_msg("SendTaskSuccess: %s %s", aerr.code, aerr.message);
+			aws_client_destroy(cl);
+			aws_credentials_provider_destroy(prov);
+		}
+		sleep_ms(25);
+	}
+	assert_non_null(token);
+	assert_int_equal(s.phases[2].status, PHASE_SUCCEEDED);
+	assert_string_equal(s.executions[0].status, "SUCCEEDED");
+	assert_true(polls > 3);
+	assert_true(compared >= 2);
+	/* ended: the next polls evaluate no event at all */
+	for (int i = 0; i < 3; i++) {
+		unsigned long long before = phase_eval_events_walked();
+
+		poll_exec_counted(e, &s);
+		assert_int_equal(phase_eval_events_walked() - before, 0);
+		assert_int_equal(s.phases[2].status, PHASE_SUCCEEDED);
+	}
+	engine_snapshot_free(&s);
+	engine_destroy(e);
+	sim_server_stop(own);
+	sim_server_destroy(own);
+	setenv("AWS_ENDPOINT_URL", saved, 1);
+	free(saved);
+	free(token);
+}
+
 /* The console's way: poller threads, the UI sleeping in poll() on the
  * wake-up fd, a snapshot per wake-up, until every source has answered. */
 static void test_threads_wake_the_front_end(void **state)
@@ -306,6 +454,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_incremental_history_agrees),
 	    cmocka_unit_test(test_threads_wake_the_front_end),
+	    cmocka_unit_test(test_phases_read_only_new_events),
 	};
 	struct cutover_err err;
 	int rc;
