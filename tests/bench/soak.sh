@@ -379,7 +379,9 @@ if os.environ.get("SOAK_CONSOLE", "1") == "1":
     # --- screens
     wins = [tuple(map(int, l.split())) for l in open(w + "/latency_windows")]
     ansi = re.compile(r"\x1b\[[0-9;]*m")
-    fresh_bound = 2.5 * 2 + 1  # the runbook's slowest poll (metrics, alarms: 2 s)
+    # "polled Ns ago" is the oldest fresh source's age: never past the
+    # stale bound of the slowest poll (2.5 intervals + 1 s)
+    fresh_bound = 2.5 * max(json.load(open(w + "/soak.json"))["poll_s"].values()) + 1
     shots, torn, named, stale_shots, in_win = [], [], {}, 0, {}
     for path in sorted(glob.glob(w + "/screens/*"), key=lambda p: float(os.path.basename(p))):
         t = float(os.path.basename(path))
