@@ -110,6 +110,7 @@ tmux_keys j Enter
 tmux_wait_for "Phase 2: Jobs" || fail "Enter opens phase 2's detail"
 screen=$(tmux_screen)
 expect_contains "$screen" "error    $(ex err)" "the error, escaped"
+expect_contains "$screen" "last     Work" "a failed phase names its last state, with no time since the epoch"
 expect_contains "$screen" "  $(ex cause_head)" "the cause's start, escaped, on its first line"
 # Every cause line is whole: wrapped as drawn, never cut behind an ellipsis.
 expect_not_contains "$(printf '%s\n' "$screen" | grep 'AAAA')" "…" "the cause is wrapped, not cut"

@@ -263,8 +263,12 @@ static void phases_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 		pr.estimate_s = p->estimate_s > 0 ? p->estimate_s : NAN;
 		pr.detail = NULL;
 		if (p->status == PHASE_RUNNING && p->current_state) {
-			snprintf(detail, sizeof(detail), "%s %s%s", p->current_state,
-			         fmt_duration(dur, sizeof(dur), v->now - p->state_since, v->tflags),
+			/* state_since is 0 between two states: no time to show */
+			snprintf(detail, sizeof(detail), "%s%s%s%s", p->current_state,
+			         p->state_since > 0 ? " " : "",
+			         p->state_since > 0 ? fmt_duration(dur, sizeof(dur),
+			                                           v->now - p->state_since, v->tflags)
+			                            : "",
 			         p->stuck ? " (stuck?)" : "");
 			pr.detail = detail;
 		} else if (p->status == PHASE_WAITING) {
