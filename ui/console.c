@@ -127,6 +127,7 @@ struct console {
 	struct engine *eng;
 	struct term *term;
 	struct engine_snapshot snap;
+	bool flags_stale_shown; /* the flags panel's stale style, as last judged */
 
 	struct keymap km;
 	struct palette pal;
@@ -2565,6 +2566,14 @@ static int main_loop(struct console *c)
 			next_tick = floor(w) + 1.0;
 			c->dirty |=
 			    D_HEADER | D_STATUS | D_PANEL(LAYOUT_PHASES) | D_PANEL(LAYOUT_GAUGES);
+			/* Flags go stale by the clock too (their calls may hang
+			 * and publish nothing): redraw the panel when its
+			 * staleness turns, so it agrees with the status row. */
+			if (engine_source_is_stale(&c->snap.sources[RUNBOOK_SRC_FLAGS],
+			                           engine_clock(c)) != c->flags_stale_shown) {
+				c->flags_stale_shown = !c->flags_stale_shown;
+				c->dirty |= D_PANEL(LAYOUT_FLAGS);
+			}
 			if (c->mode == MODE_DETAIL)
 				c->dirty |= D_OVERLAY;
 			if (c->mode == MODE_AUDIT)

@@ -396,7 +396,9 @@ static void gauges_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 		gr.history = g->def->kind == RUNBOOK_GAUGE_ALARM ? NULL : &ring;
 		gr.state = gauge_glyph(g->state);
 		gr.held_s = g->since > 0 ? v->now - g->since : NAN;
-		gr.stale = s->sources[gauge_source(g->def)].stale;
+		/* stale as of now, not as of the snapshot: a source whose
+		 * calls hang publishes nothing, yet its data ages */
+		gr.stale = engine_source_is_stale(&s->sources[gauge_source(g->def)], v->now);
 		gauge_row_render(&gr, width, v->tflags, cells);
 		put_row(w, v, y++, cells, width, row - 1 == sel);
 	}
@@ -440,7 +442,7 @@ static void flags_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 		fr.modified_by = view_short_name(f->last_modified_user);
 		fr.dangerous = f->def->dangerous;
 		fr.pending = v->flag_pending && v->flag_pending[i];
-		fr.stale = s->sources[RUNBOOK_SRC_FLAGS].stale;
+		fr.stale = engine_source_is_stale(&s->sources[RUNBOOK_SRC_FLAGS], v->now);
 		flag_row_render(&fr, width, v->tflags, cells);
 		put_row(w, v, y++, cells, width, row - 1 == sel);
 	}
