@@ -1390,6 +1390,14 @@ static void render(struct console *c)
 	bool touch = false;
 	double t0 = frame_trace_on() ? mono_now() : 0;
 
+	/* Flags go stale by the clock too (their calls may hang and publish
+	 * nothing): in any frame that redraws, redraw the flags panel when its
+	 * staleness turned, so it always agrees with the status row. */
+	if (engine_source_is_stale(&c->snap.sources[RUNBOOK_SRC_FLAGS], engine_clock(c)) !=
+	    c->flags_stale_shown) {
+		c->flags_stale_shown = !c->flags_stale_shown;
+		c->dirty |= D_PANEL(LAYOUT_FLAGS);
+	}
 	if (c->dirty & D_CHROME) {
 		draw_chrome(c);
 		wnoutrefresh(stdscr);
@@ -2566,14 +2574,6 @@ static int main_loop(struct console *c)
 			next_tick = floor(w) + 1.0;
 			c->dirty |=
 			    D_HEADER | D_STATUS | D_PANEL(LAYOUT_PHASES) | D_PANEL(LAYOUT_GAUGES);
-			/* Flags go stale by the clock too (their calls may hang
-			 * and publish nothing): redraw the panel when its
-			 * staleness turns, so it agrees with the status row. */
-			if (engine_source_is_stale(&c->snap.sources[RUNBOOK_SRC_FLAGS],
-			                           engine_clock(c)) != c->flags_stale_shown) {
-				c->flags_stale_shown = !c->flags_stale_shown;
-				c->dirty |= D_PANEL(LAYOUT_FLAGS);
-			}
 			if (c->mode == MODE_DETAIL)
 				c->dirty |= D_OVERLAY;
 			if (c->mode == MODE_AUDIT)
