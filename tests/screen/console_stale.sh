@@ -5,6 +5,7 @@
 # must say "flags stale" and, in the same screens, every flag value must be
 # drawn in the stale style (the default theme underlines it), and stay so;
 # a panel that still looks fresh while the status row says stale is a lie.
+# A filter then applied is named in the status row without hiding that.
 set -u
 . "$SRCDIR/tests/lib/assert.sh"
 . "$SRCDIR/tests/lib/tmux.sh"
@@ -72,4 +73,12 @@ sleep 3
 expect_contains "$(tmux_screen | tail -1)" "flags stale" "still stale 3 s later"
 why=$(flag_rows_stale)
 expect_rc 0 $? "and the values still say so ($why)"
+
+# A filter in force is said among the key hints, never over the freshness.
+tmux_keys /
+tmux_type a
+tmux_keys Enter
+tmux_wait_for '/ filter: a' || fail "the filter in force is in the status row"
+status=$(tmux_screen | tail -1)
+expect_contains "$status" "flags stale" "the filter label leaves the staleness readable"
 finish
