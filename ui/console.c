@@ -132,6 +132,7 @@ struct console {
 	struct engine *eng;
 	struct term *term;
 	struct engine_snapshot snap;
+	bool flags_stale_shown; /* the flags panel's stale style, as last judged */
 
 	struct keymap km;
 	struct palette pal;
@@ -729,7 +730,9 @@ static void draw_status(struct console *c)
 	    {ACT_NEXT_PANEL, "panel"}, {ACT_DETAIL, "detail"},   {ACT_QUIT, "quit"},
 	};
 	struct source_view src[RUNBOOK_SRC_COUNT];
-	size_t n = 0;
+	struct key_hint fh[sizeof(hints) / sizeof(hints[0])];
+	char flabel[48];
+	size_t n = 0, nh = 0;
 	int w = c->cols < ROW_CELLS ? c->cols : ROW_CELLS;
 	double now = engine_clock(c);
 	char line[600];
@@ -777,14 +780,23 @@ static void draw_status(struct console *c)
 		src[n].error = v->error_code[0] ? v->error_code : NULL;
 		n++;
 	}
-	status_line_render(&c->km, hints, sizeof(hints) / sizeof(hints[0]), src, n, w, c->tflags,
-	                   cells);
-	draw_cells(c->status, 0, 0, cells, w, &c->pal);
-	if (c->filter[0] && w > 30) {
-		/* The filter in force, so rows missing from a panel are explained. */
-		snprintf(line, sizeof(line), " filter: %s ", c->filter);
-		draw_text(c->status, 0, w - 2 - 24, 24, line, ROLE_PROMPT, &c->pal, c->tflags);
+	if (c->filter[0]) {
+		/* The filter in force, first among the hints, so rows missing
+		 * from a panel are explained; hints give way to the freshness
+		 * text when the row is short, never the other way round (drawn
+		 * over the right end, it once hid a stale source).  Hints are
+		 * drawn as ASCII. */
+		snprintf(flabel, sizeof(flabel), "filter: %.30s", c->filter);
+		for (char *p = flabel; *p; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+				*p = '?';
+		fh[nh++] = (struct key_hint){ACT_FILTER, flabel};
 	}
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (!(c->filter[0] && hints[i].action == ACT_FILTER))
+			fh[nh++] = hints[i];
+	status_line_render(&c->km, fh, nh, src, n, w, c->tflags, cells);
+	draw_cells(c->status, 0, 0, cells, w, &c->pal);
 }
 
 /* --- drawing: panels and overlay ---------------------------------------------- */
@@ -1513,6 +1525,14 @@ static void render(struct console *c)
 	bool touch = false;
 	double t0 = frame_trace_on() ? mono_now() : 0;
 
+	/* Flags go stale by the clock too (their calls may hang and publish
+	 * nothing): in any frame that redraws, redraw the flags panel when its
+	 * staleness turned, so it always agrees with the status row. */
+	if (engine_source_is_stale(&c->snap.sources[RUNBOOK_SRC_FLAGS], engine_clock(c)) !=
+	    c->flags_stale_shown) {
+		c->flags_stale_shown = !c->flags_stale_shown;
+		c->dirty |= D_PANEL(LAYOUT_FLAGS);
+	}
 	if (c->dirty & D_CHROME) {
 		draw_chrome(c);
 		wnoutrefresh(stdscr);

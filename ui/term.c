@@ -139,7 +139,13 @@ enum cutover_status term_create(struct term **out, bool mouse, struct cutover_er
 	nonl();
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
-	set_escdelay(25);
+	/* A lone Esc cannot be told from the first byte of a key's escape
+	 * sequence until this delay passes, so every Esc waits it out: 10 ms
+	 * (tmux 3.5's escape-time) keeps Esc inside a 60 Hz frame, and one key's
+	 * sequence arrives in one write even over ssh.  ESCDELAY, when set,
+	 * still decides (curses read it at initscr). */
+	if (!getenv("ESCDELAY"))
+		set_escdelay(10);
 	curs_set(0);
 	if (has_colors())
 		start_color();

@@ -349,7 +349,7 @@ static enum cutover_status load_faults(struct sim_scenario *s, const char *origi
 				       struct cutover_err *err)
 {
 	static const char *const keys[] = { "from_s", "to_s", "throttle_rate", "error5xx_rate",
-					    "latency_ms", "drop_rate", "services" };
+					    "latency_ms", "drop_rate", "services", "message" };
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(s->root, "faults");
 	enum cutover_status st;
 	char path[64];
@@ -399,6 +399,12 @@ static enum cutover_status load_faults(struct sim_scenario *s, const char *origi
 		svc = cJSON_GetObjectItemCaseSensitive(f, "services");
 		if (svc && (st = parse_services(svc, origin, path, &fp->services, err)))
 			return st;
+		/* Any text, control characters included: game days and the
+		 * terminal-safety tests plant hostile error messages with it. */
+		if ((st = get_string(f, "message", false, origin, path, &fp->message, err)))
+			return st;
+		if (fp->message && strlen(fp->message) > 65536)
+			return bad(err, origin, path, "message: longer than 65536 bytes");
 	}
 	return CUTOVER_OK;
 }
@@ -763,6 +769,8 @@ void sim_scenario_destroy(struct sim_scenario *s)
 		free(s->health[i].incidents);
 	}
 	free(s->health);
+	for (size_t i = 0; i < s->nfaults; i++)
+		free(s->faults[i].message);
 	free(s->faults);
 	free(s->name);
 	cJSON_Delete(s->root);

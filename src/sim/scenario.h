@@ -61,6 +61,7 @@ struct sim_fault {
 	double throttle_rate, error5xx_rate, drop_rate;
 	int latency_min_ms, latency_max_ms;
 	unsigned services;          /* enum sim_svc bits */
+	char *message;              /* owned; the failed calls' message, NULL for AWS's own */
 };
 
 struct sim_scenario {

@@ -272,6 +272,7 @@ static char *form_value(const char *form, size_t len, const char *key)
 struct fault_roll {
 	double throttle, error5xx, drop;
 	int lat_min, lat_max;
+	const char *message; /* the first active window's message, or NULL */
 };
 
 static void active_faults(const struct sim_scenario *sc, double elapsed, unsigned svc_bit,
@@ -286,6 +287,8 @@ static void active_faults(const struct sim_scenario *sc, double elapsed, unsigne
 		f->throttle = fmax(f->throttle, w->throttle_rate);
 		f->error5xx = fmax(f->error5xx, w->error5xx_rate);
 		f->drop = fmax(f->drop, w->drop_rate);
+		if (!f->message)
+			f->message = w->message;
 		if (w->latency_max_ms > f->lat_max) {
 			f->lat_min = w->latency_min_ms;
 			f->lat_max = w->latency_max_ms;
@@ -314,23 +317,26 @@ static enum fault_kind roll_fault(uint64_t seed, uint64_t n, const struct fault_
 	return FAULT_NONE;
 }
 
-static void fault_reply(struct sim_http_response *r, enum proto proto, enum svc svc, enum fault_kind k)
+static void fault_reply(struct sim_http_response *r, enum proto proto, enum svc svc, enum fault_kind k,
+			const char *message)
 {
 	switch (k) {
 	case FAULT_THROTTLE:
 		if (svc == SVC_CW || proto == PROTO_QUERY)
-			proto_error(r, proto, svc, 400, "ThrottlingException", "Throttling", "Rate exceeded");
+			proto_error(r, proto, svc, 400, "ThrottlingException", "Throttling",
+				    message ? message : "Rate exceeded");
 		else
 			proto_error(r, proto, svc, 400, svc == SVC_SFN ? "com.amazon.coral.availability#ThrottlingException" : "ThrottlingException",
-				    "Throttling", "Rate exceeded");
+				    "Throttling", message ? message : "Rate exceeded");
 		break;
 	case FAULT_500:
 		proto_error(r, proto, svc, 500, "InternalFailure", "InternalFailure",
-			    "The request processing has failed because of an unknown error, exception or failure.");
+			    message ? message
+				    : "The request processing has failed because of an unknown error, exception or failure.");
 		break;
 	case FAULT_503:
 		proto_error(r, proto, svc, 503, "ServiceUnavailable", "ServiceUnavailable",
-			    "The request has failed due to a temporary failure of the server.");
+			    message ? message : "The request has failed due to a temporary failure of the server.");
 		break;
 	default:
 		break;
@@ -377,6 +383,11 @@ static void serve_health(struct sim_server *s, const struct sim_health *h, doubl
 	else if (k == FAULT_THROTTLE)
 		status = 429;
 	r->status = status;
+	if (k != FAULT_NONE && f.message) {
+		set_str(r->content_type, sizeof(r->content_type), "text/plain");
+		set_body(r, strdup(f.message));
+		return;
+	}
 	if (h->body && k == FAULT_NONE) {
 		set_str(r->content_type, sizeof(r->content_type), "text/plain");
 		set_body(r, strdup(h->body));
@@ -625,7 +636,7 @@ static void dispatch(struct sim_server *s, const struct sim_http_request *req,
 		goto out;
 	}
 	if (k != FAULT_NONE) {
-		fault_reply(r, proto, svc, k);
+		fault_reply(r, proto, svc, k, f.message);
 		goto out;
 	}
 

@@ -22,6 +22,27 @@
 #     may hide every fault of a short run);
 #   - recovery: after the faults stop, every source is ok and fresh again
 #     within SOAK_RECOVER_S (default 45) seconds, and stays so.
+# The console: the real console (`cutover RUNBOOK`) runs beside it in tmux at
+# 160x48 on the same runbook and the same failing sim, with
+# CUTOVER_FRAME_TRACE, and
+#   - gets a key every 1-2 s all through (moves, Tab, help open and close,
+#     a filter, a phase's detail), each of which changes the screen; from the
+#     trace, each key's latency (poll() seeing the key to doupdate() done):
+#     p50, p99 and max are reported against the 60 Hz frame (16 ms); a key
+#     slower than SOAK_KEY_FAIL_MS (default 1000: it waited for something
+#     like the network) fails, and so does a key that got no frame;
+#   - its screen is captured (capture-pane -e) every SOAK_SAMPLE_S: the
+#     frame is whole; in every SSM latency window the status row says
+#     "flags stale" (data older than 2.5 intervals + 1 s) and the flag's value
+#     is drawn in the stale style (underlined) while it says so; a "polled Ns
+#     ago" claim is never older than that bound; the errors the status row
+#     names are listed; after the faults stop the status row is fresh again
+#     within SOAK_RECOVER_S and stays so, and every phase, gauge (value and
+#     state) and flag is on the last screen;
+#   - its RSS is sampled and judged as the engine's; it is alive at every
+#     sample; q, y quits it with status 0-3 and the shell gets a cooked tty
+#     (icanon, echo) and the normal screen back.
+# SOAK_CONSOLE=0 leaves the console out.
 # Prints the figures and a last line "soak: PASS ..." or "soak: FAIL ...".
 # Exit 0 on PASS, 1 on FAIL, 2 when it cannot run.
 set -uo pipefail
@@ -32,6 +53,8 @@ CUTOVER=${CUTOVER:-$ROOT/build/cutover}
 SAMPLE=${SOAK_SAMPLE_S:-10}
 RSS_MAX=${SOAK_RSS_MAX_KB:-4096}
 RECOVER=${SOAK_RECOVER_S:-45}
+CONSOLE=${SOAK_CONSOLE:-1}
+KEY_FAIL=${SOAK_KEY_FAIL_MS:-1000}
 [ -x "$CUTOVER" ] || { echo "soak.sh: no $CUTOVER (build first, or set CUTOVER)" >&2; exit 2; }
 # A sanitizer build keeps freed memory in quarantine, so its RSS climbs by
 # design: there the RSS bound is reported, not asserted, and LeakSanitizer's
@@ -47,6 +70,7 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/cutover-soak.XXXXXX")
 PIDS=()
 cleanup() {
 	local p
+	[ "$CONSOLE" = 1 ] && tmux_kill
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	[ -n "${KEEP:-}" ] || rm -rf "$W"
@@ -99,6 +123,9 @@ while t + 20 <= fend:
     t += 300
 sc["faults"] = faults
 json.dump(sc, open(w + "/soak.scenario.json", "w"), indent=1)
+with open(w + "/latency_windows", "w") as f:
+    for x in faults[1:]:
+        f.write("%d %d\n" % (x["from_s"], x["to_s"]))
 PY
 
 "$CUTOVER" sim --port 0 --scenario "$W/soak.scenario.json" --seed 7 >"$W/sim.out" 2>"$W/sim.err" &
@@ -122,23 +149,87 @@ for l in sys.stdin:
     print("%.3f %s" % (time.time() - t0, l.strip()), flush=True)' "$T0" >"$W/status.jsonl") &
 ST=$!
 PIDS+=($ST)
-echo "soak: $MIN min ($TOTAL s), faults until ${FAULT_END} s, pid $ST, load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# The console, straight at the sim (the proxy's counts stay the engine's),
+# inside a shell that reports what it left behind.
+CPID=""
+if [ "$CONSOLE" = 1 ]; then
+	. "$ROOT/tests/lib/tmux.sh"
+	TMUX_SOCKET="cutover-soak-$$"
+	_tmux_conf="$W/tmux.conf"
+	shell='"$0" "$1" --audit "$2" 2>"$3"; echo "rc=$?"
+stty -a | tr " ;" "\n\n" | grep -x -e "-\{0,1\}icanon" -e "-\{0,1\}echo" | tr "\n" " "; echo
+echo DONE; read -r _'
+	tmux_start 160 48 env AWS_ENDPOINT_URL="$SIM_URL" CUTOVER_HTTP_BASE="$SIM_URL" \
+		AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" \
+		AWS_REGION="$AWS_REGION" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+		HOME="$W" CUTOVER_FRAME_TRACE="$W/frames.txt" CUTOVER_THEMES="$ROOT/themes" \
+		bash -c "$shell" "$CUTOVER" "$W/soak.json" "$W/console-audit.db" "$W/console.err"
+	trap cleanup EXIT # tmux_start set its own
+	TMUX_TIMEOUT=30 tmux_wait_for "1 Phases" >/dev/null 2>&1 ||
+		{ echo "soak.sh: the console did not open: $(tmux_screen; cat "$W/console.err")" >&2; exit 2; }
+	pp=$(tmux_query '#{pane_pid}')
+	CPID=$(cat "/proc/$pp/task/$pp/children" 2>/dev/null | awk '{ print $1 }')
+	[ -n "$CPID" ] || { echo "soak.sh: cannot find the console's pid under $pp" >&2; exit 2; }
+	mkdir -p "$W/screens"
+fi
+# Keys that each change the screen (a key that changes nothing draws no
+# frame, and the trace would charge it the wait for the next one); the
+# cycle starts and ends on panel 1 with every selection where it was.
+KEYS=(2 j k j k 3 1 j k Tab BTab '?' Escape / i Enter Escape Enter Escape 5 1)
+ki=0
+echo "soak: $MIN min ($TOTAL s), faults until ${FAULT_END} s, pid $ST${CPID:+, console pid $CPID}, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 : >"$W/rss"
+: >"$W/rss_console"
+: >"$W/keys"
 crashed=""
 next=$SAMPLE
 while :; do
 	now=$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", b - a }')
 	[ "$now" -ge "$TOTAL" ] && break
 	if ! kill -0 "$ST" 2>/dev/null; then crashed="the engine exited at ${now} s"; break; fi
+	if [ -n "$CPID" ] && ! kill -0 "$CPID" 2>/dev/null; then crashed="the console exited at ${now} s"; break; fi
 	if [ "$now" -ge "$next" ]; then
 		rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$ST/status" 2>/dev/null)
 		[ -n "$rss" ] && echo "$now $rss" >>"$W/rss"
+		if [ -n "$CPID" ]; then
+			rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$CPID/status" 2>/dev/null)
+			[ -n "$rss" ] && echo "$now $rss" >>"$W/rss_console"
+			_tmux capture-pane -p -e -t "$TMUX_TARGET" >"$W/screens/$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')"
+		fi
 		next=$((next + SAMPLE))
 	fi
-	sleep 1
+	if [ -n "$CPID" ]; then
+		k=${KEYS[ki % ${#KEYS[@]}]}
+		ki=$((ki + 1))
+		echo "$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }') $k" >>"$W/keys"
+		tmux_keys "$k"
+		# every 1 to 2 s
+		sleep "1.$((RANDOM % 10))"
+	else
+		sleep 1
+	fi
 done
 hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$ST/status" 2>/dev/null)
+chwm=""
+crc=""
+if [ -n "$CPID" ]; then
+	chwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$CPID/status" 2>/dev/null)
+	# the last screen: the panels at rest, with fresh values
+	tmux_keys Escape
+	sleep 1.5
+	_tmux capture-pane -p -e -t "$TMUX_TARGET" >"$W/screen.last"
+	tmux_keys q
+	if tmux_wait_for "Quit the console? y/n" 10 >/dev/null 2>&1; then tmux_keys y; fi
+	if tmux_wait_for DONE 20 >/dev/null 2>&1; then
+		tmux_screen >"$W/screen.after"
+		tmux_query '#{alternate_on}' >"$W/alternate_after"
+	else
+		[ -z "$crashed" ] && crashed="the console did not quit on q, y"
+		tmux_screen >"$W/screen.after"
+	fi
+fi
 curl -s "$PROXY/__bench/counts" >"$W/counts.json"
 curl -s "$PROXY/__bench/log" >"$W/log.json"
 curl -s "$PROXY/__bench/statuses" >"$W/statuses.json"
@@ -146,6 +237,7 @@ kill -INT "$ST" 2>/dev/null
 wait "$ST"; rc=$?
 [ -z "$crashed" ] && [ $rc -gt 3 ] && crashed="the engine ended with status $rc on SIGINT"
 
+SOAK_CONSOLE=$CONSOLE SOAK_KEY_FAIL_MS=$KEY_FAIL SOAK_CONSOLE_HWM=${chwm:-0} SOAK_ROOT=$ROOT \
 python3 - "$W" "$FAULT_END" "$TOTAL" "$RECOVER" "$RSS_MAX" "${crashed:-}" "${hwm:-0}" "$rc" "$T0" "$SANITIZED" <<'PY'
 import json, os, sys
 w, fend, total, recover, rssmax, crashed, hwm, rc, t0, sanitized = sys.argv[1:11]
@@ -156,14 +248,17 @@ fails = []
 counts = json.load(open(w + "/counts.json"))
 calls = sum(counts.values())
 # --- RSS
-rss = [tuple(map(int, l.split())) for l in open(w + "/rss")]
-steady = rss[len(rss) // 5:] if len(rss) >= 5 else rss
-slope = growth = 0.0
-if len(steady) >= 2:
-    n = len(steady); mx = sum(t for t, _ in steady) / n; my = sum(r for _, r in steady) / n
-    den = sum((t - mx) ** 2 for t, _ in steady)
-    slope = sum((t - mx) * (r - my) for t, r in steady) / den * 60 if den else 0.0
-    growth = max(r for _, r in steady) - steady[0][1]
+def rss_fit(path):
+    rss = [tuple(map(int, l.split())) for l in open(path)]
+    steady = rss[len(rss) // 5:] if len(rss) >= 5 else rss
+    slope = growth = 0.0
+    if len(steady) >= 2:
+        n = len(steady); mx = sum(t for t, _ in steady) / n; my = sum(r for _, r in steady) / n
+        den = sum((t - mx) ** 2 for t, _ in steady)
+        slope = sum((t - mx) * (r - my) for t, r in steady) / den * 60 if den else 0.0
+        growth = max(r for _, r in steady) - steady[0][1]
+    return rss, slope, growth
+rss, slope, growth = rss_fit(w + "/rss")
 if not rss:
     fails.append("no RSS samples")
 elif growth > rssmax and sanitized != "1":
@@ -245,9 +340,157 @@ print("rss: %d samples, first %d KB, last %d KB, peak (VmHWM) %s KB, slope %.1f 
       (len(rss), rss[0][1] if rss else 0, rss[-1][1] if rss else 0, hwm, slope, growth))
 print("recovery: %s" % ("%.1f s after the faults stopped" % rec_at if rec_at is not None else "never"))
 print("exit on SIGINT: %s" % rc)
+console_summary = ""
+if os.environ.get("SOAK_CONSOLE", "1") == "1":
+    import glob, re, subprocess
+    key_fail = float(os.environ.get("SOAK_KEY_FAIL_MS", "1000"))
+    root = os.environ["SOAK_ROOT"]
+    def pct(a, q):
+        return a[min(len(a) - 1, int(q * len(a)))] if a else float("nan")
+    # --- keys, from the frame trace (times: ms since the console began)
+    keys = [l.split()[1] for l in open(w + "/keys")]
+    frames = []
+    try:
+        for l in open(w + "/frames.txt"):
+            f = l.split()
+            frames.append((float(f[0]), float(f[1]), f[2], None if f[3] == "-" else float(f[3])))
+    except OSError:
+        fails.append("the console wrote no frame trace")
+    # The loop's keys, each answered by its own frame, in order; the
+    # Escape, q and y that end the run are not measured (an Esc that
+    # changes nothing draws no frame, and the trace charges it the wait for
+    # the next one).
+    kf = [f for f in frames if f[3] is not None]
+    nk = len(kf)
+    kf = kf[:len(keys)]
+    kms = sorted(f[3] for f in kf)
+    draws = sorted(f[1] for f in frames)
+    print("console keys: %d sent, %d frames answering a key (and %d for the keys that end the run); key to screen p50 %.2f ms, p99 %.2f ms, max %.2f ms (target: under 16 ms)"
+          % (len(keys), len(kms), nk - len(kms), pct(kms, 0.5), pct(kms, 0.99), kms[-1] if kms else float("nan")))
+    # the quitting q is the last key frame; the sent keys pair with the first ones
+    if len(kf) >= len(keys):
+        esc = sorted(f[3] for f, k in zip(kf, keys) if k == "Escape")
+        rest = sorted(f[3] for f, k in zip(kf, keys) if k != "Escape")
+        if esc and rest:
+            print("console keys: Esc p50 %.2f ms, max %.2f ms (curses waits ESCDELAY for a lone Esc); other keys p50 %.2f ms, p99 %.2f ms, max %.2f ms"
+                  % (pct(esc, 0.5), esc[-1], pct(rest, 0.5), pct(rest, 0.99), rest[-1]))
+    print("console frames: %d, draw p50 %.2f ms, p99 %.2f ms, max %.2f ms"
+          % (len(draws), pct(draws, 0.5), pct(draws, 0.99), draws[-1] if draws else float("nan")))
+    slow = [f for f in kf if f[3] > key_fail]
+    if slow:
+        fails.append("%d keys waited over %.0f ms for their frame, the worst %.0f ms at %.1f s of the console"
+                     % (len(slow), key_fail, max(f[3] for f in slow), slow[0][0] / 1e3))
+    if frames and nk < len(keys):
+        fails.append("%d keys sent but only %d frames answered a key" % (len(keys), len(kms)))
+    # --- screens
+    wins = [tuple(map(int, l.split())) for l in open(w + "/latency_windows")]
+    ansi = re.compile(r"\x1b\[[0-9;]*m")
+    # "polled Ns ago" is the oldest fresh source's age: never past the
+    # stale bound of the slowest poll (2.5 intervals + 1 s)
+    fresh_bound = 2.5 * max(json.load(open(w + "/soak.json"))["poll_s"].values()) + 1
+    shots, torn, named, stale_shots, in_win, stale_styled = [], [], {}, 0, {}, 0
+    for path in sorted(glob.glob(w + "/screens/*"), key=lambda p: float(os.path.basename(p))):
+        t = float(os.path.basename(path))
+        raw = open(path, encoding="utf-8", errors="replace").read()
+        text = ansi.sub("", raw)
+        lines = text.split("\n")
+        status = lines[47] if len(lines) > 47 else ""
+        r = subprocess.run([sys.executable, root + "/tests/lib/console_screen.py", "frame", "160", "48"],
+                           input=text, capture_output=True, text=True)
+        if r.returncode != 0:
+            torn.append("%.0fs: %s" % (t, (r.stderr.strip().splitlines() or ["?"])[0]))
+        known = any(x in status for x in ("polled", "stale", "no data", "first poll"))
+        stale = re.findall(r"(\w+) (?:stale \S+|no data)", status)
+        for m in re.findall(r"· ([^·⚠┘]+?) (?=·|⚠)", status):
+            if not re.match(r"\w+ (stale|no data)", m):
+                named[m.strip()] = named.get(m.strip(), 0) + 1
+        stale_shots += bool(stale)
+        m = re.search(r"polled (\d+)s ago", status)
+        if m and int(m.group(1)) > fresh_bound + 1:
+            fails.append("%.0fs: the console says %r, older than the stale bound" % (t, m.group(0)))
+        # a stale flag's value in the stale style (underlined), unless it
+        # is the selected row, where the selection style is drawn instead
+        # (the flags panel's row starts a line; the rollback panel beside
+        # it may name the flag too)
+        if "flags" in stale:
+            for rl in raw.split("\n"):
+                plain = ansi.sub("", rl)
+                if re.match(r"│[ ▸>]provisioning_mode", plain):
+                    if plain[1] == " ":
+                        seg = rl[rl.index("provisioning_mode"):][:300]
+                        if not re.search(r"\x1b\[(?:[0-9;]*;)?4(?:;[0-9;]*)?m", seg):
+                            fails.append("%.0fs: flags stale but the flag's value is not in the stale style" % t)
+                        else:
+                            stale_styled += 1
+                    break
+        for a, b in wins:
+            if a + 8 <= t <= b:
+                in_win.setdefault(a, []).append("flags" in stale)
+        shots.append((t, known, stale, status))
+    if torn:
+        fails.append("%d screens with a torn frame, first: %s" % (len(torn), torn[0]))
+    for a, seen in sorted(in_win.items()):
+        if not any(seen):
+            fails.append("no screen in the SSM latency window at %d s said flags stale" % a)
+    late = [(t, k, st) for t, k, st, _ in shots if t >= fend]
+    crec = None
+    for i, (t, k, st) in enumerate(late):
+        if k and all(not x[2] for x in late[i:]):
+            crec = t - fend
+            break
+    if not shots:
+        fails.append("no console screens captured")
+    elif crec is None:
+        fails.append("the console's status row is not fresh at the end: %s" % shots[-1][3].strip())
+    elif crec > recover:
+        fails.append("the console was fresh again %.0f s after the faults stopped (limit %.0f)" % (crec, recover))
+    last = ansi.sub("", open(w + "/screen.last", encoding="utf-8", errors="replace").read())
+    for what in ("phases", "gauges", "flags"):
+        r = subprocess.run([sys.executable, root + "/tests/lib/console_screen.py", "panel", w + "/rb.json", what],
+                           input=last, capture_output=True, text=True)
+        if r.returncode != 0:
+            fails.append("the last screen lacks %s: %s" % (what, r.stderr.strip()[:200]))
+    ll = last.split("\n")
+    if len(ll) < 48 or "polled" not in ll[47] or "stale" in ll[47]:
+        fails.append("the last screen's status row is not fresh: %r" % (ll[47].strip() if len(ll) > 47 else ""))
+    # --- RSS, life, exit, the terminal after
+    crss, cslope, cgrowth = rss_fit(w + "/rss_console")
+    if not crss:
+        fails.append("no console RSS samples")
+    elif cgrowth > rssmax and sanitized != "1":
+        fails.append("console RSS grew %d KB after warm-up (limit %d)" % (cgrowth, rssmax))
+    after = open(w + "/screen.after", errors="replace").read()
+    m = re.search(r"rc=(\d+)\n([^\n]*)", after)
+    words = m.group(2).split() if m else []
+    if not m:
+        fails.append("the console did not end (no rc= after q, y)")
+    elif int(m.group(1)) > 3:
+        fails.append("the console ended with status %s" % m.group(1))
+    elif sorted(words) != ["echo", "icanon"]:
+        fails.append("the terminal after the console: %r, expected icanon echo" % " ".join(words))
+    alt = open(w + "/alternate_after").read().strip() if os.path.exists(w + "/alternate_after") else "?"
+    if alt != "0":
+        fails.append("the alternate screen is still on after the console quit (%s)" % alt)
+    cerr = open(w + "/console.err", errors="replace").read()
+    for marker in ("AddressSanitizer", "LeakSanitizer", "ThreadSanitizer", "runtime error:"):
+        if marker in cerr:
+            fails.append("a sanitizer report in the console's stderr: " + cerr[cerr.index(marker):][:300])
+            break
+    print("console screens: %d captured, %d whole frames, %d with a stale source in the status row (%d with flags stale and the flag's value checked: stale style); errors named there: %s"
+          % (len(shots), len(shots) - len(torn), stale_shots, stale_styled,
+             ", ".join("%s x%d" % kv for kv in sorted(named.items(), key=lambda kv: -kv[1])) or "none"))
+    print("console flags stale in the SSM latency windows (screens from 8 s in): %s" % (", ".join(
+        "%d s: %d of %d" % (a, sum(v), len(v)) for a, v in sorted(in_win.items())) or "none sampled"))
+    print("console rss: %d samples, first %d KB, last %d KB, peak (VmHWM) %s KB, slope %.1f KB/min after warm-up, growth %d KB"
+          % (len(crss), crss[0][1] if crss else 0, crss[-1][1] if crss else 0, os.environ.get("SOAK_CONSOLE_HWM", "?"), cslope, cgrowth))
+    print("console recovery: %s" % ("status row fresh from the first screen %.1f s after the faults stopped" % crec if crec is not None else "never"))
+    print("console exit: rc=%s, tty after: %s, alternate screen after: %s" % (m.group(1) if m else "?", " ".join(words) or "?", alt))
+    key_max = kms[-1] if kms else float("nan")
+    console_summary = "; console: keys p99 %.1f ms, max %.1f ms (%s 16 ms), RSS slope %.1f KB/min" % (
+        pct(kms, 0.99), key_max, "under" if key_max < 16 else "NOT under", cslope)
 if fails:
     print("soak: FAIL: " + "; ".join(fails))
     sys.exit(1)
-print("soak: PASS: %d s, no crash, RSS slope %.1f KB/min (growth %d KB), %d stale/failing views all named, recovered in %.1f s"
-      % (total, slope, growth, stale_lines, rec_at))
+print("soak: PASS: %d s, no crash, RSS slope %.1f KB/min (growth %d KB), %d stale/failing views all named, recovered in %.1f s%s"
+      % (total, slope, growth, stale_lines, rec_at, console_summary))
 PY

@@ -104,6 +104,8 @@ static void test_validation_paths(void **state)
 	refuse("{\"faults\": [{\"from_s\": 10, \"to_s\": 5}]}", "faults[0]: to_s must be after from_s");
 	refuse("{\"faults\": [{\"latency_ms\": [50, 10]}]}", "faults[0].latency_ms: must be [min, max]");
 	refuse("{\"faults\": [{\"services\": [\"s3\"]}]}", "faults[0].services: unknown service");
+	refuse("{\"faults\": [{\"message\": \"\"}]}", "faults[0].message: must be a non-empty string");
+	refuse("{\"faults\": [{\"message\": 7}]}", "faults[0].message: must be a non-empty string");
 }
 
 static void test_sections(void **state)
@@ -113,7 +115,8 @@ static void test_sections(void **state)
 		" \"credentials\": [{\"access_key_id\": \"ASIAX\", \"secret_access_key\": \"s\", \"session_token\": \"t\",\n"
 		"   \"arn\": \"arn:aws:sts::111122223333:assumed-role/ops/carol\"}],\n"
 		" \"health\": [{\"path\": \"/h\", \"latency_ms\": 7, \"incidents\": [{\"at_s\": 5, \"for_s\": 10, \"status\": 503}]}],\n"
-		" \"faults\": [{\"from_s\": 1, \"to_s\": 2, \"drop_rate\": 0.5, \"latency_ms\": [1, 9], \"services\": [\"states\", \"health\"]}]}";
+		" \"faults\": [{\"from_s\": 1, \"to_s\": 2, \"drop_rate\": 0.5, \"latency_ms\": [1, 9], \"services\": [\"states\", \"health\"]},\n"
+		"   {\"throttle_rate\": 1, \"message\": \"\\u001b]0;pwned\\u0007 slow down\"}]}";
 	struct sim_scenario *sc = NULL;
 	struct cutover_err err = { 0 };
 
@@ -132,6 +135,9 @@ static void test_sections(void **state)
 	assert_int_equal(sc->health[0].incidents[0].latency_ms, -1);
 	assert_int_equal(sc->faults[0].services, SIM_SVC_SFN | SIM_SVC_HEALTH);
 	assert_int_equal(sc->faults[0].latency_max_ms, 9);
+	assert_null(sc->faults[0].message);
+	/* control characters kept as they are: the message is data */
+	assert_string_equal(sc->faults[1].message, "\x1b]0;pwned\x07 slow down");
 	sim_scenario_destroy(sc);
 	sim_scenario_destroy(NULL);
 }

@@ -113,9 +113,17 @@ enum cutover_status detail_phase(struct pager *pg, const struct view_ctx *v, siz
 		                  ? (v->tflags & SAFE_TEXT_ASCII ? ">" : "\xe2\x96\xb8")
 		                  : " ",
 		              p->def->states[i]));
-	if (p->current_state)
+	/* A finished phase (or one between two states) names its last state
+	 * with no time in it: state_since is 0 there, not a time. */
+	if (p->current_state && p->state_since > 0 &&
+	    (p->status == PHASE_RUNNING || p->status == PHASE_WAITING))
 		TRY(pager_add(pg, ROLE_NORMAL, "current  %s for %s", p->current_state,
 		              fmt_duration(a, sizeof(a), v->now - p->state_since, v->tflags)));
+	else if (p->current_state)
+		TRY(pager_add(pg, ROLE_NORMAL, "%s %s",
+		              p->status == PHASE_RUNNING || p->status == PHASE_WAITING ? "current "
+		                                                                       : "last    ",
+		              p->current_state));
 	if (p->status == PHASE_WAITING)
 		TRY(pager_add(pg, ROLE_WARN,
 		              "approval waiting since %s (%s); a approves, x rejects",

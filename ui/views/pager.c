@@ -1,11 +1,14 @@
 /* pager.c: scrollable lines for the detail and help screens (pager.h). */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "draw.h"
 #include "pager.h"
+#include "safe_text.h"
 
 void pager_clear(struct pager *pg)
 {
@@ -62,37 +65,108 @@ enum cutover_status pager_add(struct pager *pg, enum theme_role role, const char
 	return push(pg, role, text);
 }
 
+/* Bytes of the escape ("\\x1b", "\\u202e", "\\t") that starts at s, or 0. */
+static size_t escape_len(const char *s)
+{
+	size_t n = s[1] == 'x' ? 4 : s[1] == 'u' ? 6 : 0;
+
+	if (s[0] != '\\')
+		return 0;
+	if (s[1] == 't' || s[1] == 'n' || s[1] == 'r')
+		return 2;
+	for (size_t i = 2; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return n;
+}
+
+/* How many bytes of the safe text s (printable, valid UTF-8) fill at most
+ * width columns, cut between characters and never inside an escape. */
+static size_t fit_bytes(const char *s, size_t len, int width)
+{
+	mbstate_t mb;
+	size_t at = 0, esc_end = 0, cut = 0;
+	int cols = 0;
+
+	memset(&mb, 0, sizeof(mb));
+	while (at < len) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + at, len - at, &mb);
+		int w;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			n = 1; /* cannot happen after safe_text; count a byte */
+			w = 1;
+			memset(&mb, 0, sizeof(mb));
+		} else {
+			w = wcwidth(wc);
+			if (w < 0)
+				w = 1;
+		}
+		if (cols + w > width)
+			break;
+		if (at >= esc_end) {
+			size_t e = escape_len(s + at);
+
+			esc_end = at + e;
+			cut = at; /* a cut may fall before an escape or a character */
+		}
+		cols += w;
+		at += n;
+		if (at >= esc_end)
+			cut = at;
+	}
+	if (at >= len)
+		return len;
+	/* A line too narrow for even one character or escape: cut anyway. */
+	return cut ? cut : (at ? at : 1);
+}
+
 enum cutover_status pager_add_wrapped(struct pager *pg, enum theme_role role, const char *indent,
                                       const char *text, int width)
 {
+	struct strbuf safe = STRBUF_INIT;
 	size_t ni = strlen(indent);
+	enum cutover_status st = CUTOVER_OK;
 
 	if (width < 8)
 		width = 8;
+	/* Wrap the text as it will be drawn (safe_text: an escape takes four
+	 * or six columns, a CJK character two), so no line is wider than the
+	 * pager and nothing is cut off behind an ellipsis. */
 	while (text && *text) {
-		size_t len = strcspn(text, "\n"), take = len;
-		char *line;
+		size_t len = strcspn(text, "\n");
+		const char *s;
+		size_t slen;
 
-		if (take > (size_t)width) {
-			take = (size_t)width;
-			while (take > 0 && ((unsigned char)text[take] & 0xC0) == 0x80)
-				take--;
-			if (take == 0)
-				take = (size_t)width;
-		}
-		line = malloc(ni + take + 1);
-		if (!line)
-			return CUTOVER_ENOMEM;
-		memcpy(line, indent, ni);
-		memcpy(line + ni, text, take);
-		line[ni + take] = '\0';
-		if (push(pg, role, line) != CUTOVER_OK)
-			return CUTOVER_ENOMEM;
-		text += take;
-		if (take == len && *text == '\n')
+		strbuf_reset(&safe);
+		if ((st = safe_text_append(&safe, text, len, 0, NULL)) != CUTOVER_OK)
+			goto out;
+		s = strbuf_str(&safe);
+		slen = strlen(s);
+		do {
+			size_t take = fit_bytes(s, slen, width);
+			char *line = malloc(ni + take + 1);
+
+			if (!line) {
+				st = CUTOVER_ENOMEM;
+				goto out;
+			}
+			memcpy(line, indent, ni);
+			memcpy(line + ni, s, take);
+			line[ni + take] = '\0';
+			if ((st = push(pg, role, line)) != CUTOVER_OK)
+				goto out;
+			s += take;
+			slen -= take;
+		} while (slen > 0);
+		text += len;
+		if (*text == '\n')
 			text++;
 	}
-	return CUTOVER_OK;
+out:
+	strbuf_free(&safe);
+	return st;
 }
 
 void pager_draw(struct pager *pg, WINDOW *w, const struct palette *pal, unsigned tflags)

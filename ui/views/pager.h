@@ -33,9 +33,11 @@ void pager_free(struct pager *pg);
 enum cutover_status pager_add(struct pager *pg, enum theme_role role, const char *fmt, ...)
     CUTOVER_PRINTF(3, 4) CUTOVER_MUST_CHECK;
 
-/* Append text (may hold newlines and control characters) wrapped into
- * lines of at most width bytes, each prefixed by indent; never splits a
- * UTF-8 sequence.  CUTOVER_ENOMEM only. */
+/* Append text (may hold newlines and control characters) in its safe
+ * form (safe_text), wrapped into lines of at most width display columns,
+ * each prefixed by indent; never splits a character or an escape such as
+ * \x1b, so all of it can be read.  Needs a UTF-8 LC_CTYPE for widths.
+ * CUTOVER_ENOMEM only. */
 enum cutover_status pager_add_wrapped(struct pager *pg, enum theme_role role, const char *indent,
                                       const char *text, int width) CUTOVER_MUST_CHECK;
 

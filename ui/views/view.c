@@ -263,8 +263,12 @@ static void phases_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 		pr.estimate_s = p->estimate_s > 0 ? p->estimate_s : NAN;
 		pr.detail = NULL;
 		if (p->status == PHASE_RUNNING && p->current_state) {
-			snprintf(detail, sizeof(detail), "%s %s%s", p->current_state,
-			         fmt_duration(dur, sizeof(dur), v->now - p->state_since, v->tflags),
+			/* state_since is 0 between two states: no time to show */
+			snprintf(detail, sizeof(detail), "%s%s%s%s", p->current_state,
+			         p->state_since > 0 ? " " : "",
+			         p->state_since > 0 ? fmt_duration(dur, sizeof(dur),
+			                                           v->now - p->state_since, v->tflags)
+			                            : "",
 			         p->stuck ? " (stuck?)" : "");
 			pr.detail = detail;
 		} else if (p->status == PHASE_WAITING) {
@@ -448,7 +452,9 @@ static void gauges_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 		gr.history = g->def->kind == RUNBOOK_GAUGE_ALARM ? NULL : &ring;
 		gr.state = gauge_glyph(g->state);
 		gr.held_s = g->since > 0 ? v->now - g->since : NAN;
-		gr.stale = s->sources[gauge_source(g->def)].stale;
+		/* stale as of now, not as of the snapshot: a source whose
+		 * calls hang publishes nothing, yet its data ages */
+		gr.stale = engine_source_is_stale(&s->sources[gauge_source(g->def)], v->now);
 		{
 			const struct rollback_auto_view *a = view_auto_of(v, g->def);
 			char badge[64], left[32];
@@ -511,7 +517,7 @@ static void flags_draw(WINDOW *w, const struct view_ctx *v, int top, int sel)
 		fr.modified_by = view_short_name(f->last_modified_user);
 		fr.dangerous = f->def->dangerous;
 		fr.pending = v->flag_pending && v->flag_pending[i];
-		fr.stale = s->sources[RUNBOOK_SRC_FLAGS].stale;
+		fr.stale = engine_source_is_stale(&s->sources[RUNBOOK_SRC_FLAGS], v->now);
 		flag_row_render(&fr, width, v->tflags, cells);
 		put_row(w, v, y++, cells, width, row - 1 == sel);
 	}
