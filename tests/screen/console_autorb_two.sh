@@ -41,7 +41,7 @@ tmux_start 160 48 env HOME="$work" CUTOVER_THEMES="$SRCDIR/themes" CUTOVER_OPERA
 trap cleanup EXIT # tmux_start set its own
 tmux_wait_for 'Public endpoint p95 latency: auto off' || fail "B shows the trigger off"
 
-out=$("$CUTOVER" rollback "$RB" --arm endpoint_latency_p95 --operator carol --audit "$AUDIT" 2>&1)
+out=$("$CUTOVER" rollback "$RB" --arm endpoint_latency_p95 --confirm production --operator carol --audit "$AUDIT" 2>&1)
 expect_rc 0 $? "cutover rollback --arm ($out)"
 tmux_wait_for 'Public endpoint p95 latency: auto armed by carol' 10 || fail "B sees the arming within seconds"
 TMUX_TARGET=a
