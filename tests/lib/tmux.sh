@@ -3,8 +3,10 @@
 # Each test gets its own tmux server (a private -L socket), so tests run in
 # parallel and never touch a person's tmux.  The pane is exactly the size
 # asked for: no status line, no user configuration, UTF-8, TERM=tmux-256color,
-# and the pane stays after the program exits so its last screen and exit
-# status can be read.
+# and the pane stays after the program exits so its last screen can be read.
+# For the exit status, run the program as
+#   bash -c '"$@"; echo "rc=$?"; read -r _' _ PROGRAM ARGS...
+# and wait for "rc=": tmux 3.3a sometimes never fills #{pane_dead_status}.
 #
 #   tmux_start 160 48 "$CUTOVER" demo ...   start the program (one session)
 #   tmux_keys q / tmux_keys C-c Enter       press keys (tmux key names)
@@ -16,7 +18,6 @@
 #   tmux_size                               print "COLSxROWS" of the pane
 #   tmux_query '#{alternate_on}'            print a tmux format of the pane
 #   tmux_wait_exit [SECONDS]                wait for the program to exit
-#   tmux_exit_status                        its exit status (after it exited)
 #   tmux_kill                               end the server (also on EXIT)
 #
 # Waits poll every 0.1 s up to a generous timeout (default 10 s, or
@@ -109,8 +110,6 @@ tmux_wait_exit() {
 	echo "tmux: the program is still running after ${secs}s" >&2
 	return 1
 }
-
-tmux_exit_status() { _tmux display-message -p -t "$TMUX_TARGET" '#{pane_dead_status}'; }
 
 tmux_kill() {
 	_tmux kill-server 2>/dev/null || true
