@@ -36,6 +36,28 @@ _tmux_conf="${TMPDIR:-/tmp}/tmux-$TMUX_SOCKET.conf"
 
 _tmux() { tmux -u -L "$TMUX_SOCKET" -f "$_tmux_conf" "$@"; }
 
+# The server is killed at exit, after whatever EXIT trap the test set
+# before (its cleanup: the sim it started, its temp dir), which still runs.
+_tmux_prev_exit=""
+_tmux_on_exit() {
+	tmux_kill
+	[ -n "$_tmux_prev_exit" ] && eval "$_tmux_prev_exit"
+}
+_tmux_trap_exit() {
+	local prev
+	prev=$(trap -p EXIT)
+	case $prev in
+	*_tmux_on_exit*) return ;; # already ours (a second tmux_start)
+	"") _tmux_prev_exit="" ;;
+	*)
+		# `trap -p` prints: trap -- 'BODY' EXIT, quoted for eval
+		prev=${prev#trap -- }
+		eval "_tmux_prev_exit=${prev% EXIT}"
+		;;
+	esac
+	trap _tmux_on_exit EXIT
+}
+
 tmux_start() { # cols rows command [args...]
 	local cols=$1 rows=$2 cmd="" a
 	shift 2
@@ -47,7 +69,7 @@ tmux_start() { # cols rows command [args...]
 		set -g escape-time 0
 		set -g history-limit 0
 	CONF
-	trap tmux_kill EXIT
+	_tmux_trap_exit
 	# The program gets a clean, predictable environment plus what the
 	# test exported; TERM comes from default-terminal.
 	_tmux new-session -d -s "$TMUX_TARGET" -x "$cols" -y "$rows" \
