@@ -21,9 +21,10 @@
 
 #include "audit/audit_rows.h"
 #include "cutover/audit_reader.h"
+#include "cutover/fifo.h"
 
 struct batch_node {
-	struct batch_node *next;
+	struct fifo_node node; /* first: see fifo.h */
 	struct audit_reader_batch b;
 };
 
@@ -41,7 +42,7 @@ struct audit_reader {
 	double req_since;         /* when the waiting request was submitted */
 	double busy_since;        /* when the running read started; 0: idle */
 	uint64_t next_seq;
-	struct batch_node *head, *tail;
+	struct fifo batches; /* of struct batch_node */
 	bool stopping;
 	atomic_int stop_now;      /* asked by the read's busy/progress handlers */
 };
@@ -116,11 +117,7 @@ static void *worker(void *arg)
 			free(node);
 			break;
 		}
-		if (r->tail)
-			r->tail->next = node;
-		else
-			r->head = node;
-		r->tail = node;
+		fifo_push(&r->batches, &node->node);
 		/* Signal after unlocking: the owner may take at once. */
 		pthread_mutex_unlock(&r->mu);
 		if (r->wake)
@@ -205,12 +202,7 @@ bool audit_reader_take(struct audit_reader *r, struct audit_reader_batch *out)
 	if (!r)
 		return false;
 	pthread_mutex_lock(&r->mu);
-	node = r->head;
-	if (node) {
-		r->head = node->next;
-		if (!r->head)
-			r->tail = NULL;
-	}
+	node = (struct batch_node *)fifo_pop(&r->batches);
 	pthread_mutex_unlock(&r->mu);
 	if (!node)
 		return false;
@@ -257,8 +249,7 @@ void audit_reader_destroy(struct audit_reader *r)
 	pthread_cond_broadcast(&r->cond);
 	if (r->started)
 		pthread_join(r->thread, NULL);
-	while ((node = r->head) != NULL) {
-		r->head = node->next;
+	while ((node = (struct batch_node *)fifo_pop(&r->batches)) != NULL) {
 		audit_reader_batch_free(&node->b);
 		free(node);
 	}

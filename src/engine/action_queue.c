@@ -20,16 +20,17 @@
 #endif
 
 #include "cutover/actions.h"
+#include "cutover/fifo.h"
 
 struct queued {
-	struct queued *next;
+	struct fifo_node node; /* first: see fifo.h */
 	uint64_t id;
 	struct action_request req;
 	char *strs[12];           /* the private copies req points to */
 };
 
 struct done {
-	struct done *next;
+	struct fifo_node node; /* first: see fifo.h */
 	struct action_result res;
 };
 
@@ -39,10 +40,10 @@ struct action_queue {
 	bool started;
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
-	struct queued *head, *tail;
+	struct fifo todo; /* of struct queued */
 	size_t waiting;
 	bool running;             /* the worker is inside actions_run */
-	struct done *done_head, *done_tail;
+	struct fifo results; /* of struct done */
 	uint64_t next_id;
 	bool stopping;
 	atomic_int abort_now;     /* read by the AWS client's abort hook */
@@ -111,14 +112,11 @@ static void *worker(void *arg)
 		struct queued *item;
 		struct done *d;
 
-		while (!q->stopping && !q->head)
+		while (!q->stopping && fifo_empty(&q->todo))
 			pthread_cond_wait(&q->cond, &q->mu);
 		if (q->stopping)
 			break;
-		item = q->head;
-		q->head = item->next;
-		if (!q->head)
-			q->tail = NULL;
+		item = (struct queued *)fifo_pop(&q->todo);
 		q->waiting--;
 		q->running = true;
 		pthread_mutex_unlock(&q->mu);
@@ -132,13 +130,8 @@ static void *worker(void *arg)
 
 		pthread_mutex_lock(&q->mu);
 		q->running = false;
-		if (d) {
-			if (q->done_tail)
-				q->done_tail->next = d;
-			else
-				q->done_head = d;
-			q->done_tail = d;
-		}
+		if (d)
+			fifo_push(&q->results, &d->node);
 		pthread_cond_broadcast(&q->cond);
 		if (d && q->done) {
 			/* The callback is told after the result is pollable; it
@@ -223,11 +216,7 @@ enum cutover_status action_queue_submit(struct action_queue *q, const struct act
 	}
 	item->id = q->next_id++;
 	*id = item->id;
-	if (q->tail)
-		q->tail->next = item;
-	else
-		q->head = item;
-	q->tail = item;
+	fifo_push(&q->todo, &item->node);
 	q->waiting++;
 	pthread_cond_signal(&q->cond);
 	pthread_mutex_unlock(&q->mu);
@@ -241,12 +230,7 @@ bool action_queue_poll(struct action_queue *q, struct action_result *out)
 	if (!q)
 		return false;
 	pthread_mutex_lock(&q->mu);
-	d = q->done_head;
-	if (d) {
-		q->done_head = d->next;
-		if (!q->done_head)
-			q->done_tail = NULL;
-	}
+	d = (struct done *)fifo_pop(&q->results);
 	pthread_mutex_unlock(&q->mu);
 	if (!d)
 		return false;
@@ -269,6 +253,8 @@ size_t action_queue_pending(struct action_queue *q)
 
 void action_queue_destroy(struct action_queue *q, long grace_ms)
 {
+	struct fifo_node *n;
+
 	if (!q)
 		return;
 	if (q->started) {
@@ -294,18 +280,10 @@ void action_queue_destroy(struct action_queue *q, long grace_ms)
 		atomic_store(&q->abort_now, 1);
 		pthread_join(q->thread, NULL);
 	}
-	while (q->head) {
-		struct queued *next = q->head->next;
-
-		queued_free(q->head);
-		q->head = next;
-	}
-	while (q->done_head) {
-		struct done *next = q->done_head->next;
-
-		free(q->done_head);
-		q->done_head = next;
-	}
+	while ((n = fifo_pop(&q->todo)) != NULL)
+		queued_free((struct queued *)n);
+	while ((n = fifo_pop(&q->results)) != NULL)
+		free(n);
 	actions_destroy(q->ex);
 	pthread_cond_destroy(&q->cond);
 	pthread_mutex_destroy(&q->mu);

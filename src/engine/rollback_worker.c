@@ -25,19 +25,20 @@
 #include "cutover/audit.h"
 #include "cutover/copy_trunc.h"
 #include "cutover/dup_or_null.h"
+#include "cutover/fifo.h"
 #include "cutover/rollback_worker.h"
 
 #define WORKER_QUEUE_MAX 16
 
 struct req_item {
-	struct req_item *next;
+	struct fifo_node node; /* first: see fifo.h */
 	uint64_t id;
 	struct rollback_worker_request req;
 	char *strs[4]; /* the private copies req points to */
 };
 
 struct res_item {
-	struct res_item *next;
+	struct fifo_node node; /* first: see fifo.h */
 	struct rollback_worker_result res;
 };
 
@@ -62,11 +63,11 @@ struct rollback_worker {
 	bool started;
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
-	struct req_item *head, *tail;
+	struct fifo reqs; /* of struct req_item */
 	size_t waiting;
 	bool *trig; /* rb->ngauges */
 	bool trig_known, trig_dirty;
-	struct res_item *rhead, *rtail;
+	struct fifo results; /* of struct res_item */
 	struct rollback_auto_view *views; /* nauto, published */
 	uint64_t generation;
 	char error[512]; /* published copy of open_error */
@@ -122,11 +123,7 @@ static void push_result(struct rollback_worker *w, const struct rollback_worker_
 	}
 	it->res = *res;
 	pthread_mutex_lock(&w->mu);
-	if (w->rtail)
-		w->rtail->next = it;
-	else
-		w->rhead = it;
-	w->rtail = it;
+	fifo_push(&w->results, &it->node);
 	pthread_mutex_unlock(&w->mu);
 }
 
@@ -318,12 +315,12 @@ static void *worker(void *arg)
 		w->notify(w->notify_ctx);
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
-		struct req_item *reqs;
+		struct fifo_node *reqs;
 		struct timespec ts;
 		bool tell = false;
 		double now;
 
-		while (!w->stopping && !w->head && !w->trig_dirty) {
+		while (!w->stopping && fifo_empty(&w->reqs) && !w->trig_dirty) {
 			if (!next_wake(w, tmp, &ts)) {
 				pthread_cond_wait(&w->cond, &w->mu);
 			} else if (pthread_cond_timedwait(&w->cond, &w->mu, &ts) == ETIMEDOUT) {
@@ -332,8 +329,7 @@ static void *worker(void *arg)
 		}
 		if (w->stopping)
 			break;
-		reqs = w->head;
-		w->head = w->tail = NULL;
+		reqs = fifo_take_all(&w->reqs);
 		w->waiting = 0;
 		if (w->trig_dirty) {
 			memcpy(trig, w->trig, w->rb->ngauges * sizeof(*trig));
@@ -343,10 +339,10 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&w->mu);
 
 		while (reqs) {
-			struct req_item *next = reqs->next;
+			struct fifo_node *next = reqs->next;
 
-			handle(w, reqs);
-			req_free(reqs);
+			handle(w, (struct req_item *)reqs);
+			req_free((struct req_item *)reqs);
 			reqs = next;
 			tell = true;
 		}
@@ -422,18 +418,13 @@ static void *worker(void *arg)
 
 static void worker_free(struct rollback_worker *w)
 {
-	while (w->head) {
-		struct req_item *next = w->head->next;
+	struct fifo_node *n;
 
-		req_free(w->head);
-		w->head = next;
-	}
-	while (w->rhead) {
-		struct res_item *next = w->rhead->next;
-
-		rollback_runner_destroy(w->rhead->res.runner);
-		free(w->rhead);
-		w->rhead = next;
+	while ((n = fifo_pop(&w->reqs)) != NULL)
+		req_free((struct req_item *)n);
+	while ((n = fifo_pop(&w->results)) != NULL) {
+		rollback_runner_destroy(((struct res_item *)n)->res.runner);
+		free(n);
 	}
 	rollback_auto_destroy(w->au);
 	rollback_store_close(w->store);
@@ -568,11 +559,7 @@ enum cutover_status rollback_worker_submit(struct rollback_worker *w,
 	}
 	it->id = w->next_id++;
 	*id = it->id;
-	if (w->tail)
-		w->tail->next = it;
-	else
-		w->head = it;
-	w->tail = it;
+	fifo_push(&w->reqs, &it->node);
 	w->waiting++;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->mu);
@@ -609,12 +596,7 @@ bool rollback_worker_poll(struct rollback_worker *w, struct rollback_worker_resu
 	if (!w)
 		return false;
 	pthread_mutex_lock(&w->mu);
-	it = w->rhead;
-	if (it) {
-		w->rhead = it->next;
-		if (!w->rhead)
-			w->rtail = NULL;
-	}
+	it = (struct res_item *)fifo_pop(&w->results);
 	pthread_mutex_unlock(&w->mu);
 	if (!it)
 		return false;
